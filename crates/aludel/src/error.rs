@@ -1,0 +1,117 @@
+//! The library's error type: one kind per failure a user can meet, with the context (file,
+//! line, revision) needed to act on it.
+
+use std::path::PathBuf;
+
+use crate::revision::GraphError;
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in aludel.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration file is missing, unreadable or invalid.
+    #[error("{message}")]
+    Config {
+        /// What is wrong, naming the file.
+        message: String,
+    },
+    /// A database URL that cannot be understood (the password is already masked).
+    #[error("invalid database URL '{url}': {reason}")]
+    Url {
+        /// The URL with its password masked.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A migration file that cannot be read or parsed.
+    #[error("{}:{line}: {message}", path.display())]
+    Script {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line, 0 when the problem is the whole file.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The revision graph or a target argument is invalid.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    /// Connecting to the database failed.
+    #[error("could not connect to {url}: {message}")]
+    Connect {
+        /// The URL with its password masked.
+        url: String,
+        /// The driver's message.
+        message: String,
+    },
+    /// A statement of a migration failed.
+    #[error("{}:{line}: statement failed in revision {revision}: {message}", path.display())]
+    StatementFailed {
+        /// The migration file.
+        path: PathBuf,
+        /// The line where the failing statement starts.
+        line: usize,
+        /// The revision being applied.
+        revision: String,
+        /// The database's message.
+        message: String,
+        /// What had already been applied and committed (non-transactional DDL), for the report.
+        applied_before: Vec<String>,
+    },
+    /// A database error outside any migration (version table, introspection, …).
+    #[error("database error: {message}")]
+    Database {
+        /// The driver's message.
+        message: String,
+    },
+    /// The migration lock could not be taken in time.
+    #[error("could not take the migration lock within {seconds} s: another aludel run is in progress")]
+    LockTimeout {
+        /// How long was waited.
+        seconds: u64,
+    },
+    /// A request that cannot be carried out as asked (irreversible downgrade, missing
+    /// revision in the database, an option that does not apply here, …).
+    #[error("{message}")]
+    Refused {
+        /// What was refused and why, with hints.
+        message: String,
+    },
+    /// A file-system error, with the path involved.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path being read or written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A template could not be rendered.
+    #[error("template error in {name}: {message}")]
+    Template {
+        /// The template (file name).
+        name: String,
+        /// The renderer's message.
+        message: String,
+    },
+    /// The run was interrupted (Ctrl-C); the migration in flight was rolled back.
+    #[error("interrupted: {message}")]
+    Interrupted {
+        /// What was rolled back and what stays applied.
+        message: String,
+    },
+}
+
+impl Error {
+    /// A refusal with a message.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Error::Refused { message: message.into() }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}
