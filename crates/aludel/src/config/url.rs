@@ -46,6 +46,11 @@ impl DatabaseUrl {
         todo!()
     }
 
+    /// The password, for handing to a client tool through its environment. Never print it.
+    pub fn password(&self) -> Option<&str> {
+        todo!()
+    }
+
     /// The database name for server URLs.
     pub fn database(&self) -> Option<&str> {
         todo!()

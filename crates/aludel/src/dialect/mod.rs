@@ -1,1 +1,290 @@
-//! dialect
+//! Dialects: the only place that names a concrete database.
+//!
+//! [`Dialect`] answers the pure questions (quoting, capabilities, column types of aludel's own
+//! tables); [`Database`] is a live connection whose methods dispatch to the driver of each
+//! database. The rest of the crate asks for capabilities and never branches on which database it
+//! is talking to.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::time::Duration;
+
+use sqlx::{Connection, Row, ValueRef};
+
+use crate::config::{Backend, DatabaseUrl};
+use crate::{Error, Result};
+
+/// The pure, per-database facts aludel needs to render SQL and plan a run.
+pub trait Dialect: Send + Sync + 'static {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// The name templates see as `dialect`: `sqlite`, `postgresql` or `mysql`.
+    fn name(&self) -> &'static str;
+    /// Whether DDL statements take part in transactions (false: they commit implicitly).
+    fn transactional_ddl(&self) -> bool;
+    /// Quotes an identifier.
+    fn quote_ident(&self, ident: &str) -> String;
+    /// Quotes a string literal.
+    fn quote_literal(&self, value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+    /// The statement that opens a transaction in offline scripts.
+    fn begin_offline(&self) -> &'static str {
+        "BEGIN"
+    }
+    /// The statement that opens a write transaction online.
+    fn begin_online(&self) -> &'static str {
+        "BEGIN"
+    }
+    /// Column definition of an auto-incrementing integer primary key named `id`.
+    fn serial_primary_key(&self) -> &'static str;
+    /// `CREATE TABLE` prefix that tolerates an existing table.
+    fn create_table_if_not_exists(&self) -> &'static str {
+        "CREATE TABLE IF NOT EXISTS"
+    }
+    /// The query listing `(table, column)` pairs of the current schema, for template
+    /// inspectors.
+    fn catalog_columns_query(&self) -> String;
+    /// The query listing `(table, index)` pairs of the current schema.
+    fn catalog_indexes_query(&self) -> String;
+    /// The query returning the declared length of the version table's `version_num`, if any.
+    fn version_column_length_query(&self, schema: Option<&str>, table: &str) -> String;
+    /// The query that tells whether a table exists (one row when it does).
+    fn table_exists_query(&self, schema: Option<&str>, table: &str) -> String;
+}
+
+/// The dialect of a backend.
+pub fn dialect_for(backend: Backend) -> &'static dyn Dialect {
+    match backend {
+        Backend::Sqlite => &sqlite::SqliteDialect,
+        Backend::Postgres => &postgres::PostgresDialect,
+        Backend::MySql => &mysql::MySqlDialect,
+    }
+}
+
+enum Conn {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+    MySql(sqlx::MySqlConnection),
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection, whatever the backend.
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            Conn::Sqlite($c) => $body,
+            Conn::Postgres($c) => $body,
+            Conn::MySql($c) => $body,
+        }
+    };
+}
+
+/// A live connection to the database a run works on.
+pub struct Database {
+    conn: Conn,
+    dialect: &'static dyn Dialect,
+    url: DatabaseUrl,
+    connect_timeout: Duration,
+}
+
+/// A driver error as text, without any URL or password in it.
+fn message(err: sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl Database {
+    /// Connects to `url`, giving up after `timeout`. A SQLite file is created when missing.
+    pub async fn connect(url: &DatabaseUrl, timeout: Duration) -> Result<Database> {
+        let connecting = async {
+            match url.backend() {
+                Backend::Sqlite => sqlite::connect(url).await.map(Conn::Sqlite),
+                Backend::Postgres => postgres::connect(url).await.map(Conn::Postgres),
+                Backend::MySql => mysql::connect(url).await.map(Conn::MySql),
+            }
+        };
+        let conn = match tokio::time::timeout(timeout, connecting).await {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(err)) => {
+                return Err(Error::Connect { url: url.to_string(), message: message(err) });
+            }
+            Err(_) => {
+                return Err(Error::Connect {
+                    url: url.to_string(),
+                    message: format!("no answer within {} s (connect_timeout)", timeout.as_secs()),
+                });
+            }
+        };
+        Ok(Database { conn, dialect: dialect_for(url.backend()), url: url.clone(), connect_timeout: timeout })
+    }
+
+    /// The dialect of this connection.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.dialect
+    }
+
+    /// The URL connected to (its `Display` masks the password).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Runs one statement (or a script of several, where the driver allows) and returns the
+    /// number of rows it changed. The error is the database's message.
+    pub async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
+        with_conn!(&mut self.conn, c => query.execute(&mut *c).await.map(|r| r.rows_affected()).map_err(message))
+    }
+
+    /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].
+    pub async fn run(&mut self, sql: &str) -> Result<u64> {
+        self.execute(sql).await.map_err(|message| Error::Database { message: format!("{message} (in: {sql})") })
+    }
+
+    /// Runs a query and returns every row, each value as text (`None` for NULL).
+    pub async fn fetch(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
+        let rows = with_conn!(&mut self.conn, c => {
+            let rows = query.fetch_all(&mut *c).await.map_err(|e| Error::Database { message: format!("{} (in: {sql})", message(e)) })?;
+            rows.iter().map(|row| (0..row.columns().len()).map(|i| value_as_text(row, i)).collect()).collect::<Vec<Vec<Option<String>>>>()
+        });
+        Ok(rows)
+    }
+
+    /// Opens a write transaction.
+    pub async fn begin(&mut self) -> Result<()> {
+        self.run(self.dialect.begin_online()).await.map(drop)
+    }
+
+    /// Commits the open transaction.
+    pub async fn commit(&mut self) -> Result<()> {
+        self.run("COMMIT").await.map(drop)
+    }
+
+    /// Rolls back the open transaction; errors are ignored, since the connection may be gone.
+    pub async fn rollback(&mut self) {
+        let _ = self.execute("ROLLBACK").await;
+    }
+
+    /// Takes the migration lock, waiting up to `timeout`. The returned guard releases it when
+    /// released or dropped, on every path.
+    pub async fn lock(&mut self, timeout: Duration) -> Result<LockGuard> {
+        let inner = match &mut self.conn {
+            Conn::Sqlite(_) => sqlite::lock(&self.url, timeout).await?,
+            Conn::Postgres(_) => postgres::lock(&self.url, self.connect_timeout, timeout).await?,
+            Conn::MySql(_) => mysql::lock(&self.url, self.connect_timeout, timeout).await?,
+        };
+        Ok(LockGuard { inner })
+    }
+
+    /// Copies the database before a run (`upgrade --backup`) and returns where the copy is.
+    pub async fn backup(&mut self) -> Result<std::path::PathBuf> {
+        match &mut self.conn {
+            Conn::Sqlite(c) => sqlite::backup(c, &self.url).await,
+            Conn::Postgres(_) => postgres::backup(&self.url).await,
+            Conn::MySql(_) => mysql::backup(&self.url).await,
+        }
+    }
+
+    /// Closes the connection cleanly.
+    pub async fn close(self) {
+        let _ = with_conn!(self.conn, c => c.close().await);
+    }
+}
+
+fn value_as_text<R>(row: &R, i: usize) -> Option<String>
+where
+    R: Row,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    if row.try_get_raw(i).map(|v| v.is_null()).unwrap_or(true) {
+        return None;
+    }
+    if let Ok(s) = row.try_get::<String, _>(i) {
+        return Some(s);
+    }
+    if let Ok(n) = row.try_get::<i64, _>(i) {
+        return Some(n.to_string());
+    }
+    if let Ok(b) = row.try_get::<bool, _>(i) {
+        return Some(b.to_string());
+    }
+    if let Ok(f) = row.try_get::<f64, _>(i) {
+        return Some(f.to_string());
+    }
+    if let Ok(bytes) = row.try_get::<Vec<u8>, _>(i) {
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    row.try_get_unchecked::<String, _>(i).ok()
+}
+
+/// What holds the migration lock, per database.
+pub(crate) enum LockInner {
+    /// No lock (in-memory SQLite, or `--no-lock`).
+    None,
+    /// An exclusive advisory lock on the SQLite file, released when the file is closed.
+    File(std::fs::File),
+    /// A PostgreSQL session advisory lock on a connection of its own.
+    Postgres(sqlx::PgConnection),
+    /// A MySQL `GET_LOCK` on a connection of its own.
+    MySql(sqlx::MySqlConnection),
+}
+
+/// The migration lock. Dropping it releases the lock (the file or the session closes); call
+/// [`release`](Self::release) to release it cleanly.
+pub struct LockGuard {
+    inner: LockInner,
+}
+
+impl LockGuard {
+    /// A guard that holds nothing, for `--no-lock`.
+    pub fn none() -> LockGuard {
+        LockGuard { inner: LockInner::None }
+    }
+
+    /// Releases the lock now.
+    pub async fn release(self) {
+        match self.inner {
+            LockInner::None | LockInner::File(_) => {}
+            LockInner::Postgres(c) => postgres::unlock(c).await,
+            LockInner::MySql(c) => mysql::unlock(c).await,
+        }
+    }
+}
+
+/// Runs a dump tool (`pg_dump`, `mysqldump`) with the password in its environment, and
+/// refuses clearly when the tool is not installed.
+async fn run_dump(
+    mut command: tokio::process::Command,
+    url: &DatabaseUrl,
+    tool: &str,
+    target: std::path::PathBuf,
+) -> Result<std::path::PathBuf> {
+    if let Some(password) = url.password() {
+        command.env(if tool == "pg_dump" { "PGPASSWORD" } else { "MYSQL_PWD" }, password);
+    }
+    let output = match command.output().await {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::refused(format!(
+                "--backup needs `{tool}`, which is not installed or not on PATH\nhint: install the database's client tools, or back up by other means and run without --backup"
+            )));
+        }
+        Err(e) => return Err(Error::io(tool, e)),
+    };
+    if !output.status.success() {
+        let _ = std::fs::remove_file(&target);
+        return Err(Error::Database {
+            message: format!("{tool} failed: {}", String::from_utf8_lossy(&output.stderr).trim()),
+        });
+    }
+    Ok(target)
+}

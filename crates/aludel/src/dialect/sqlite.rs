@@ -1,0 +1,138 @@
+//! SQLite: connection, catalog queries, the file lock and the online backup.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use sqlx::ConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+
+use super::{Dialect, LockInner};
+use crate::config::{Backend, DatabaseUrl};
+use crate::{Error, Result};
+
+/// SQLite's facts.
+pub(crate) struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        format!("\"{}\"", ident.replace('"', "\"\""))
+    }
+    fn begin_online(&self) -> &'static str {
+        // IMMEDIATE takes the write lock at once, so two runs never interleave inside a
+        // migration and a busy database is reported at BEGIN rather than mid-migration.
+        "BEGIN IMMEDIATE"
+    }
+    fn serial_primary_key(&self) -> &'static str {
+        "id INTEGER PRIMARY KEY AUTOINCREMENT"
+    }
+    fn catalog_columns_query(&self) -> String {
+        "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p \
+         WHERE m.type IN ('table', 'view')"
+            .to_string()
+    }
+    fn catalog_indexes_query(&self) -> String {
+        "SELECT tbl_name, name FROM sqlite_schema WHERE type = 'index'".to_string()
+    }
+    fn version_column_length_query(&self, _schema: Option<&str>, table: &str) -> String {
+        format!(
+            "SELECT type FROM pragma_table_info({}) WHERE name = 'version_num'",
+            self.quote_literal(table)
+        )
+    }
+    fn table_exists_query(&self, _schema: Option<&str>, table: &str) -> String {
+        format!("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = {}", self.quote_literal(table))
+    }
+}
+
+pub(super) async fn connect(url: &DatabaseUrl) -> std::result::Result<sqlx::SqliteConnection, sqlx::Error> {
+    let options = match url.sqlite_path() {
+        Some(path) => SqliteConnectOptions::new().filename(path).create_if_missing(true),
+        None => SqliteConnectOptions::new().in_memory(true),
+    };
+    // Foreign keys stay off as in SQLite's own default (and Alembic's driver), so the
+    // documented table-rebuild procedure works inside migrations.
+    options.foreign_keys(false).busy_timeout(Duration::from_secs(30)).connect().await
+}
+
+/// Takes an exclusive advisory lock on the database file itself. SQLite locks with POSIX
+/// record locks, which are independent of `flock`, so this lock never blocks SQLite; the
+/// kernel drops it when the process ends, so a crash leaves nothing behind.
+pub(super) async fn lock(url: &DatabaseUrl, timeout: Duration) -> Result<LockInner> {
+    let Some(path) = url.sqlite_path() else {
+        return Ok(LockInner::None);
+    };
+    let file = std::fs::OpenOptions::new().read(true).open(path).map_err(|e| Error::io(path, e))?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(LockInner::File(file)),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::LockTimeout { seconds: timeout.as_secs() });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+        }
+    }
+}
+
+/// Copies the database with SQLite's online backup API next to the original, named with the
+/// UTC time.
+pub(super) async fn backup(conn: &mut sqlx::SqliteConnection, url: &DatabaseUrl) -> Result<PathBuf> {
+    let Some(path) = url.sqlite_path() else {
+        return Err(Error::refused("--backup needs a database file; an in-memory database has nothing to keep"));
+    };
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let target = PathBuf::from(format!("{}.{stamp}.bak", path.display()));
+    let mut handle = conn.lock_handle().await.map_err(|e| Error::Database { message: e.to_string() })?;
+    let source = handle.as_raw_handle().as_ptr();
+    online_backup(source, &target).map_err(|message| Error::Database {
+        message: format!("backup to {} failed: {message}", target.display()),
+    })?;
+    Ok(target)
+}
+
+fn online_backup(source: *mut libsqlite3_sys::sqlite3, target: &std::path::Path) -> std::result::Result<(), String> {
+    use libsqlite3_sys as ffi;
+    use std::ffi::{CStr, CString};
+    let name = CString::new(target.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
+    let main = c"main";
+    // SAFETY: `source` is a live handle locked for our exclusive use by `lock_handle`; the
+    // destination handle is opened, used and closed here, and every pointer passed to SQLite
+    // outlives the call.
+    unsafe {
+        let mut dest: *mut ffi::sqlite3 = std::ptr::null_mut();
+        let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
+        let rc = ffi::sqlite3_open_v2(name.as_ptr(), &mut dest, flags, std::ptr::null());
+        let result = if rc != ffi::SQLITE_OK {
+            Err(format!("cannot open the backup file (code {rc})"))
+        } else {
+            let backup = ffi::sqlite3_backup_init(dest, main.as_ptr(), source, main.as_ptr());
+            if backup.is_null() {
+                Err(CStr::from_ptr(ffi::sqlite3_errmsg(dest)).to_string_lossy().into_owned())
+            } else {
+                let step = ffi::sqlite3_backup_step(backup, -1);
+                let finish = ffi::sqlite3_backup_finish(backup);
+                if step != ffi::SQLITE_DONE {
+                    Err(format!("backup step failed (code {step})"))
+                } else if finish != ffi::SQLITE_OK {
+                    Err(format!("backup finish failed (code {finish})"))
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        ffi::sqlite3_close(dest);
+        result
+    }
+}
