@@ -58,8 +58,11 @@ pub enum Error {
         revision: String,
         /// The database's message.
         message: String,
-        /// What had already been applied and committed (non-transactional DDL), for the report.
+        /// Statements of this migration that had already run and stay applied (DDL that commits
+        /// implicitly, or a migration marked `transactional = false`), as `line: text`.
         applied_before: Vec<String>,
+        /// Whether the migration's transaction was rolled back, leaving no trace of it.
+        rolled_back: bool,
     },
     /// A database error outside any migration (version table, introspection, …).
     #[error("database error: {message}")]

@@ -230,8 +230,9 @@ where
 pub(crate) enum LockInner {
     /// No lock (in-memory SQLite, or `--no-lock`).
     None,
-    /// An exclusive advisory lock on the SQLite file, released when the file is closed.
-    File(std::fs::File),
+    /// An exclusive advisory lock on the SQLite file, released when the file is closed; the
+    /// file is held only to keep the lock.
+    File(#[allow(dead_code)] std::fs::File),
     /// A PostgreSQL session advisory lock on a connection of its own.
     Postgres(sqlx::PgConnection),
     /// A MySQL `GET_LOCK` on a connection of its own.

@@ -1,0 +1,253 @@
+//! Online execution of a plan: transactions, version-table updates in the same transaction as
+//! the migration, history rows, batched statements and failure reports.
+
+use std::time::Instant;
+
+use super::{Event, Migrator, Operation, RunOptions, RunReport, check_known, current_user, state, template};
+use crate::dialect::Database;
+use crate::revision::{Direction, Step};
+use crate::script::{Section, Statement, split_statements};
+use crate::sql::{HistoryKind, HistoryRow};
+use crate::{Error, Result};
+
+/// Runs `operation` with the migration lock already held: the heads are read under the lock,
+/// so concurrent runs never apply a migration twice.
+pub(super) async fn run_locked(
+    m: &Migrator<'_>,
+    db: &mut Database,
+    operation: &Operation,
+    options: &RunOptions,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<RunReport> {
+    state::ensure_tables(m, db).await?;
+    let current = state::read_heads(m, db).await?;
+    check_known(m.scripts, &current)?;
+    let plan = m.plan(operation, &current)?;
+    if let Operation::Upgrade(_) = operation {
+        for changed in state::changed_files(m, db, &current).await? {
+            on_event(Event::Warning(changed.describe()));
+        }
+    }
+    if plan.steps.is_empty() {
+        return Ok(RunReport { steps: vec![], heads_after: plan.heads_after });
+    }
+    if options.backup {
+        let path = db.backup().await?;
+        on_event(Event::BackedUp { path });
+    }
+    on_event(Event::Planned { steps: plan.steps.len() });
+    if let Operation::Stamp { purge, .. } = operation {
+        stamp(m, db, &plan.steps, *purge).await?;
+        return Ok(RunReport { steps: plan.steps, heads_after: plan.heads_after });
+    }
+    if !db.dialect().transactional_ddl() {
+        on_event(Event::Notice(format!(
+            "{} commits DDL implicitly: each migration runs statement by statement, and its version-table update follows it",
+            db.dialect().name()
+        )));
+    }
+    let mut runner = Runner { m, db, options, in_transaction: false };
+    let result = runner.run_steps(&plan.steps, on_event).await;
+    if result.is_err() && runner.in_transaction {
+        runner.db.rollback().await;
+    }
+    result?;
+    Ok(RunReport { steps: plan.steps, heads_after: plan.heads_after })
+}
+
+/// Applies a stamp's version-table changes and history rows in one transaction.
+async fn stamp(m: &Migrator<'_>, db: &mut Database, steps: &[Step], purge: bool) -> Result<()> {
+    let d = db.dialect();
+    db.begin().await?;
+    let result = async {
+        if purge {
+            db.run(&m.version_table.purge(d)).await?;
+        }
+        let started = jiff::Timestamp::now().to_string();
+        let user = current_user();
+        for step in steps {
+            for op in &step.version_ops {
+                db.run(&m.version_table.apply(d, op)).await?;
+            }
+            let checksum = m.scripts.script(&step.revision).upgrade.as_ref().map(|s| s.checksum().0);
+            let row = HistoryRow {
+                revision: &step.revision,
+                kind: HistoryKind::Stamp,
+                checksum: checksum.as_deref(),
+                started_at: &started,
+                duration_ms: 0,
+                applied_by: &user,
+            };
+            db.run(&m.history_table.insert(d, &row)).await?;
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => db.commit().await,
+        Err(e) => {
+            db.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+struct Runner<'r, 'a> {
+    m: &'r Migrator<'a>,
+    db: &'r mut Database,
+    options: &'r RunOptions,
+    in_transaction: bool,
+}
+
+impl Runner<'_, '_> {
+    async fn begin(&mut self) -> Result<()> {
+        if !self.in_transaction {
+            self.db.begin().await?;
+            self.in_transaction = true;
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> Result<()> {
+        if self.in_transaction {
+            self.in_transaction = false;
+            self.db.commit().await?;
+        }
+        Ok(())
+    }
+
+    async fn run_steps(&mut self, steps: &[Step], on_event: &mut dyn FnMut(Event)) -> Result<()> {
+        let per_migration = self.m.config.transaction_per_migration;
+        for step in steps {
+            let line = self.m.step_line(step);
+            on_event(Event::StepStarted { step: step.clone(), line: line.clone() });
+            let started = Instant::now();
+            let transactional = self.run_step(step, on_event).await?;
+            if per_migration || !transactional {
+                self.commit().await?;
+            }
+            on_event(Event::StepFinished { step: step.clone(), line, elapsed: started.elapsed(), transactional });
+        }
+        self.commit().await
+    }
+
+    /// Runs one migration and records it; returns whether it ran inside a transaction.
+    async fn run_step(&mut self, step: &Step, on_event: &mut dyn FnMut(Event)) -> Result<bool> {
+        let script = self.m.scripts.script(&step.revision);
+        let transactional = script.transactional && self.db.dialect().transactional_ddl();
+        if transactional {
+            self.begin().await?;
+        } else {
+            // A migration that cannot run in a transaction ends the run's transaction first.
+            self.commit().await?;
+        }
+        let section = match step.direction {
+            Direction::Upgrade => script.upgrade.as_ref(),
+            Direction::Downgrade => script.downgrade.as_ref(),
+        };
+        let started_at = jiff::Timestamp::now().to_string();
+        let clock = Instant::now();
+        if let Some(section) = section {
+            let statements = self.statements(step, section).await?;
+            let mut applied = Vec::new();
+            for statement in &statements {
+                let outcome = if statement.batch {
+                    self.run_batch(step, statement, transactional, on_event).await
+                } else {
+                    self.db.execute(&statement.sql).await.map(drop)
+                };
+                if let Err(message) = outcome {
+                    let rolled_back = self.in_transaction;
+                    if self.in_transaction {
+                        self.in_transaction = false;
+                        self.db.rollback().await;
+                    }
+                    return Err(Error::StatementFailed {
+                        path: script.path.clone(),
+                        line: statement.line,
+                        revision: step.revision.to_string(),
+                        message,
+                        applied_before: if rolled_back { vec![] } else { applied },
+                        rolled_back,
+                    });
+                }
+                applied.push(format!("line {}: {}", statement.line, first_line(&statement.sql)));
+            }
+        }
+        // The bookkeeping goes in the migration's transaction; a migration that ran outside one
+        // gets a short transaction of its own for it.
+        self.begin().await?;
+        let d = self.db.dialect();
+        for op in &step.version_ops {
+            self.db.run(&self.m.version_table.apply(d, op)).await?;
+        }
+        let checksum = section.map(|s| s.checksum().0);
+        let user = current_user();
+        let row = HistoryRow {
+            revision: &step.revision,
+            kind: match step.direction {
+                Direction::Upgrade => HistoryKind::Upgrade,
+                Direction::Downgrade => HistoryKind::Downgrade,
+            },
+            checksum: checksum.as_deref(),
+            started_at: &started_at,
+            duration_ms: clock.elapsed().as_millis() as u64,
+            applied_by: &user,
+        };
+        self.db.run(&self.m.history_table.insert(d, &row)).await?;
+        if !transactional {
+            self.commit().await?;
+        }
+        Ok(transactional)
+    }
+
+    /// The statements of a section, rendered first when the file is a template.
+    async fn statements(&mut self, step: &Step, section: &Section) -> Result<Vec<Statement>> {
+        let script = self.m.scripts.script(&step.revision);
+        let backend = self.db.dialect().backend();
+        let text = if script.template {
+            let catalog = template::CatalogSnapshot::read(self.db).await?;
+            let ctx = self.m.template_context(backend, self.options.tag.clone());
+            template::render_section(&script.path.display().to_string(), &section.text, &ctx, Some(catalog))?
+        } else {
+            section.text.clone()
+        };
+        split_statements(&text, section.first_line, backend).map_err(|e| match e {
+            Error::Script { line, message, .. } => Error::Script { path: script.path.clone(), line, message },
+            other => other,
+        })
+    }
+
+    /// Re-runs a `-- migrate:batch` statement, each run in its own transaction, until it
+    /// changes no row.
+    async fn run_batch(
+        &mut self,
+        step: &Step,
+        statement: &Statement,
+        transactional: bool,
+        on_event: &mut dyn FnMut(Event),
+    ) -> std::result::Result<(), String> {
+        self.commit().await.map_err(|e| e.to_string())?;
+        let (mut runs, mut rows) = (0u64, 0u64);
+        loop {
+            self.begin().await.map_err(|e| e.to_string())?;
+            let changed = self.db.execute(&statement.sql).await?;
+            self.commit().await.map_err(|e| e.to_string())?;
+            runs += 1;
+            rows += changed;
+            on_event(Event::BatchProgress { revision: step.revision.clone(), line: statement.line, runs, rows });
+            if changed == 0 {
+                break;
+            }
+        }
+        if transactional {
+            self.begin().await.map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+fn first_line(sql: &str) -> String {
+    let line = sql.trim().lines().next().unwrap_or("");
+    if line.chars().count() > 80 { format!("{}…", line.chars().take(80).collect::<String>()) } else { line.to_string() }
+}
