@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{Event, Migrator, Operation, RunOptions, RunReport, check_known, current_user, state, template};
+use super::{Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state, template};
 use crate::dialect::Database;
 use crate::revision::{Direction, Step};
 use crate::script::{Section, Statement, split_statements};
@@ -21,7 +21,7 @@ pub(super) async fn run_locked(
 ) -> Result<RunReport> {
     state::ensure_tables(m, db).await?;
     let current = state::read_heads(m, db).await?;
-    check_known(m.scripts, &current)?;
+    check_known_heads(m.scripts, &current)?;
     let plan = m.plan(operation, &current)?;
     if let Operation::Upgrade(_) = operation {
         for changed in state::changed_files(m, db, &current).await? {

@@ -272,8 +272,8 @@ pub(crate) fn current_user() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_string())
 }
 
-/// Resolves the ids the version table holds, failing clearly on one no file has.
-pub(crate) fn check_known(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Result<()> {
+/// Fails clearly when the version table holds a revision that no file has.
+pub fn check_known_heads(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Result<()> {
     for head in heads {
         if scripts.graph.get(head.as_str()).is_none() {
             return Err(Error::refused(format!(

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::{Migrator, check_known, current_user};
+use super::{Migrator, check_known_heads, current_user};
 use crate::dialect::Database;
 use crate::revision::RevisionId;
 use crate::sql::{HistoryKind, HistoryRow};
@@ -143,7 +143,7 @@ pub(super) async fn changed_files(m: &Migrator<'_>, db: &mut Database, current: 
 
 pub(super) async fn status(m: &Migrator<'_>, db: &mut Database) -> Result<super::Status> {
     let current = read_heads(m, db).await?;
-    check_known(m.scripts, &current)?;
+    check_known_heads(m.scripts, &current)?;
     let heads = m.scripts.graph.heads();
     let pending = m.scripts.graph.upgrade_plan(&current, "heads")?.steps.into_iter().map(|s| s.revision).collect();
     let changed = if table_exists(m, db).await? { changed_files(m, db, &current).await? } else { Vec::new() };
@@ -154,7 +154,7 @@ pub(super) async fn repair(m: &Migrator<'_>, db: &mut Database, only: &[String])
     let lock = db.lock(m.config.lock_timeout).await?;
     let result = async {
         let current = read_heads(m, db).await?;
-        check_known(m.scripts, &current)?;
+        check_known_heads(m.scripts, &current)?;
         let mut wanted = BTreeSet::new();
         for target in only {
             wanted.extend(m.scripts.graph.resolve(target)?);

@@ -1,0 +1,472 @@
+//! One small function per command, each a thin layer over the library.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use aludel::config::{Config, LoadOptions};
+use aludel::dialect::Database;
+use aludel::revision::RevisionId;
+use aludel::runtime::{Migrator, RunOptions, RunReport};
+use aludel::script::{NewRevision, ScriptDirectory};
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+
+use crate::cli::{Cli, Command, GraphFormat, Global};
+use crate::format::{self, LineStyle};
+use crate::output::Progress;
+
+/// What most commands need: the configuration and the parsed scripts.
+struct Project {
+    config: Config,
+    scripts: ScriptDirectory,
+}
+
+fn load_options(global: &Global) -> Result<LoadOptions> {
+    let mut x = BTreeMap::new();
+    for pair in &global.x {
+        let Some((key, value)) = pair.split_once('=') else {
+            bail!("-x takes KEY=VALUE, got '{pair}'");
+        };
+        x.insert(key.to_string(), value.to_string());
+    }
+    Ok(LoadOptions {
+        config_path: global.config.clone(),
+        env: global.env.clone(),
+        url: global.url.clone(),
+        x,
+        cwd: std::env::current_dir().context("cannot read the working directory")?,
+    })
+}
+
+fn project(global: &Global) -> Result<Project> {
+    let config = Config::load(&load_options(global)?)?;
+    let scripts = ScriptDirectory::load(&config)?;
+    Ok(Project { config, scripts })
+}
+
+async fn connect(config: &Config) -> Result<Database> {
+    Ok(Database::connect(config.url()?, config.connect_timeout).await?)
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// Runs the command and returns the exit code for a run without errors.
+pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init { directory } => init(g, &directory),
+        Command::Revision { message, head, splice, branch_label, depends_on, rev_id, version_path } => {
+            let new = NewRevision {
+                message: message.unwrap_or_default(),
+                rev_id: rev_id.map(RevisionId::new).transpose()?,
+                branch_labels: branch_label,
+                depends_on,
+                version_path,
+                ..NewRevision::default()
+            };
+            revision(g, new, &[head], splice).await
+        }
+        Command::Merge { revisions, message, branch_label, rev_id } => {
+            let new = NewRevision {
+                message: message.unwrap_or_default(),
+                rev_id: rev_id.map(RevisionId::new).transpose()?,
+                branch_labels: branch_label,
+                ..NewRevision::default()
+            };
+            revision(g, new, &revisions, false).await
+        }
+        Command::Upgrade { revision, sql, tag, backup, no_lock } => {
+            let options = RunOptions { no_lock, backup, tag };
+            run(g, Run::Upgrade(revision), sql, options).await
+        }
+        Command::Downgrade { revision, sql, tag, no_lock } => {
+            let options = RunOptions { no_lock, backup: false, tag };
+            run(g, Run::Downgrade(revision), sql, options).await
+        }
+        Command::Stamp { revisions, sql, purge, no_lock } => {
+            let options = RunOptions { no_lock, ..RunOptions::default() };
+            run(g, Run::Stamp(revisions, purge), sql, options).await
+        }
+        Command::Current { check_heads, json } => current(g, check_heads, json).await,
+        Command::History { rev_range, indicate_current, json } => history(g, rev_range, indicate_current, json).await,
+        Command::Heads { resolve_dependencies, json } => heads(g, resolve_dependencies, json),
+        Command::Branches { json } => branches(g, json),
+        Command::Show { revision, json } => show(g, &revision, json),
+        Command::Edit { revision } => edit(g, &revision).await,
+        Command::EnsureVersion { sql } => ensure_version(g, sql).await,
+        Command::Status { exit_code, json } => status(g, exit_code, json).await,
+        Command::Repair { revisions } => repair(g, &revisions).await,
+        Command::Graph { format } => graph(g, format),
+    }
+}
+
+fn init(g: &Global, directory: &Path) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let written = aludel::script::init_project(&cwd, directory)?;
+    if !g.quiet {
+        for path in written {
+            eprintln!("Created {}", path.display());
+        }
+        eprintln!("Edit aludel.toml to point at your database, then `aludel revision -m \"first\"`.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn revision(g: &Global, mut new: NewRevision, heads: &[String], splice: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let graph = &p.scripts.graph;
+    let mut parents = Vec::new();
+    for head in heads {
+        let resolved = if graph.revisions().is_empty() && matches!(head.as_str(), "head" | "heads") {
+            Vec::new()
+        } else {
+            graph.resolve(head).map_err(|e| match e {
+                aludel::revision::GraphError::MultipleHeads { .. } => anyhow::anyhow!(
+                    "multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge\nhint: `aludel heads` lists them; `aludel merge heads -m \"merge\"` joins them, or pass --head REV"
+                ),
+                other => other.into(),
+            })?
+        };
+        parents.extend(resolved);
+    }
+    let unique: BTreeSet<_> = parents.iter().collect();
+    if unique.len() != parents.len() {
+        bail!("duplicate head revisions specified");
+    }
+    if !splice {
+        for parent in &parents {
+            if !graph.children(parent).is_empty() {
+                bail!(
+                    "revision {parent} is not a head revision; please specify --splice to create a new branch from this revision"
+                );
+            }
+        }
+    }
+    if new.version_path.is_none() && p.scripts.version_locations.len() > 1 {
+        let Some(first) = parents.first() else {
+            bail!("multiple version locations present, please specify --version-path");
+        };
+        new.version_path = p.scripts.script(first).path.parent().map(Path::to_path_buf);
+    }
+    if let Some(id) = &new.rev_id {
+        check_rev_id_fits(&p, id).await?;
+    }
+    new.down_revisions = parents;
+    let path = p.scripts.write_revision(&p.config, &new)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a `--rev-id` longer than an existing version table's column allows.
+async fn check_rev_id_fits(p: &Project, id: &RevisionId) -> Result<()> {
+    let Ok(url) = p.config.url() else { return Ok(()) };
+    if url.sqlite_path().is_some_and(|path| !path.exists()) {
+        return Ok(());
+    }
+    // The database may well be unreachable from where revisions are written; then there is
+    // nothing to compare with.
+    let Ok(mut db) = Database::connect(url, p.config.connect_timeout).await else { return Ok(()) };
+    let migrator = Migrator::new(&p.config, &p.scripts);
+    let length = migrator.version_column_length(&mut db).await;
+    db.close().await;
+    if let Ok(Some(max)) = length {
+        if id.as_str().len() > max {
+            bail!(
+                "revision id '{id}' is {} characters long, but the version table's version_num column holds at most {max}\nhint: choose a shorter --rev-id, or widen the column (ALTER TABLE … version_num VARCHAR(255))",
+                id.as_str().len()
+            );
+        }
+    }
+    Ok(())
+}
+
+enum Run {
+    Upgrade(String),
+    Downgrade(String),
+    Stamp(Vec<String>, bool),
+}
+
+async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<ExitCode> {
+    let p = project(g)?;
+    let migrator = Migrator::new(&p.config, &p.scripts);
+    if sql {
+        let backend = p.config.url()?.backend();
+        let script = match &what {
+            Run::Upgrade(range) => migrator.upgrade_sql(backend, range)?,
+            Run::Downgrade(range) => migrator.downgrade_sql(backend, range)?,
+            Run::Stamp(targets, purge) => migrator.stamp_sql(backend, targets, *purge)?,
+        };
+        print!("{}", script.sql);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut db = connect(&p.config).await?;
+    let mut progress = Progress::new(g.quiet);
+    let work = async {
+        let mut on_event = |e| progress.event(e);
+        let report = match &what {
+            Run::Upgrade(target) => migrator.upgrade(&mut db, target, &options, &mut on_event).await,
+            Run::Downgrade(target) => migrator.downgrade(&mut db, target, &options, &mut on_event).await,
+            Run::Stamp(targets, purge) => migrator.stamp(&mut db, targets, *purge, &options, &mut on_event).await,
+        };
+        db.close().await;
+        report
+    };
+    // On Ctrl-C the run is dropped with its connection: the database rolls back the migration
+    // in flight and the lock's session or file handle goes with it.
+    let report: Result<RunReport> = tokio::select! {
+        report = work => report.map_err(Into::into),
+        _ = tokio::signal::ctrl_c() => Err(aludel::Error::Interrupted {
+            message: "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)".to_string(),
+        }.into()),
+    };
+    progress.finish();
+    let report = report?;
+    if !g.quiet && report.steps.is_empty() {
+        eprintln!("Nothing to do: the database is already at the target.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn current_heads(p: &Project) -> Result<Vec<RevisionId>> {
+    let mut db = connect(&p.config).await?;
+    let heads = Migrator::new(&p.config, &p.scripts).current(&mut db).await;
+    db.close().await;
+    let heads = heads?;
+    aludel::runtime::check_known_heads(&p.scripts, &heads)?;
+    Ok(heads)
+}
+
+async fn current(g: &Global, check_heads: bool, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let heads = current_heads(&p).await?;
+    let at_heads = heads.iter().collect::<BTreeSet<_>>() == p.scripts.graph.heads().iter().collect::<BTreeSet<_>>();
+    let none = BTreeSet::new();
+    let entries = format::entries(&p.scripts, &heads, &none);
+    if json {
+        print_json(&json!({
+            "current": entries.iter().map(|e| e.json()).collect::<Vec<_>>(),
+            "at_heads": at_heads,
+        }));
+    } else {
+        for entry in &entries {
+            if g.verbose {
+                println!("{}", entry.log_entry());
+            } else {
+                println!("{}", entry.line(LineStyle { tree: true, ..LineStyle::default() }));
+            }
+        }
+    }
+    if check_heads && !at_heads {
+        if !json {
+            eprintln!("error: the database is not at every head\nhint: aludel upgrade heads");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn history(g: &Global, range: Option<String>, indicate_current: bool, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let graph = &p.scripts.graph;
+    let (start, end) = match range.as_deref() {
+        None => (None, None),
+        Some(range) => match range.split_once(':') {
+            Some((s, e)) => ((!s.is_empty()).then(|| s.to_string()), (!e.is_empty()).then(|| e.to_string())),
+            None => bail!("history range must be [start]:[end], got '{range}'"),
+        },
+    };
+    let needs_db = indicate_current
+        || [&start, &end].iter().any(|s| s.as_deref().is_some_and(|s| s.contains("current")));
+    let current = if needs_db { current_heads(&p).await? } else { Vec::new() };
+    let ids = match (&start, &end) {
+        (None, None) => graph.revisions().into_iter().map(|r| r.id.clone()).collect(),
+        _ => graph.history_range(start.as_deref(), end.as_deref(), &current)?,
+    };
+    let marked: BTreeSet<RevisionId> = if indicate_current { current.into_iter().collect() } else { BTreeSet::new() };
+    let entries = format::entries(&p.scripts, &ids, &marked);
+    if json {
+        print_json(&json!({ "revisions": entries.iter().map(|e| e.json()).collect::<Vec<_>>() }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let style = LineStyle { branches: true, doc: true, parents: true, tree: true };
+    let mut out = String::new();
+    for entry in &entries {
+        out += &if g.verbose { entry.log_entry() } else { entry.line(style) };
+        out.push('\n');
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn heads(g: &Global, resolve_dependencies: bool, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let ids =
+        if resolve_dependencies { p.scripts.graph.heads_resolving_dependencies() } else { p.scripts.graph.heads() };
+    let none = BTreeSet::new();
+    let entries = format::entries(&p.scripts, &ids, &none);
+    if json {
+        print_json(&json!({ "heads": entries.iter().map(|e| e.json()).collect::<Vec<_>>() }));
+    } else {
+        for entry in &entries {
+            if g.verbose {
+                println!("{}", entry.log_entry());
+            } else {
+                println!("{}", entry.line(LineStyle { branches: true, ..LineStyle::default() }));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn branches(g: &Global, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let none = BTreeSet::new();
+    let ids: Vec<RevisionId> = p.scripts.graph.revisions().into_iter().map(|r| r.id.clone()).collect();
+    let points: Vec<_> = format::entries(&p.scripts, &ids, &none).into_iter().filter(|e| e.is_branch_point()).collect();
+    if json {
+        let list: Vec<_> = points
+            .iter()
+            .map(|e| {
+                let children = p.scripts.graph.children(&e.json().revision);
+                json!({ "revision": e.json(), "branches_into": children })
+            })
+            .collect();
+        print_json(&json!({ "branchpoints": list }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for point in &points {
+        let head = if g.verbose {
+            point.log_entry()
+        } else {
+            point.line(LineStyle { branches: true, tree: true, ..LineStyle::default() })
+        };
+        let id = point.json().revision;
+        let pad = " ".repeat(id.as_str().len());
+        let children = p.scripts.graph.children(&id);
+        let lines: Vec<String> = format::entries(&p.scripts, &children, &none)
+            .iter()
+            .map(|c| format!("{pad} -> {}", c.line(LineStyle { branches: true, doc: g.verbose, tree: true, ..LineStyle::default() })))
+            .collect();
+        println!("{head}\n{}\n", lines.join("\n"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(g: &Global, revision: &str, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let ids = p.scripts.graph.resolve(revision)?;
+    if ids.is_empty() {
+        bail!("no revision files indicated by symbol '{revision}'");
+    }
+    let none = BTreeSet::new();
+    let entries = format::entries(&p.scripts, &ids, &none);
+    if json {
+        print_json(&json!({ "revisions": entries.iter().map(|e| e.json()).collect::<Vec<_>>() }));
+    } else {
+        for entry in &entries {
+            println!("{}", entry.log_entry());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn edit(g: &Global, revision: &str) -> Result<ExitCode> {
+    let p = project(g)?;
+    let ids = if revision == "current" { current_heads(&p).await? } else { p.scripts.graph.resolve(revision)? };
+    if ids.is_empty() {
+        bail!("no revision files indicated by symbol '{revision}'");
+    }
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".to_string());
+    for id in ids {
+        let path: PathBuf = p.scripts.script(&id).path.clone();
+        // $EDITOR may carry arguments ("code --wait"), so it goes through the shell.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("aludel-edit")
+            .arg(&path)
+            .status()
+            .with_context(|| format!("cannot start the editor '{editor}'"))?;
+        if !status.success() {
+            bail!("the editor '{editor}' exited with {status} for {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn ensure_version(g: &Global, sql: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let migrator = Migrator::new(&p.config, &p.scripts);
+    if sql {
+        print!("{}", migrator.ensure_version_sql(p.config.url()?.backend()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut db = connect(&p.config).await?;
+    let result = migrator.ensure_version(&mut db).await;
+    db.close().await;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn status(g: &Global, exit_code: bool, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let mut db = connect(&p.config).await?;
+    let status = Migrator::new(&p.config, &p.scripts).status(&mut db).await;
+    db.close().await;
+    let status = status?;
+    if json {
+        print_json(&serde_json::to_value(&status)?);
+    } else {
+        let ids = |ids: &[RevisionId]| {
+            if ids.is_empty() { "<base>".to_string() } else { ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ") }
+        };
+        println!("Database: {}", p.config.url()?);
+        println!("Current: {}", ids(&status.current));
+        println!("Heads: {}", ids(&status.heads));
+        if status.pending.is_empty() {
+            println!("Pending: none, the database is up to date");
+        } else {
+            println!("Pending ({}):", status.pending.len());
+            for id in &status.pending {
+                println!("  {}, {}", id, p.scripts.script(id).message);
+            }
+        }
+        for changed in &status.changed {
+            println!("Changed: {}", changed.describe());
+        }
+    }
+    Ok(if exit_code && !status.is_clean() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+async fn repair(g: &Global, revisions: &[String]) -> Result<ExitCode> {
+    let p = project(g)?;
+    let mut db = connect(&p.config).await?;
+    let repaired = Migrator::new(&p.config, &p.scripts).repair(&mut db, revisions).await;
+    db.close().await;
+    let repaired = repaired?;
+    if repaired.is_empty() {
+        if !g.quiet {
+            eprintln!("No applied revision's file changed: nothing to repair.");
+        }
+    } else {
+        for id in repaired {
+            println!("Accepted the current checksum of {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn graph(g: &Global, fmt: GraphFormat) -> Result<ExitCode> {
+    let p = project(g)?;
+    print!(
+        "{}",
+        match fmt {
+            GraphFormat::Dot => format::dot(&p.scripts),
+            GraphFormat::Mermaid => format::mermaid(&p.scripts),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}

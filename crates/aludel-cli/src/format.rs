@@ -1,0 +1,197 @@
+//! Alembic's line formats for revisions (`current`, `heads`, `branches`, `history`, `show`) and
+//! their JSON form.
+
+use std::collections::BTreeSet;
+
+use aludel::revision::RevisionId;
+use aludel::script::{Script, ScriptDirectory};
+use serde::Serialize;
+
+/// Which decorations a line carries, as Alembic's `cmd_format` arguments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineStyle {
+    pub branches: bool,
+    pub doc: bool,
+    pub parents: bool,
+    pub tree: bool,
+}
+
+/// A revision in a listing, with what the graph and the database say of it.
+pub struct Entry<'a> {
+    pub scripts: &'a ScriptDirectory,
+    pub script: &'a Script,
+    pub current: bool,
+}
+
+fn comma(ids: &[RevisionId]) -> String {
+    ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+}
+
+impl Entry<'_> {
+    fn id(&self) -> &RevisionId {
+        &self.script.revision.id
+    }
+    fn children(&self) -> Vec<RevisionId> {
+        self.scripts.graph.children(self.id())
+    }
+    pub fn is_head(&self) -> bool {
+        self.children().is_empty()
+    }
+    pub fn is_branch_point(&self) -> bool {
+        self.children().len() > 1
+    }
+    pub fn is_merge_point(&self) -> bool {
+        self.script.revision.down_revisions.len() > 1
+    }
+    fn down(&self) -> String {
+        let down = &self.script.revision.down_revisions;
+        if down.is_empty() { "<base>".to_string() } else { comma(down) }
+    }
+
+    /// One line, as Alembic's `Script.cmd_format` without `verbose`.
+    pub fn line(&self, style: LineStyle) -> String {
+        let mut text = self.id().to_string();
+        if style.parents {
+            let deps = &self.script.revision.depends_on;
+            text = if deps.is_empty() {
+                format!("{} -> {text}", self.down())
+            } else {
+                format!("{} ({}) -> {text}", self.down(), deps.join(", "))
+            };
+        }
+        let labels = self.scripts.graph.branch_labels(self.id());
+        if style.branches && !labels.is_empty() {
+            text += &format!(" ({})", labels.join(", "));
+        }
+        if self.is_head() {
+            text += " (head)";
+        }
+        if self.current {
+            text += " (current)";
+        }
+        if style.tree {
+            if self.is_branch_point() {
+                text += " (branchpoint)";
+            }
+            if self.is_merge_point() {
+                text += " (mergepoint)";
+            }
+        }
+        if style.doc {
+            text += &format!(", {}", self.script.message);
+        }
+        text
+    }
+
+    /// The verbose block, as Alembic's `Script.log_entry`.
+    pub fn log_entry(&self) -> String {
+        let mut entry = format!("Rev: {}", self.id());
+        for (on, word) in [
+            (self.is_head(), " (head)"),
+            (self.is_branch_point(), " (branchpoint)"),
+            (self.is_merge_point(), " (mergepoint)"),
+            (self.current, " (current)"),
+        ] {
+            if on {
+                entry += word;
+            }
+        }
+        entry.push('\n');
+        let label = if self.is_merge_point() { "Merges" } else { "Parent" };
+        entry += &format!("{label}: {}\n", self.down());
+        if !self.script.revision.depends_on.is_empty() {
+            entry += &format!("Also depends on: {}\n", self.script.revision.depends_on.join(", "));
+        }
+        if self.is_branch_point() {
+            entry += &format!("Branches into: {}\n", comma(&self.children()));
+        }
+        let labels = self.scripts.graph.branch_labels(self.id());
+        if !labels.is_empty() {
+            entry += &format!("Branch names: {}\n", labels.join(", "));
+        }
+        entry += &format!("Path: {}\n\n", self.script.path.display());
+        let revises = if self.script.revision.down_revisions.is_empty() {
+            String::new()
+        } else {
+            comma(&self.script.revision.down_revisions)
+        };
+        entry += &format!("    {}\n\n    Revision ID: {}\n    Revises: {revises}\n", self.script.message, self.id());
+        if let Some(date) = &self.script.create_date {
+            entry += &format!("    Create Date: {date}\n");
+        }
+        entry
+    }
+
+    /// The JSON form.
+    pub fn json(&self) -> JsonRevision {
+        JsonRevision {
+            revision: self.id().clone(),
+            down_revisions: self.script.revision.down_revisions.clone(),
+            branch_labels: self.scripts.graph.branch_labels(self.id()),
+            depends_on: self.script.revision.depends_on.clone(),
+            message: self.script.message.clone(),
+            create_date: self.script.create_date.clone(),
+            path: self.script.path.display().to_string(),
+            is_head: self.is_head(),
+            is_branch_point: self.is_branch_point(),
+            is_merge_point: self.is_merge_point(),
+            is_current: self.current,
+        }
+    }
+}
+
+/// A revision as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub struct JsonRevision {
+    pub revision: RevisionId,
+    pub down_revisions: Vec<RevisionId>,
+    pub branch_labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub message: String,
+    pub create_date: Option<String>,
+    pub path: String,
+    pub is_head: bool,
+    pub is_branch_point: bool,
+    pub is_merge_point: bool,
+    pub is_current: bool,
+}
+
+/// Entries for `ids`, marking those in `current`.
+pub fn entries<'a>(scripts: &'a ScriptDirectory, ids: &[RevisionId], current: &BTreeSet<RevisionId>) -> Vec<Entry<'a>> {
+    ids.iter()
+        .map(|id| Entry { scripts, script: scripts.script(id), current: current.contains(id) })
+        .collect()
+}
+
+/// The graph as Graphviz dot.
+pub fn dot(scripts: &ScriptDirectory) -> String {
+    let mut out = String::from("digraph revisions {\n    rankdir=BT;\n    node [shape=box];\n");
+    for rev in scripts.graph.revisions() {
+        let script = scripts.script(&rev.id);
+        let label = format!("{}\\n{}", rev.id, script.message.replace('"', "\\\""));
+        out += &format!("    \"{}\" [label=\"{label}\"];\n", rev.id);
+        for parent in &rev.down_revisions {
+            out += &format!("    \"{}\" -> \"{parent}\";\n", rev.id);
+        }
+        for dep in &rev.depends_on {
+            out += &format!("    \"{}\" -> \"{dep}\" [style=dashed];\n", rev.id);
+        }
+    }
+    out + "}\n"
+}
+
+/// The graph as a Mermaid flowchart.
+pub fn mermaid(scripts: &ScriptDirectory) -> String {
+    let mut out = String::from("flowchart BT\n");
+    for rev in scripts.graph.revisions() {
+        let script = scripts.script(&rev.id);
+        out += &format!("    r{}[\"{}<br/>{}\"]\n", rev.id, rev.id, script.message.replace('"', "#quot;"));
+        for parent in &rev.down_revisions {
+            out += &format!("    r{} --> r{parent}\n", rev.id);
+        }
+        for dep in &rev.depends_on {
+            out += &format!("    r{} -.-> r{dep}\n", rev.id);
+        }
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! `init`: a new project's `aludel.toml` and migration folder.
+
+use std::path::{Path, PathBuf};
+
+use super::template::{DEFAULT_README, DEFAULT_SCRIPT_TEMPLATE, default_config};
+use crate::{Error, Result};
+
+/// Writes `aludel.toml` in `root` and the migration folder `directory` (relative to `root`
+/// unless absolute) with its README, `script.sql.j2` and `versions/`. Refuses, writing
+/// nothing, when `aludel.toml` or the folder already exists. Returns the paths written.
+pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
+    let config_path = root.join("aludel.toml");
+    let folder = root.join(directory);
+    if config_path.exists() {
+        return Err(Error::refused(format!(
+            "{} already exists; init writes nothing over an existing setup",
+            config_path.display()
+        )));
+    }
+    if folder.exists() {
+        return Err(Error::refused(format!(
+            "{} already exists; init writes nothing over an existing setup\nhint: choose another folder name",
+            folder.display()
+        )));
+    }
+    let location = match folder.strip_prefix(root) {
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => folder.display().to_string(),
+    };
+    let versions = folder.join("versions");
+    std::fs::create_dir_all(&versions).map_err(|e| Error::io(&versions, e))?;
+    let files = [
+        (folder.join("README.md"), DEFAULT_README.to_string()),
+        (folder.join("script.sql.j2"), DEFAULT_SCRIPT_TEMPLATE.to_string()),
+        (config_path, default_config(&location)),
+    ];
+    let mut written = vec![folder.clone(), versions];
+    for (path, text) in files {
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_a_project_and_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = init_project(dir.path(), Path::new("migrations")).unwrap();
+        assert!(written.contains(&dir.path().join("aludel.toml")));
+        assert!(dir.path().join("migrations/versions").is_dir());
+        assert!(dir.path().join("migrations/script.sql.j2").is_file());
+        let config = std::fs::read_to_string(dir.path().join("aludel.toml")).unwrap();
+        assert!(config.contains("script_location = \"migrations\""), "{config}");
+        toml::from_str::<toml::Table>(&config).expect("the generated aludel.toml is valid TOML");
+
+        let again = init_project(dir.path(), Path::new("other")).unwrap_err();
+        assert!(again.to_string().contains("already exists"));
+        assert!(!dir.path().join("other").exists(), "a refused init writes nothing");
+    }
+
+    #[test]
+    fn refuses_an_existing_folder_without_writing_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("migrations")).unwrap();
+        assert!(init_project(dir.path(), Path::new("migrations")).is_err());
+        assert!(!dir.path().join("aludel.toml").exists());
+    }
+}
