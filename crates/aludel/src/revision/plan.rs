@@ -494,8 +494,10 @@ impl RevisionGraph {
         &self,
         current: &[usize],
         target: &str,
-        assert_relative_length: bool,
+        inclusive: bool,
+        implicit_base: bool,
     ) -> Result<Vec<usize>, GraphError> {
+        let assert_relative_length = true;
         let (label, target_rev) = self.parse_downgrade_target(current, target, assert_relative_length)?;
         let target_rev = match target_rev {
             Pos::Rev(r) => Some(r),
@@ -503,6 +505,7 @@ impl RevisionGraph {
         };
         let mut roots: Vec<usize> = match target_rev {
             None => self.bases.clone(),
+            Some(t) if inclusive => vec![t],
             Some(t) => self.nodes[t].next.clone(),
         };
         if let Some(l) = &label
@@ -518,7 +521,13 @@ impl RevisionGraph {
             }
         }
         let mut drop = self.reach(&roots, Edge::AllNext);
-        drop.intersect_with(&self.reach(current, Edge::NormDown));
+        let active = self.reach(current, Edge::NormDown);
+        drop.intersect_with(&active);
+        if implicit_base {
+            let mut others = active;
+            others.subtract(&self.reach(&roots, Edge::NormDown));
+            drop.union_with(&others);
+        }
         if let Some(t) = target_rev
             && drop.is_empty()
             && !current.contains(&t)
@@ -541,7 +550,7 @@ impl RevisionGraph {
 
     pub(super) fn plan_downgrade(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
         let current = self.current_revs(current)?;
-        let drop = self.collect_downgrade(&current, target, true)?;
+        let drop = self.collect_downgrade(&current, target, false, false)?;
         let order = self.topological_sort(&drop, &current);
         self.run_steps(&current, &order, Direction::Downgrade)
     }
