@@ -54,7 +54,9 @@ impl Bits {
 
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &word)| {
-            (0..64).filter(move |b| word & (1u64 << b) != 0).map(move |b| w * 64 + b)
+            (0..64)
+                .filter(move |b| word & (1u64 << b) != 0)
+                .map(move |b| w * 64 + b)
         })
     }
 }
@@ -122,7 +124,9 @@ impl RevisionGraph {
         for rev in &revisions {
             let self_dep = rev.depends_on.iter().any(|d| d == rev.id.as_str());
             if rev.down_revisions.contains(&rev.id) || self_dep {
-                return Err(GraphError::Cycle { revisions: vec![rev.id.clone()] });
+                return Err(GraphError::Cycle {
+                    revisions: vec![rev.id.clone()],
+                });
             }
         }
         // Declared labels share one namespace with revision ids, as in Alembic's map.
@@ -229,13 +233,25 @@ impl RevisionGraph {
         if self.nodes.is_empty() {
             return Ok(());
         }
-        let all_ids = || self.nodes.iter().map(|n| n.rev.id.clone()).collect::<Vec<_>>();
+        let all_ids = || {
+            self.nodes
+                .iter()
+                .map(|n| n.rev.id.clone())
+                .collect::<Vec<_>>()
+        };
         for (heads, bases, down, up) in [
             (&self.heads, &self.bases, Edge::Down, Edge::Next),
-            (&self.real_heads, &self.real_bases, Edge::AllDown, Edge::AllNext),
+            (
+                &self.real_heads,
+                &self.real_bases,
+                Edge::AllDown,
+                Edge::AllNext,
+            ),
         ] {
             if heads.is_empty() || bases.is_empty() {
-                return Err(GraphError::Cycle { revisions: all_ids() });
+                return Err(GraphError::Cycle {
+                    revisions: all_ids(),
+                });
             }
             let mut space = self.reach(heads, down);
             space.intersect_with(&self.reach(bases, up));
@@ -395,8 +411,10 @@ impl RevisionGraph {
         }
         let mut current: Vec<usize> = dedupe(heads.iter().copied().filter(|&h| todo.contains(h)));
         current.sort_unstable();
-        let mut ancestors: Vec<Bits> =
-            current.iter().map(|&h| self.reach(&[h], Edge::NormDown)).collect();
+        let mut ancestors: Vec<Bits> = current
+            .iter()
+            .map(|&h| self.reach(&[h], Edge::NormDown))
+            .collect();
         let mut output = Vec::with_capacity(remaining);
         let mut idx = 0usize;
         while !current.is_empty() {

@@ -26,7 +26,11 @@ impl RevisionId {
     /// Checks `id` and wraps it.
     pub fn new(id: impl Into<String>) -> Result<Self, GraphError> {
         let id = id.into();
-        if id.is_empty() || id.chars().any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace()) {
+        if id.is_empty()
+            || id
+                .chars()
+                .any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace())
+        {
             return Err(GraphError::InvalidId { id });
         }
         Ok(RevisionId(id))
@@ -110,7 +114,9 @@ pub struct Plan {
 #[non_exhaustive]
 pub enum GraphError {
     /// An identifier with a forbidden character.
-    #[error("invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces")]
+    #[error(
+        "invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces"
+    )]
     InvalidId {
         /// The offending id.
         id: String,
@@ -146,7 +152,10 @@ pub enum GraphError {
         other: RevisionId,
     },
     /// `head` asked for while several heads exist.
-    #[error("multiple head revisions are present for the given argument '{target}'; please specify a specific target revision, '<branchname>@{target}' to narrow to a specific head, or 'heads' for all heads: {}", join(heads))]
+    #[error(
+        "multiple head revisions are present for the given argument '{target}'; please specify a specific target revision, '<branchname>@{target}' to narrow to a specific head, or 'heads' for all heads: {}",
+        join(heads)
+    )]
     MultipleHeads {
         /// The target as given.
         target: String,
@@ -176,7 +185,10 @@ pub enum GraphError {
 }
 
 fn join(ids: &[RevisionId]) -> String {
-    ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(RevisionId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The graph of every revision in a script directory.
@@ -244,40 +256,52 @@ impl RevisionGraph {
 
     /// Revisions whose `down_revisions` name `id` (Alembic's `nextrev`).
     pub fn children(&self, id: &RevisionId) -> Vec<RevisionId> {
-        self.ids.get(id.as_str()).map_or_else(Vec::new, |&i| self.ids_of(&self.nodes[i].next))
+        self.ids
+            .get(id.as_str())
+            .map_or_else(Vec::new, |&i| self.ids_of(&self.nodes[i].next))
     }
 
     /// Revisions that depend on `id` through `depends_on` without being its children.
     pub fn dependents(&self, id: &RevisionId) -> Vec<RevisionId> {
         self.ids.get(id.as_str()).map_or_else(Vec::new, |&i| {
             let node = &self.nodes[i];
-            let only_deps: Vec<usize> =
-                node.all_next.iter().copied().filter(|c| !node.next.contains(c)).collect();
+            let only_deps: Vec<usize> = node
+                .all_next
+                .iter()
+                .copied()
+                .filter(|c| !node.next.contains(c))
+                .collect();
             self.ids_of(&only_deps)
         })
     }
 
     /// Whether `id` has several children (Alembic's `is_branch_point`).
     pub fn is_branch_point(&self, id: &RevisionId) -> bool {
-        self.ids.get(id.as_str()).is_some_and(|&i| self.nodes[i].next.len() > 1)
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].next.len() > 1)
     }
 
     /// Whether `id` has several parents (Alembic's `is_merge_point`).
     pub fn is_merge_point(&self, id: &RevisionId) -> bool {
-        self.ids.get(id.as_str()).is_some_and(|&i| self.nodes[i].down.len() > 1)
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].down.len() > 1)
     }
 
     /// Whether `id` has no children (Alembic's `is_head`).
     pub fn is_head(&self, id: &RevisionId) -> bool {
-        self.ids.get(id.as_str()).is_some_and(|&i| self.nodes[i].next.is_empty())
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].next.is_empty())
     }
 
     /// Every branch label that applies to `id`, its own and those it inherits along its
     /// branch, as Alembic shows them.
     pub fn branch_labels(&self, id: &RevisionId) -> Vec<String> {
-        self.ids
-            .get(id.as_str())
-            .map_or_else(Vec::new, |&i| self.nodes[i].labels.iter().cloned().collect())
+        self.ids.get(id.as_str()).map_or_else(Vec::new, |&i| {
+            self.nodes[i].labels.iter().cloned().collect()
+        })
     }
 
     /// Resolves a revision argument (`head`, `heads`, `base`, a full id or unique prefix,

@@ -32,7 +32,11 @@ impl<'g> Heads<'g> {
                 unique.push(r);
             }
         }
-        Heads { graph, rows: unique, cache: HashMap::new() }
+        Heads {
+            graph,
+            rows: unique,
+            cache: HashMap::new(),
+        }
     }
 
     fn has(&self, r: usize) -> bool {
@@ -40,8 +44,12 @@ impl<'g> Heads<'g> {
     }
 
     fn ancestors_of_others(&mut self, exclude: &[usize]) -> Bits {
-        let mut others: Vec<usize> =
-            self.rows.iter().copied().filter(|r| !exclude.contains(r)).collect();
+        let mut others: Vec<usize> = self
+            .rows
+            .iter()
+            .copied()
+            .filter(|r| !exclude.contains(r))
+            .collect();
         others.sort_unstable();
         if let Some(b) = self.cache.get(&others) {
             return b.clone();
@@ -54,7 +62,12 @@ impl<'g> Heads<'g> {
     fn corrupt(&self, what: &str) -> GraphError {
         bad(format!(
             "cannot {what}: the version table ({}) does not match the revision graph",
-            self.graph.ids_of(&self.rows).iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+            self.graph
+                .ids_of(&self.rows)
+                .iter()
+                .map(RevisionId::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     }
 
@@ -76,14 +89,22 @@ impl<'g> Heads<'g> {
         Ok(())
     }
 
-    fn update(&mut self, from: usize, to: usize, ops: &mut Vec<VersionOp>) -> Result<(), GraphError> {
+    fn update(
+        &mut self,
+        from: usize,
+        to: usize,
+        ops: &mut Vec<VersionOp>,
+    ) -> Result<(), GraphError> {
         let at = self.rows.iter().position(|&x| x == from);
         let (Some(at), false) = (at, self.has(to)) else {
             let (f, t) = (self.graph.id_str(from), self.graph.id_str(to));
             return Err(self.corrupt(&format!("move {f} to {t}")));
         };
         self.rows[at] = to;
-        ops.push(VersionOp::Update { from: self.graph.id(from), to: self.graph.id(to) });
+        ops.push(VersionOp::Update {
+            from: self.graph.id(from),
+            to: self.graph.id(to),
+        });
         Ok(())
     }
 
@@ -100,7 +121,11 @@ impl<'g> Heads<'g> {
         } else if upgrade && downs.len() > 1 && downs.iter().filter(|d| self.has(**d)).count() > 1 {
             // A merge: the first parent's row moves up, the other parents' rows go.
             let others = self.ancestors_of_others(&downs);
-            let from: Vec<usize> = downs.iter().copied().filter(|d| !others.contains(*d)).collect();
+            let from: Vec<usize> = downs
+                .iter()
+                .copied()
+                .filter(|d| !others.contains(*d))
+                .collect();
             let Some((&first, rest)) = from.split_first() else {
                 return Err(self.corrupt(&format!("merge into {}", g.id_str(rev))));
             };
@@ -158,7 +183,10 @@ impl<'g> Heads<'g> {
             anc.remove(d);
             implied.union_with(&anc);
         }
-        Ok(downs.into_iter().filter(|d| !implied.contains(*d)).collect())
+        Ok(downs
+            .into_iter()
+            .filter(|d| !implied.contains(*d))
+            .collect())
     }
 
     /// `HeadMaintainer.update_to_step` for Alembic's `StampStep`.
@@ -167,10 +195,14 @@ impl<'g> Heads<'g> {
         let (from, to) = (&stamp.from, &stamp.to);
         let missing = |xs: &[usize], h: &Self| xs.iter().any(|x| !h.has(*x));
         if !stamp.upgrade && stamp.branch_move {
-            let [f] = from.as_slice() else { return Err(self.corrupt("stamp")) };
+            let [f] = from.as_slice() else {
+                return Err(self.corrupt("stamp"));
+            };
             self.delete(*f, &mut ops)?;
         } else if stamp.upgrade && (stamp.branch_move || missing(from, self)) && missing(to, self) {
-            let [t] = to.as_slice() else { return Err(self.corrupt("stamp")) };
+            let [t] = to.as_slice() else {
+                return Err(self.corrupt("stamp"));
+            };
             self.insert(*t, &mut ops)?;
         } else if from.len() > 1 {
             let (Some((&last, rest)), Some(&t)) = (from.split_last(), to.first()) else {
@@ -230,7 +262,10 @@ impl RevisionGraph {
                 Some((l, s)) => ((!l.is_empty()).then(|| l.to_owned()), s),
                 None => (None, target),
             };
-            return Ok((label, self.get_revision(symbol)?.map_or(Pos::Base, Pos::Rev)));
+            return Ok((
+                label,
+                self.get_revision(symbol)?.map_or(Pos::Base, Pos::Rev),
+            ));
         };
         let label = rel.label.map(str::to_owned);
         if rel.steps >= 0 {
@@ -240,7 +275,9 @@ impl RevisionGraph {
             let start = self.get_revision(symbol)?.map_or(Pos::Nowhere, Pos::Rev);
             let pos = self.walk(start, rel.steps, rel.label, assert_relative_length)?;
             if pos == Pos::Nowhere {
-                return Err(bad(format!("walked too far: {target} is past the end of the graph")));
+                return Err(bad(format!(
+                    "walked too far: {target} is past the end of the graph"
+                )));
             }
             return Ok((label, pos));
         }
@@ -264,7 +301,11 @@ impl RevisionGraph {
                             return Err(bad(format!(
                                 "several current revisions are on branch '{l}' ({}); name one, \
                                  e.g. '{}{}'",
-                                self.ids_of(several).iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", "),
+                                self.ids_of(several)
+                                    .iter()
+                                    .map(RevisionId::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
                                 self.id_str(several[0]),
                                 rel.text
                             )));
@@ -313,7 +354,9 @@ impl RevisionGraph {
             if rel.symbol.is_none() {
                 return Err(no_migrations(rel.text, rel.steps));
             }
-            return Err(bad(format!("walked too far: {target} is past the end of the graph")));
+            return Err(bad(format!(
+                "walked too far: {target} is past the end of the graph"
+            )));
         }
         Ok((label, pos))
     }
@@ -329,7 +372,9 @@ impl RevisionGraph {
             Arg::Text(t) => parse_relative(t),
             Arg::Revs(_) => None,
         };
-        let Some(rel) = rel else { return self.resolve_arg(target) };
+        let Some(rel) = rel else {
+            return self.resolve_arg(target);
+        };
         let walked = if rel.steps > 0 {
             match rel.symbol {
                 None => {
@@ -367,7 +412,13 @@ impl RevisionGraph {
                     if starts.len() > 1 {
                         let names: Vec<&str> = starts
                             .iter()
-                            .filter_map(|p| if let Pos::Rev(r) = p { Some(self.id_str(*r)) } else { None })
+                            .filter_map(|p| {
+                                if let Pos::Rev(r) = p {
+                                    Some(self.id_str(*r))
+                                } else {
+                                    None
+                                }
+                            })
                             .collect();
                         return Err(bad(format!(
                             "ambiguous upgrade from multiple current revisions ({}); name the \
@@ -392,7 +443,12 @@ impl RevisionGraph {
                 Some(l) => self.get_revision(&format!("{l}@{symbol}"))?,
                 None => self.get_revision(symbol)?,
             };
-            self.walk(start.map_or(Pos::Nowhere, Pos::Rev), rel.steps, None, assert_relative_length)?
+            self.walk(
+                start.map_or(Pos::Nowhere, Pos::Rev),
+                rel.steps,
+                None,
+                assert_relative_length,
+            )?
         };
         if walked == Pos::Nowhere {
             return Err(no_migrations(rel.text, rel.steps));
@@ -436,7 +492,12 @@ impl RevisionGraph {
         let mut required = self.reach_checked(&targets, Edge::NormDown)?;
         let mut current = self.resolve_arg(lower)?;
         if !implicit_base
-            && current.iter().any(|p| matches!(p, Pos::Rev(r) if !required.contains(*r)))
+            && current.iter().any(|p| match p {
+                Pos::Rev(r) => !required.contains(*r),
+                // Alembic's walk gives the string "base", which is in no revision set.
+                Pos::Base => true,
+                Pos::Nowhere => false,
+            })
         {
             return Err(self.range_not_ancestor(lower, upper));
         }
@@ -447,8 +508,11 @@ impl RevisionGraph {
                 .into_iter()
                 .filter_map(|p| if let Pos::Rev(r) = p { Some(r) } else { None })
                 .collect();
-            let Arg::Text(text) = lower else { return Err(bad("relative lower bound")) };
-            let (_, pos) = self.parse_downgrade_target(&upper_revs, text, assert_relative_length)?;
+            let Arg::Text(text) = lower else {
+                return Err(bad("relative lower bound"));
+            };
+            let (_, pos) =
+                self.parse_downgrade_target(&upper_revs, text, assert_relative_length)?;
             match pos {
                 Pos::Rev(r) => {
                     current = vec![Pos::Rev(r)];
@@ -460,8 +524,10 @@ impl RevisionGraph {
                 }
             }
         }
-        let current_revs: Vec<usize> =
-            current.iter().filter_map(|p| if let Pos::Rev(r) = p { Some(*r) } else { None }).collect();
+        let current_revs: Vec<usize> = current
+            .iter()
+            .filter_map(|p| if let Pos::Rev(r) = p { Some(*r) } else { None })
+            .collect();
         let current_set = self.reach_checked(&current_revs, Edge::NormDown)?;
         required.subtract(&current_set);
         let mut needs = required;
@@ -483,9 +549,17 @@ impl RevisionGraph {
         let show = |a: &Arg<'_>| match a {
             Arg::Text(t) => (*t).to_owned(),
             Arg::Revs(v) if v.is_empty() => "base".to_owned(),
-            Arg::Revs(v) => v.iter().map(|&r| self.id_str(r)).collect::<Vec<_>>().join(", "),
+            Arg::Revs(v) => v
+                .iter()
+                .map(|&r| self.id_str(r))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
-        bad(format!("revision {} is not an ancestor of revision {}", show(lower), show(upper)))
+        bad(format!(
+            "revision {} is not an ancestor of revision {}",
+            show(lower),
+            show(upper)
+        ))
     }
 
     /// Alembic's `_collect_downgrade_revisions`: what must be undone to bring `current` down
@@ -498,7 +572,8 @@ impl RevisionGraph {
         implicit_base: bool,
     ) -> Result<Vec<usize>, GraphError> {
         let assert_relative_length = true;
-        let (label, target_rev) = self.parse_downgrade_target(current, target, assert_relative_length)?;
+        let (label, target_rev) =
+            self.parse_downgrade_target(current, target, assert_relative_length)?;
         let target_rev = match target_rev {
             Pos::Rev(r) => Some(r),
             _ => None,
@@ -539,31 +614,56 @@ impl RevisionGraph {
         Ok(drop.iter().collect())
     }
 
-    pub(super) fn plan_upgrade(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
+    pub(super) fn plan_upgrade(
+        &self,
+        current: &[RevisionId],
+        target: &str,
+    ) -> Result<Plan, GraphError> {
         let current = self.current_revs(current)?;
-        let (needs, targets) =
-            self.collect_upgrade(&Arg::Text(target), &Arg::Revs(current.clone()), false, true, true)?;
+        let (needs, targets) = self.collect_upgrade(
+            &Arg::Text(target),
+            &Arg::Revs(current.clone()),
+            false,
+            true,
+            true,
+        )?;
         let mut order = self.topological_sort(&needs, &targets);
         order.reverse();
         self.run_steps(&current, &order, Direction::Upgrade)
     }
 
-    pub(super) fn plan_downgrade(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
+    pub(super) fn plan_downgrade(
+        &self,
+        current: &[RevisionId],
+        target: &str,
+    ) -> Result<Plan, GraphError> {
         let current = self.current_revs(current)?;
         let drop = self.collect_downgrade(&current, target, false, false)?;
         let order = self.topological_sort(&drop, &current);
         self.run_steps(&current, &order, Direction::Downgrade)
     }
 
-    fn run_steps(&self, current: &[usize], order: &[usize], direction: Direction) -> Result<Plan, GraphError> {
+    fn run_steps(
+        &self,
+        current: &[usize],
+        order: &[usize],
+        direction: Direction,
+    ) -> Result<Plan, GraphError> {
         let mut heads = Heads::new(self, current);
         let upgrade = direction == Direction::Upgrade;
         let mut steps = Vec::with_capacity(order.len());
         for &rev in order {
             let version_ops = heads.apply_revision(rev, upgrade)?;
-            steps.push(Step { revision: self.id(rev), direction, version_ops });
+            steps.push(Step {
+                revision: self.id(rev),
+                direction,
+                version_ops,
+            });
         }
-        Ok(Plan { steps, heads_after: self.ids_of(&heads.rows) })
+        Ok(Plan {
+            steps,
+            heads_after: self.ids_of(&heads.rows),
+        })
     }
 
     pub(super) fn plan_stamp(
@@ -590,7 +690,11 @@ impl RevisionGraph {
             self.current_revs(current)?
         };
         let base = ["base".to_owned()];
-        let targets = if targets.is_empty() { &base[..] } else { targets };
+        let targets = if targets.is_empty() {
+            &base[..]
+        } else {
+            targets
+        };
         let mut filtered: Vec<usize> = Vec::new();
         for t in targets {
             for h in self.filter_for_lineage(&current, t, true)? {
@@ -639,9 +743,19 @@ impl RevisionGraph {
                 )));
             }
             stamps.push(if below || above {
-                Stamp { from: filtered.clone(), to: vec![dest], upgrade: above, branch_move: false }
+                Stamp {
+                    from: filtered.clone(),
+                    to: vec![dest],
+                    upgrade: above,
+                    branch_move: false,
+                }
             } else {
-                Stamp { from: Vec::new(), to: vec![dest], upgrade: true, branch_move: true }
+                Stamp {
+                    from: Vec::new(),
+                    to: vec![dest],
+                    upgrade: true,
+                    branch_move: true,
+                }
             });
         }
         let mut heads = Heads::new(self, &current);
@@ -649,10 +763,21 @@ impl RevisionGraph {
             let version_ops = heads.apply_stamp(stamp)?;
             let revision = stamp.to.first().or(stamp.from.first()).map(|&r| self.id(r));
             let Some(revision) = revision else { continue };
-            let direction = if stamp.upgrade { Direction::Upgrade } else { Direction::Downgrade };
-            steps.push(Step { revision, direction, version_ops });
+            let direction = if stamp.upgrade {
+                Direction::Upgrade
+            } else {
+                Direction::Downgrade
+            };
+            steps.push(Step {
+                revision,
+                direction,
+                version_ops,
+            });
         }
-        Ok(Plan { steps, heads_after: self.ids_of(&heads.rows) })
+        Ok(Plan {
+            steps,
+            heads_after: self.ids_of(&heads.rows),
+        })
     }
 
     pub(super) fn history(
@@ -682,12 +807,17 @@ impl RevisionGraph {
             Some(a) => a,
             None => Arg::Text("heads"),
         };
-        let (needs, targets) = self.collect_upgrade(&upper, &lower, true, false, false).map_err(|e| {
-            match e {
+        let (needs, targets) = self
+            .collect_upgrade(&upper, &lower, true, false, false)
+            .map_err(|e| match e {
                 GraphError::BadTarget { message } if message.contains("is not an ancestor") => {
                     let show = |a: &Arg<'_>| match a {
                         Arg::Text(t) => (*t).to_owned(),
-                        Arg::Revs(v) => v.iter().map(|&r| self.id_str(r)).collect::<Vec<_>>().join(","),
+                        Arg::Revs(v) => v
+                            .iter()
+                            .map(|&r| self.id_str(r))
+                            .collect::<Vec<_>>()
+                            .join(","),
                     };
                     bad(format!(
                         "requested range {}:{} does not refer to ancestor/descendant revisions \
@@ -697,8 +827,7 @@ impl RevisionGraph {
                     ))
                 }
                 other => other,
-            }
-        })?;
+            })?;
         Ok(self.ids_of(&self.topological_sort(&needs, &targets)))
     }
 }

@@ -39,7 +39,9 @@ fn match_tail(s: &str) -> Option<(Option<&str>, &str, i64)> {
     let symbol = (word_end > 0).then(|| &s[..word_end]);
     let rest = &s[word_end..];
     let sign = rest.chars().next().filter(|c| *c == '+' || *c == '-')?;
-    let digits_end = rest[1..].find(|c: char| !c.is_ascii_digit()).map_or(rest.len(), |e| e + 1);
+    let digits_end = rest[1..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(rest.len(), |e| e + 1);
     if digits_end == 1 {
         return None;
     }
@@ -52,19 +54,34 @@ fn match_tail(s: &str) -> Option<(Option<&str>, &str, i64)> {
 pub(super) fn parse_relative(s: &str) -> Option<Relative<'_>> {
     for (at, _) in s.match_indices('@').filter(|(at, _)| *at > 0) {
         if let Some((symbol, text, steps)) = match_tail(&s[at + 1..]) {
-            return Some(Relative { label: Some(&s[..at]), symbol, steps, text });
+            return Some(Relative {
+                label: Some(&s[..at]),
+                symbol,
+                steps,
+                text,
+            });
         }
     }
     let (symbol, text, steps) = match_tail(s)?;
-    Some(Relative { label: None, symbol, steps, text })
+    Some(Relative {
+        label: None,
+        symbol,
+        steps,
+        text,
+    })
 }
 
 pub(super) fn bad(message: impl Into<String>) -> GraphError {
-    GraphError::BadTarget { message: message.into() }
+    GraphError::BadTarget {
+        message: message.into(),
+    }
 }
 
 pub(super) fn no_migrations(text: &str, steps: i64) -> GraphError {
-    bad(format!("relative revision {text} didn't produce {} migrations", steps.unsigned_abs()))
+    bad(format!(
+        "relative revision {text} didn't produce {} migrations",
+        steps.unsigned_abs()
+    ))
 }
 
 /// Splits `LABEL@ID`; an empty label counts as none.
@@ -94,7 +111,10 @@ impl RevisionGraph {
             "base" => Vec::new(),
             other => return Ok((vec![other.to_owned()], label)),
         };
-        Ok((ids.into_iter().map(|i| self.id_str(i).to_owned()).collect(), label))
+        Ok((
+            ids.into_iter().map(|i| self.id_str(i).to_owned()).collect(),
+            label,
+        ))
     }
 
     /// Alembic's `get_current_head`: the one head, on a branch if a label is given.
@@ -105,7 +125,10 @@ impl RevisionGraph {
         };
         if heads.len() > 1 {
             let target = label.map_or_else(|| "head".to_owned(), |l| format!("{l}@head"));
-            return Err(GraphError::MultipleHeads { target, heads: self.ids_of(&heads) });
+            return Err(GraphError::MultipleHeads {
+                target,
+                heads: self.ids_of(&heads),
+            });
         }
         Ok(heads.first().copied())
     }
@@ -121,10 +144,17 @@ impl RevisionGraph {
             if let Some(l) = label {
                 heads.retain(|&h| self.nodes[h].labels.contains(l));
             }
-            return heads.into_iter().map(|h| self.walk(Pos::Rev(h), n, None, true)).collect();
+            return heads
+                .into_iter()
+                .map(|h| self.walk(Pos::Rev(h), n, None, true))
+                .collect();
         }
         ids.iter()
-            .map(|id| Ok(self.revision_for_ident(Some(id), label)?.map_or(Pos::Base, Pos::Rev)))
+            .map(|id| {
+                Ok(self
+                    .revision_for_ident(Some(id), label)?
+                    .map_or(Pos::Base, Pos::Rev))
+            })
             .collect()
     }
 
@@ -148,7 +178,10 @@ impl RevisionGraph {
                 .iter()
                 .filter_map(|id| self.ids.get(id.as_str()).map(|&i| self.id(i)))
                 .collect();
-            return Err(GraphError::MultipleHeads { target: s.to_owned(), heads });
+            return Err(GraphError::MultipleHeads {
+                target: s.to_owned(),
+                heads,
+            });
         }
         self.revision_for_ident(ids.first().map(String::as_str), label)
     }
@@ -160,7 +193,9 @@ impl RevisionGraph {
         }
         match self.revision_for_ident(Some(label), None) {
             Ok(Some(i)) => Ok(i),
-            _ => Err(GraphError::UnknownRevision { id: label.to_owned() }),
+            _ => Err(GraphError::UnknownRevision {
+                id: label.to_owned(),
+            }),
         }
     }
 
@@ -228,7 +263,11 @@ impl RevisionGraph {
             return Ok(targets.to_vec());
         }
         let lineage: Bits = self.lineage(&tests, include_dependencies);
-        Ok(targets.iter().copied().filter(|&t| lineage.contains(t)).collect())
+        Ok(targets
+            .iter()
+            .copied()
+            .filter(|&t| lineage.contains(t))
+            .collect())
     }
 
     /// Alembic's `_walk`: `steps` up (positive) or down (negative) from `start`. Walking up may
@@ -275,7 +314,11 @@ impl RevisionGraph {
                         Pos::Rev(r) => self.id_str(r).to_owned(),
                         _ => "base".to_owned(),
                     };
-                    let (dir, example) = if steps > 0 { ("up", "+1") } else { ("down", "-1") };
+                    let (dir, example) = if steps > 0 {
+                        ("up", "+1")
+                    } else {
+                        ("down", "-1")
+                    };
                     return Err(bad(format!(
                         "ambiguous walk {dir} from {from}: it can go to {}; name the branch, \
                          e.g. 'LABEL@{example}' or '{}{example}'",
