@@ -251,10 +251,10 @@ impl RevisionGraph {
 
     /// Alembic's `_parse_downgrade_target`: the branch label in play and the target revision
     /// (`Pos::Base` for base).
-    fn parse_downgrade_target<'a>(
+    fn parse_downgrade_target(
         &self,
         current: &[usize],
-        target: &'a str,
+        target: &str,
         assert_relative_length: bool,
     ) -> Result<(Option<String>, Pos), GraphError> {
         let Some(rel) = parse_relative(target) else {

@@ -162,8 +162,6 @@ fn iter_down(
 
 fn history(g: &RevisionGraph, range: &str, current: &str) -> String {
     let (start, end) = range.split_once(':').unwrap();
-    let opt = |s: &'static str| (!s.is_empty()).then_some(s);
-    let _ = opt;
     let start = (!start.is_empty()).then_some(start);
     let end = (!end.is_empty()).then_some(end);
     match g.history_range(start, end, &ids(current)) {
