@@ -5,7 +5,14 @@
 //! This module does no I/O: it knows nothing of files or databases. Its semantics follow
 //! Alembic's `script/revision.py` and are tested as data.
 
+use std::collections::HashMap;
 use std::fmt;
+
+mod graph;
+mod plan;
+mod target;
+#[cfg(test)]
+mod tests;
 
 /// A revision identifier, such as `3f2a9c1b7d4e`.
 ///
@@ -19,7 +26,11 @@ impl RevisionId {
     /// Checks `id` and wraps it.
     pub fn new(id: impl Into<String>) -> Result<Self, GraphError> {
         let id = id.into();
-        if id.is_empty() || id.chars().any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace()) {
+        if id.is_empty()
+            || id
+                .chars()
+                .any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace())
+        {
             return Err(GraphError::InvalidId { id });
         }
         Ok(RevisionId(id))
@@ -103,7 +114,9 @@ pub struct Plan {
 #[non_exhaustive]
 pub enum GraphError {
     /// An identifier with a forbidden character.
-    #[error("invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces")]
+    #[error(
+        "invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces"
+    )]
     InvalidId {
         /// The offending id.
         id: String,
@@ -139,7 +152,10 @@ pub enum GraphError {
         other: RevisionId,
     },
     /// `head` asked for while several heads exist.
-    #[error("multiple head revisions are present for the given argument '{target}'; please specify a specific target revision, '<branchname>@{target}' to narrow to a specific head, or 'heads' for all heads: {}", join(heads))]
+    #[error(
+        "multiple head revisions are present for the given argument '{target}'; please specify a specific target revision, '<branchname>@{target}' to narrow to a specific head, or 'heads' for all heads: {}",
+        join(heads)
+    )]
     MultipleHeads {
         /// The target as given.
         target: String,
@@ -169,94 +185,168 @@ pub enum GraphError {
 }
 
 fn join(ids: &[RevisionId]) -> String {
-    ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(RevisionId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The graph of every revision in a script directory.
+///
+/// Revisions keep the order they were given in; like Alembic's revision map, that order breaks
+/// ties between independent branches (which head is listed first, which branch an upgrade
+/// walks first).
+///
+/// ```
+/// use aludel::revision::{Revision, RevisionGraph, RevisionId};
+///
+/// let rev = |id: &str, down: &[&str]| Revision {
+///     id: RevisionId::new(id).unwrap(),
+///     down_revisions: down.iter().map(|d| RevisionId::new(*d).unwrap()).collect(),
+///     branch_labels: vec![],
+///     depends_on: vec![],
+/// };
+/// let graph = RevisionGraph::new(vec![rev("a1", &[]), rev("b2", &["a1"])]).unwrap();
+/// let plan = graph.upgrade_plan(&[], "head").unwrap();
+/// assert_eq!(plan.steps.len(), 2);
+/// assert_eq!(plan.heads_after, vec![RevisionId::new("b2").unwrap()]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RevisionGraph {
-    // Filled by the implementation.
+    nodes: Vec<graph::Node>,
+    ids: HashMap<String, usize>,
+    /// Declared branch labels to the revision declaring them.
+    labels: HashMap<String, usize>,
+    /// Ids then labels, in order: what a prefix is matched against.
+    keys: Vec<(String, usize)>,
+    heads: Vec<usize>,
+    real_heads: Vec<usize>,
+    bases: Vec<usize>,
+    real_bases: Vec<usize>,
+    /// Every revision, newest first.
+    history: Vec<usize>,
 }
 
 impl RevisionGraph {
     /// Builds and checks a graph: duplicate ids, unknown parents or dependencies, duplicate
     /// branch labels and cycles are errors.
     pub fn new(revisions: Vec<Revision>) -> Result<Self, GraphError> {
-        let _ = revisions;
-        todo!()
+        Self::build(revisions)
     }
 
     /// The revision with exactly this id.
     pub fn get(&self, id: &str) -> Option<&Revision> {
-        let _ = id;
-        todo!()
+        self.ids.get(id).map(|&i| &self.nodes[i].rev)
     }
 
     /// Every revision, newest first (the order of `history`).
     pub fn revisions(&self) -> Vec<&Revision> {
-        todo!()
+        self.history.iter().map(|&i| &self.nodes[i].rev).collect()
     }
 
     /// Revisions with no children, in Alembic's order.
     pub fn heads(&self) -> Vec<RevisionId> {
-        todo!()
+        self.ids_of(&self.heads)
     }
 
     /// Revisions with no parent.
     pub fn bases(&self) -> Vec<RevisionId> {
-        todo!()
+        self.ids_of(&self.bases)
     }
 
     /// Revisions whose `down_revisions` name `id` (Alembic's `nextrev`).
     pub fn children(&self, id: &RevisionId) -> Vec<RevisionId> {
-        let _ = id;
-        todo!()
+        self.ids
+            .get(id.as_str())
+            .map_or_else(Vec::new, |&i| self.ids_of(&self.nodes[i].next))
+    }
+
+    /// Revisions that depend on `id` through `depends_on` without being its children.
+    pub fn dependents(&self, id: &RevisionId) -> Vec<RevisionId> {
+        self.ids.get(id.as_str()).map_or_else(Vec::new, |&i| {
+            let node = &self.nodes[i];
+            let only_deps: Vec<usize> = node
+                .all_next
+                .iter()
+                .copied()
+                .filter(|c| !node.next.contains(c))
+                .collect();
+            self.ids_of(&only_deps)
+        })
+    }
+
+    /// Whether `id` has several children (Alembic's `is_branch_point`).
+    pub fn is_branch_point(&self, id: &RevisionId) -> bool {
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].next.len() > 1)
+    }
+
+    /// Whether `id` has several parents (Alembic's `is_merge_point`).
+    pub fn is_merge_point(&self, id: &RevisionId) -> bool {
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].down.len() > 1)
+    }
+
+    /// Whether `id` has no children (Alembic's `is_head`).
+    pub fn is_head(&self, id: &RevisionId) -> bool {
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].next.is_empty())
     }
 
     /// Every branch label that applies to `id`, its own and those it inherits along its
     /// branch, as Alembic shows them.
     pub fn branch_labels(&self, id: &RevisionId) -> Vec<String> {
-        let _ = id;
-        todo!()
+        self.ids.get(id.as_str()).map_or_else(Vec::new, |&i| {
+            self.nodes[i].labels.iter().cloned().collect()
+        })
     }
 
     /// Resolves a revision argument (`head`, `heads`, `base`, a full id or unique prefix,
     /// `LABEL@head`, `LABEL@REV`, a branch label, `REV+N`, `REV-N`) to revisions, without a
     /// current state. `base` resolves to no revision.
     pub fn resolve(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
-        let _ = target;
-        todo!()
+        Ok(self.ids_of(&self.resolve_target(target)?))
     }
 
-    /// Heads with the revisions they depend on (`heads --resolve-dependencies`).
+    /// Heads with the revisions they depend on (`heads --resolve-dependencies`): the
+    /// revisions nothing descends from or depends on.
     pub fn heads_resolving_dependencies(&self) -> Vec<RevisionId> {
-        todo!()
+        self.ids_of(&self.real_heads)
     }
 
     /// The steps that bring a database at `current` up to `target` (`head`, `heads`, an id,
     /// `+N`, `REV+N`, `LABEL@head`, `LABEL@+N`, …), as Alembic's `upgrade` would run them.
+    /// A target already applied gives an empty plan.
     pub fn upgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        let _ = (current, target);
-        todo!()
+        self.plan_upgrade(current, target)
     }
 
     /// The steps that bring a database at `current` down to `target` (`base`, an id, `-N`,
     /// `REV-N`, `LABEL@base`, `LABEL@-N`, …), as Alembic's `downgrade` would run them.
+    ///
+    /// Unlike Alembic, a relative `-N` from several current heads is refused: name the branch
+    /// (`LABEL@-N` or `REV-N`).
     pub fn downgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        let _ = (current, target);
-        todo!()
+        self.plan_downgrade(current, target)
     }
 
     /// The version-table changes that `stamp` makes, from `current` to `targets`. With `purge`,
     /// the table is emptied first and `current` is ignored.
+    ///
+    /// Every step is bookkeeping only: the runtime applies its `version_ops` and runs no
+    /// migration section. A step's direction says whether the stamp moves up or down; with
+    /// `purge`, the plan opens with one `Delete` step per row of `current` (which may name
+    /// revisions the graph lacks).
     pub fn stamp_plan(
         &self,
         current: &[RevisionId],
         targets: &[String],
         purge: bool,
     ) -> Result<Plan, GraphError> {
-        let _ = (current, targets, purge);
-        todo!()
+        self.plan_stamp(current, targets, purge)
     }
 
     /// The revisions of `history -r START:END`, newest first. `start` and `end` are revision
@@ -268,7 +358,6 @@ impl RevisionGraph {
         end: Option<&str>,
         current: &[RevisionId],
     ) -> Result<Vec<RevisionId>, GraphError> {
-        let _ = (start, end, current);
-        todo!()
+        self.history(start, end, current)
     }
 }
