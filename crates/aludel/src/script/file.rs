@@ -80,9 +80,11 @@ impl Section {
     /// The section's statements for `backend`; a lexing error names `path` and the line.
     pub fn statements(&self, path: &Path, backend: Backend) -> Result<Vec<Statement>> {
         split_statements(&self.text, self.first_line, backend).map_err(|error| match error {
-            Error::Script { line, message, .. } => {
-                Error::Script { path: path.to_path_buf(), line, message }
-            }
+            Error::Script { line, message, .. } => Error::Script {
+                path: path.to_path_buf(),
+                line,
+                message,
+            },
             other => other,
         })
     }
@@ -167,7 +169,9 @@ impl Script {
                 if let Some((_, first, ..)) = sections.iter().find(|s| s.0 == kind) {
                     return Err(fail(
                         number,
-                        format!("a second '-- migrate:{marker}' section (the first is at line {first})"),
+                        format!(
+                            "a second '-- migrate:{marker}' section (the first is at line {first})"
+                        ),
                     ));
                 }
                 if let Some(last) = sections.last_mut() {
@@ -184,7 +188,9 @@ impl Script {
             }
             if let Some(key) = header_key(line) {
                 if header_open {
-                    header.read(line, key, number).map_err(|m| fail(number, m))?;
+                    header
+                        .read(line, key, number)
+                        .map_err(|m| fail(number, m))?;
                     continue;
                 }
                 if HEADER_KEYS.contains(&key) {
@@ -207,14 +213,20 @@ impl Script {
         }
 
         let Some((id, id_line)) = header.revision.take() else {
-            return Err(fail(0, "missing the '-- revision = \"…\"' header line".into()));
+            return Err(fail(
+                0,
+                "missing the '-- revision = \"…\"' header line".into(),
+            ));
         };
         let id = RevisionId::new(id).map_err(|e| fail(id_line, e.to_string()))?;
         let section = |kind: Kind| {
-            sections.iter().find(|s| s.0 == kind).map(|&(_, line, start, end)| Section {
-                text: body[start..end].to_string(),
-                first_line: line + 1,
-            })
+            sections
+                .iter()
+                .find(|s| s.0 == kind)
+                .map(|&(_, line, start, end)| Section {
+                    text: body[start..end].to_string(),
+                    first_line: line + 1,
+                })
         };
         Ok(Script {
             revision: Revision {
@@ -285,7 +297,10 @@ impl Header {
         self.seen.push(key.to_string());
         let entry = line.trim_start().strip_prefix("--").unwrap_or(line);
         let table: toml::Table = toml::from_str(entry).map_err(|e| {
-            format!("invalid header line for '{key}': {}", e.message().trim_end())
+            format!(
+                "invalid header line for '{key}': {}",
+                e.message().trim_end()
+            )
         })?;
         let value = table
             .into_iter()
@@ -345,7 +360,11 @@ fn strings(key: &str, value: toml::Value) -> std::result::Result<Vec<String>, St
             .into_iter()
             .map(|item| match item {
                 toml::Value::String(s) if !s.is_empty() => Ok(s),
-                other => Err(expected(key, "a string or an array of non-empty strings", &other)),
+                other => Err(expected(
+                    key,
+                    "a string or an array of non-empty strings",
+                    &other,
+                )),
             })
             .collect(),
         other => Err(expected(key, "a string or an array of strings", &other)),

@@ -57,8 +57,12 @@ impl ScriptDirectory {
     /// version location is `location/versions`.
     pub fn from_scripts(location: PathBuf, scripts: Vec<Script>) -> Result<ScriptDirectory> {
         let scripts = index_scripts(scripts)?;
-        let graph =
-            RevisionGraph::new(scripts.values().map(|script| script.revision.clone()).collect())?;
+        let graph = RevisionGraph::new(
+            scripts
+                .values()
+                .map(|script| script.revision.clone())
+                .collect(),
+        )?;
         Ok(ScriptDirectory {
             version_locations: vec![location.join("versions")],
             location,
@@ -202,7 +206,9 @@ impl RevisionWriter<'_> {
         if parsed.revision.id != id || parsed.revision.down_revisions != new.down_revisions {
             return Err(Error::Template {
                 name: custom.display().to_string(),
-                message: "the rendered revision file does not declare the new revision's id and parents".into(),
+                message:
+                    "the rendered revision file does not declare the new revision's id and parents"
+                        .into(),
             });
         }
 
@@ -231,14 +237,22 @@ impl RevisionWriter<'_> {
                 ),
             });
         }
-        let locations: Vec<PathBuf> = self.version_locations.iter().map(|l| normalize(l)).collect();
+        let locations: Vec<PathBuf> = self
+            .version_locations
+            .iter()
+            .map(|l| normalize(l))
+            .collect();
         if let Some(given) = &new.version_path {
             let wanted = normalize(&self.config.root.join(given));
             if !locations.contains(&wanted) {
                 return Err(Error::refused(format!(
                     "path {} is not represented in the current version locations ({})",
                     given.display(),
-                    locations.iter().map(|l| l.display().to_string()).collect::<Vec<_>>().join(", ")
+                    locations
+                        .iter()
+                        .map(|l| l.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
             return Ok(wanted);

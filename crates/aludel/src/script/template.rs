@@ -123,7 +123,10 @@ pub fn default_config(script_location: &str) -> String {
             "script_location = \"migrations\"",
             &format!("script_location = {}", toml_string(script_location)),
         )
-        .replace("\"migrations/versions\"", &toml_string(&format!("{script_location}/versions")))
+        .replace(
+            "\"migrations/versions\"",
+            &toml_string(&format!("{script_location}/versions")),
+        )
 }
 
 /// The slug of a message for file names, as Alembic makes it: the message's words joined by
@@ -253,7 +256,9 @@ fn percent_format<'v>(
         } else {
             None
         };
-        let conversion = chars.next().ok_or_else(|| format!("'{template}': incomplete format"))?;
+        let conversion = chars
+            .next()
+            .ok_or_else(|| format!("'{template}': incomplete format"))?;
         let value = lookup(&name).ok_or_else(|| {
             format!(
                 "unknown token '{name}' in '{template}' (known: rev, slug, year, month, day, hour, minute, second, epoch)"
@@ -348,7 +353,9 @@ pub struct ScriptContext {
 
 /// `create_date` as written in headers: UTC, `YYYY-MM-DD HH:MM:SS`.
 pub fn format_create_date(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::UTC).strftime("%Y-%m-%d %H:%M:%S").to_string()
+    at.to_zoned(TimeZone::UTC)
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Renders a revision file from the template `source` (named `name` in errors).
@@ -405,7 +412,10 @@ fn toml_filter(value: Value) -> std::result::Result<String, minijinja::Error> {
         ValueKind::Bool => Ok(value.is_true().to_string()),
         ValueKind::Number => Ok(value.to_string()),
         ValueKind::Seq | ValueKind::Iterable => {
-            let items = value.try_iter()?.map(toml_filter).collect::<std::result::Result<Vec<_>, _>>()?;
+            let items = value
+                .try_iter()?
+                .map(toml_filter)
+                .collect::<std::result::Result<Vec<_>, _>>()?;
             Ok(format!("[{}]", items.join(", ")))
         }
         other => Err(minijinja::Error::new(

@@ -12,15 +12,24 @@ struct Project {
 fn project(config_text: &str) -> Project {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    let options = LoadOptions { cwd: root.clone(), ..LoadOptions::default() };
+    let options = LoadOptions {
+        cwd: root.clone(),
+        ..LoadOptions::default()
+    };
     let config =
         Config::from_text(&root.join("aludel.toml"), config_text, &options, &|_| None).unwrap();
     fs::create_dir_all(&config.script_location).unwrap();
-    Project { _dir: dir, root, config }
+    Project {
+        _dir: dir,
+        root,
+        config,
+    }
 }
 
 fn revision_text(id: &str, down: &str) -> String {
-    format!("-- revision = \"{id}\"\n-- down_revision = \"{down}\"\n\n-- migrate:upgrade\nSELECT 1;\n")
+    format!(
+        "-- revision = \"{id}\"\n-- down_revision = \"{down}\"\n\n-- migrate:upgrade\nSELECT 1;\n"
+    )
 }
 
 fn write(path: &Path, text: &str) {
@@ -64,8 +73,14 @@ fn read_scripts_with_several_locations_and_a_missing_one() {
     let p = project(
         "[aludel]\nversion_locations = [\"migrations/versions\", \"plugins/billing\", \"plugins/none\"]\n",
     );
-    write(&p.root.join("migrations/versions/a.sql"), &revision_text("a", ""));
-    write(&p.root.join("plugins/billing/x.sql"), &revision_text("x", "a"));
+    write(
+        &p.root.join("migrations/versions/a.sql"),
+        &revision_text("a", ""),
+    );
+    write(
+        &p.root.join("plugins/billing/x.sql"),
+        &revision_text("x", "a"),
+    );
     let scripts = read_scripts(&p.config.script_location, &p.config.version_locations).unwrap();
     assert_eq!(scripts.len(), 2);
     assert_eq!(scripts[1].path, p.root.join("plugins/billing/x.sql"));
@@ -84,7 +99,10 @@ fn read_scripts_without_migration_folder_is_an_error() {
     let missing = p.root.join("elsewhere");
     match read_scripts(&missing, &[missing.join("versions")]) {
         Err(Error::Config { message }) => {
-            assert!(message.contains("elsewhere") && message.contains("aludel init"), "{message}")
+            assert!(
+                message.contains("elsewhere") && message.contains("aludel init"),
+                "{message}"
+            )
         }
         other => panic!("expected an error, got {other:?}"),
     }
@@ -95,9 +113,16 @@ fn a_broken_file_is_an_error_naming_file_and_line() {
     let p = project("");
     let versions = p.root.join("migrations/versions");
     write(&versions.join("a.sql"), &revision_text("a", ""));
-    write(&versions.join("b.sql"), "-- revision = \"b\"\n-- bogus = 1\n");
+    write(
+        &versions.join("b.sql"),
+        "-- revision = \"b\"\n-- bogus = 1\n",
+    );
     match read_scripts(&p.config.script_location, &p.config.version_locations) {
-        Err(Error::Script { path, line, message }) => {
+        Err(Error::Script {
+            path,
+            line,
+            message,
+        }) => {
             assert_eq!(path, versions.join("b.sql"));
             assert_eq!(line, 2);
             assert!(message.contains("bogus"));
@@ -114,7 +139,10 @@ fn duplicate_ids_name_both_files() {
     write(&versions.join("a2.sql"), &revision_text("a", ""));
     let scripts = read_scripts(&p.config.script_location, &p.config.version_locations).unwrap();
     let error = index_scripts(scripts).unwrap_err().to_string();
-    assert!(error.contains("a1.sql") && error.contains("a2.sql"), "{error}");
+    assert!(
+        error.contains("a1.sql") && error.contains("a2.sql"),
+        "{error}"
+    );
     assert!(error.contains("revision a is also declared"), "{error}");
 }
 
@@ -131,7 +159,8 @@ fn write_creates_versions_and_a_file_that_parses_back() {
     let path = writer(&p, &scripts).write(&new, now()).unwrap();
     assert_eq!(
         path,
-        p.root.join("migrations/versions/20231201_1234_3f2a9c1b7d4e_add_user_table.sql")
+        p.root
+            .join("migrations/versions/20231201_1234_3f2a9c1b7d4e_add_user_table.sql")
     );
     let text = fs::read_to_string(&path).unwrap();
     let script = Script::parse(&path, &text).unwrap();
@@ -158,8 +187,14 @@ fn write_uses_a_fresh_id_and_given_sql() {
     let script = Script::parse(&path, &fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(script.revision.id.as_str(), stem);
     assert_eq!(script.revision.down_revisions, vec![id("parent1")]);
-    assert_eq!(script.upgrade.unwrap().text, "ALTER TABLE t ADD COLUMN c INTEGER;\n\n");
-    assert_eq!(script.downgrade.unwrap().text, "ALTER TABLE t DROP COLUMN c;\n");
+    assert_eq!(
+        script.upgrade.unwrap().text,
+        "ALTER TABLE t ADD COLUMN c INTEGER;\n\n"
+    );
+    assert_eq!(
+        script.downgrade.unwrap().text,
+        "ALTER TABLE t DROP COLUMN c;\n"
+    );
 }
 
 #[test]
@@ -168,15 +203,30 @@ fn write_refuses_an_existing_id_or_file() {
     let existing = p.root.join("migrations/versions/abc.sql");
     write(&existing, &revision_text("abc", ""));
     let mut scripts = BTreeMap::new();
-    let new = NewRevision { rev_id: Some(id("abc")), ..NewRevision::default() };
+    let new = NewRevision {
+        rev_id: Some(id("abc")),
+        ..NewRevision::default()
+    };
     // On disk but not loaded: the file is refused.
-    let error = writer(&p, &scripts).write(&new, now()).unwrap_err().to_string();
+    let error = writer(&p, &scripts)
+        .write(&new, now())
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("already exists"), "{error}");
     // Loaded: the id is refused.
-    scripts.insert(id("abc"), Script::parse(&existing, &revision_text("abc", "")).unwrap());
-    let error = writer(&p, &scripts).write(&new, now()).unwrap_err().to_string();
+    scripts.insert(
+        id("abc"),
+        Script::parse(&existing, &revision_text("abc", "")).unwrap(),
+    );
+    let error = writer(&p, &scripts)
+        .write(&new, now())
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("revision id abc already exists"), "{error}");
-    assert_eq!(fs::read_to_string(&existing).unwrap(), revision_text("abc", ""));
+    assert_eq!(
+        fs::read_to_string(&existing).unwrap(),
+        revision_text("abc", "")
+    );
 }
 
 #[test]
@@ -186,7 +236,11 @@ fn write_uses_the_projects_template() {
         &p.config.script_location.join(SCRIPT_TEMPLATE_NAME),
         "-- revision = {{ revision | toml }}\n-- down_revision = {{ down_revision | toml }}\n-- message = {{ message | toml }}\n-- transactional = false\n\n-- migrate:upgrade\n{{ upgrades }}\n",
     );
-    let new = NewRevision { message: "custom".into(), rev_id: Some(id("c1")), ..Default::default() };
+    let new = NewRevision {
+        message: "custom".into(),
+        rev_id: Some(id("c1")),
+        ..Default::default()
+    };
     let path = writer(&p, &BTreeMap::new()).write(&new, now()).unwrap();
     let script = Script::parse(&path, &fs::read_to_string(&path).unwrap()).unwrap();
     assert!(!script.transactional);
@@ -196,8 +250,14 @@ fn write_uses_the_projects_template() {
 #[test]
 fn a_template_rendering_an_invalid_file_writes_nothing() {
     let p = project("[aludel]\nfile_template = \"%(rev)s\"\n");
-    write(&p.config.script_location.join(SCRIPT_TEMPLATE_NAME), "-- message = {{ message | toml }}\n");
-    let new = NewRevision { rev_id: Some(id("c1")), ..Default::default() };
+    write(
+        &p.config.script_location.join(SCRIPT_TEMPLATE_NAME),
+        "-- message = {{ message | toml }}\n",
+    );
+    let new = NewRevision {
+        rev_id: Some(id("c1")),
+        ..Default::default()
+    };
     match writer(&p, &BTreeMap::new()).write(&new, now()) {
         Err(Error::Template { message, .. }) => assert!(message.contains("not valid"), "{message}"),
         other => panic!("expected a template error, got {other:?}"),
@@ -207,7 +267,10 @@ fn a_template_rendering_an_invalid_file_writes_nothing() {
         &p.config.script_location.join(SCRIPT_TEMPLATE_NAME),
         "-- revision = \"fixed\"\n",
     );
-    let error = writer(&p, &BTreeMap::new()).write(&new, now()).unwrap_err().to_string();
+    let error = writer(&p, &BTreeMap::new())
+        .write(&new, now())
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("does not declare"), "{error}");
 }
 
@@ -229,8 +292,14 @@ fn write_version_path_must_be_a_version_location() {
         version_path: Some(p.root.join("plugins/./other")),
         ..Default::default()
     };
-    let error = writer(&p, &scripts).write(&new, now()).unwrap_err().to_string();
-    assert!(error.contains("not represented in the current version locations"), "{error}");
+    let error = writer(&p, &scripts)
+        .write(&new, now())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("not represented in the current version locations"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -241,7 +310,10 @@ fn write_follows_the_parents_folder_among_several_locations() {
     let parent = p.root.join("plugins/billing/p.sql");
     write(&parent, &revision_text("p", ""));
     let mut scripts = BTreeMap::new();
-    scripts.insert(id("p"), Script::parse(&parent, &revision_text("p", "")).unwrap());
+    scripts.insert(
+        id("p"),
+        Script::parse(&parent, &revision_text("p", "")).unwrap(),
+    );
     let new = NewRevision {
         rev_id: Some(id("child")),
         down_revisions: vec![id("p")],
@@ -249,7 +321,10 @@ fn write_follows_the_parents_folder_among_several_locations() {
     };
     let path = writer(&p, &scripts).write(&new, now()).unwrap();
     assert_eq!(path, p.root.join("plugins/billing/child.sql"));
-    let new = NewRevision { rev_id: Some(id("root2")), ..Default::default() };
+    let new = NewRevision {
+        rev_id: Some(id("root2")),
+        ..Default::default()
+    };
     let path = writer(&p, &scripts).write(&new, now()).unwrap();
     assert_eq!(path, p.root.join("migrations/versions/root2.sql"));
 }
@@ -258,7 +333,9 @@ fn write_follows_the_parents_folder_among_several_locations() {
 fn write_without_migration_folder_is_an_error() {
     let p = project("");
     fs::remove_dir(&p.config.script_location).unwrap();
-    let error = writer(&p, &BTreeMap::new()).write(&NewRevision::default(), now()).unwrap_err();
+    let error = writer(&p, &BTreeMap::new())
+        .write(&NewRevision::default(), now())
+        .unwrap_err();
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
 }
 
@@ -313,5 +390,8 @@ fn graph_dependent_errors_are_graph_errors() {
         Script::parse(Path::new("y.sql"), &revision_text("x", "")).unwrap(),
     ];
     let error = ScriptDirectory::from_scripts(p.root.clone(), scripts).unwrap_err();
-    assert!(error.to_string().contains("also declared by x.sql"), "{error}");
+    assert!(
+        error.to_string().contains("also declared by x.sql"),
+        "{error}"
+    );
 }

@@ -29,7 +29,11 @@ fn id(s: &str) -> RevisionId {
 
 fn error(text: &str) -> (usize, String) {
     match parse(text) {
-        Err(Error::Script { path, line, message }) => {
+        Err(Error::Script {
+            path,
+            line,
+            message,
+        }) => {
             assert_eq!(path, Path::new("versions/x.sql"));
             (line, message)
         }
@@ -55,7 +59,10 @@ fn the_design_example_parses() {
     assert!(upgrade.text.ends_with("ON users (username);\n\n"));
     let downgrade = script.downgrade.as_ref().unwrap();
     assert_eq!(downgrade.first_line, 16);
-    assert_eq!(downgrade.text, "DROP INDEX ix_users_username;\nDROP TABLE users;\n");
+    assert_eq!(
+        downgrade.text,
+        "DROP INDEX ix_users_username;\nDROP TABLE users;\n"
+    );
     assert!(script.is_reversible());
 }
 
@@ -63,10 +70,20 @@ fn the_design_example_parses() {
 fn statements_carry_file_lines() {
     let script = parse(EXAMPLE).unwrap();
     let path = Path::new("versions/x.sql");
-    let up = script.upgrade.as_ref().unwrap().statements(path, Backend::Sqlite).unwrap();
+    let up = script
+        .upgrade
+        .as_ref()
+        .unwrap()
+        .statements(path, Backend::Sqlite)
+        .unwrap();
     assert_eq!(up.len(), 2);
     assert_eq!((up[0].line, up[1].line), (9, 13));
-    let down = script.downgrade.as_ref().unwrap().statements(path, Backend::Sqlite).unwrap();
+    let down = script
+        .downgrade
+        .as_ref()
+        .unwrap()
+        .statements(path, Backend::Sqlite)
+        .unwrap();
     assert_eq!(down[1].line, 17);
 }
 
@@ -91,12 +108,17 @@ fn statements_error_names_the_file_and_line() {
 #[test]
 fn down_revision_forms() {
     let root = |value: &str| {
-        parse(&format!("-- revision = \"b\"\n{value}-- migrate:upgrade\n")).unwrap().revision
+        parse(&format!("-- revision = \"b\"\n{value}-- migrate:upgrade\n"))
+            .unwrap()
+            .revision
     };
     assert!(root("").down_revisions.is_empty());
     assert!(root("-- down_revision = \"\"\n").down_revisions.is_empty());
     assert!(root("-- down_revision = []\n").down_revisions.is_empty());
-    assert_eq!(root("-- down_revision = \"a\"\n").down_revisions, vec![id("a")]);
+    assert_eq!(
+        root("-- down_revision = \"a\"\n").down_revisions,
+        vec![id("a")]
+    );
     assert_eq!(
         root("-- down_revision = [\"a1\", \"a2\"]\n").down_revisions,
         vec![id("a1"), id("a2")]
@@ -155,7 +177,10 @@ fn missing_revision_is_an_error_naming_the_file() {
 fn unknown_header_key_is_an_error() {
     let (line, message) = error("-- revision = \"a\"\n-- down_revison = \"b\"\n");
     assert_eq!(line, 2);
-    assert!(message.contains("unknown header key 'down_revison'"), "{message}");
+    assert!(
+        message.contains("unknown header key 'down_revison'"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -200,7 +225,8 @@ fn header_key_after_a_comment_is_an_error() {
 
 #[test]
 fn text_before_the_first_section_is_an_error() {
-    let (line, message) = error("-- revision = \"a\"\n\nCREATE TABLE t (x INT);\n-- migrate:upgrade\n");
+    let (line, message) =
+        error("-- revision = \"a\"\n\nCREATE TABLE t (x INT);\n-- migrate:upgrade\n");
     assert_eq!(line, 3);
     assert!(message.contains("before the first section"), "{message}");
 }
@@ -224,7 +250,9 @@ fn batch_marker_inside_a_section_is_section_text() {
     let script = parse(text).unwrap();
     let upgrade = script.upgrade.unwrap();
     assert!(upgrade.text.starts_with("-- migrate:batch\n"));
-    let statements = upgrade.statements(Path::new("a.sql"), Backend::Postgres).unwrap();
+    let statements = upgrade
+        .statements(Path::new("a.sql"), Backend::Postgres)
+        .unwrap();
     assert!(statements[0].batch);
     assert_eq!(statements[0].line, 4);
 }
@@ -242,9 +270,15 @@ fn crlf_and_bom_files_parse_and_checksum_like_lf() {
     let b = parse(&crlf).unwrap();
     assert_eq!(b.revision, a.revision);
     assert_eq!(b.message, "Add user table");
-    assert_ne!(b.upgrade.as_ref().unwrap().text, a.upgrade.as_ref().unwrap().text);
+    assert_ne!(
+        b.upgrade.as_ref().unwrap().text,
+        a.upgrade.as_ref().unwrap().text
+    );
     assert_eq!(b.upgrade.unwrap().checksum(), a.upgrade.unwrap().checksum());
-    assert_eq!(b.downgrade.unwrap().checksum(), a.downgrade.unwrap().checksum());
+    assert_eq!(
+        b.downgrade.unwrap().checksum(),
+        a.downgrade.unwrap().checksum()
+    );
 }
 
 #[test]
@@ -260,7 +294,10 @@ fn checksum_is_sha256_hex_and_sensitive_to_content() {
     assert_eq!(checksum_of("a\r\nb"), checksum_of("a\nb"));
     assert_eq!(checksum_of("\u{feff}a"), checksum_of("a"));
     assert_ne!(checksum_of("a\nb"), checksum_of("a\n b"));
-    let section = Section { text: "abc".into(), first_line: 1 };
+    let section = Section {
+        text: "abc".into(),
+        first_line: 1,
+    };
     assert_eq!(section.checksum().to_string().len(), 64);
 }
 

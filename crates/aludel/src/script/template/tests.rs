@@ -16,7 +16,10 @@ fn at(text: &str) -> Timestamp {
 fn slugify_as_alembic() {
     assert_eq!(slugify("Add user table", 40), "add_user_table");
     assert_eq!(slugify("  hello,   world! ", 40), "hello_world");
-    assert_eq!(slugify("add column 'users.phone' (nullable)", 40), "add_column_users_phone_nullable");
+    assert_eq!(
+        slugify("add column 'users.phone' (nullable)", 40),
+        "add_column_users_phone_nullable"
+    );
     assert_eq!(slugify("snake_case already", 40), "snake_case_already");
     assert_eq!(slugify("Ünïcode Méssage", 40), "ünïcode_méssage");
     assert_eq!(slugify("", 40), "");
@@ -26,7 +29,10 @@ fn slugify_as_alembic() {
 #[test]
 fn slugify_truncates_at_a_word_boundary() {
     let message = "this is a very long message that goes beyond the limit of forty characters";
-    assert_eq!(slugify(message, 40), "this_is_a_very_long_message_that_goes_");
+    assert_eq!(
+        slugify(message, 40),
+        "this_is_a_very_long_message_that_goes_"
+    );
     // Exactly at the limit: unchanged.
     assert_eq!(slugify("abcd efgh", 9), "abcd_efgh");
     // No `_` within the limit: the cut text and a `_`.
@@ -52,11 +58,17 @@ fn file_template_tokens_and_specs() {
     let now = at("2024-02-03T04:05:06Z");
     let render = |template: &str| render_file_name(template, "abcdef012345", "slug", now);
     assert_eq!(render("%(epoch)s").unwrap(), now.as_second().to_string());
-    assert_eq!(render("%(second)d-%(second).2d-%(second)02d").unwrap(), "6-06-06");
+    assert_eq!(
+        render("%(second)d-%(second).2d-%(second)02d").unwrap(),
+        "6-06-06"
+    );
     assert_eq!(render("%(rev).4s_%(slug)s").unwrap(), "abcd_slug");
     assert_eq!(render("%(year)6d|%(day)-4d|").unwrap(), "  2024|3   |");
     assert_eq!(render("100%%_%(rev)s").unwrap(), "100%_abcdef012345");
-    assert_eq!(render("%(slug)6s|%(slug)-6s|%(slug)06s").unwrap(), "  slug|slug  |  slug");
+    assert_eq!(
+        render("%(slug)6s|%(slug)-6s|%(slug)06s").unwrap(),
+        "  slug|slug  |  slug"
+    );
     assert_eq!(render("%(month)x%(year)+d").unwrap(), "2+2024");
     assert_eq!(render("%(year)s").unwrap(), "2024");
 }
@@ -87,7 +99,11 @@ fn fresh_ids_are_12_lowercase_hex_and_differ() {
     let ids: Vec<RevisionId> = (0..50).map(|_| fresh_rev_id()).collect();
     for id in &ids {
         assert_eq!(id.as_str().len(), 12);
-        assert!(id.as_str().chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            id.as_str()
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
     }
     let mut unique = ids.clone();
     unique.sort();
@@ -143,7 +159,10 @@ fn rendered_files_parse_back() {
     ctx.upgrades = None;
     ctx.downgrades = None;
     let text = render_script("script.sql.j2", DEFAULT_SCRIPT_TEMPLATE, &ctx).unwrap();
-    assert!(text.contains("-- down_revision = [\"a1\", \"b2\"]\n"), "{text}");
+    assert!(
+        text.contains("-- down_revision = [\"a1\", \"b2\"]\n"),
+        "{text}"
+    );
     assert!(text.contains(UPGRADE_PLACEHOLDER));
     let script = Script::parse(Path::new("x.sql"), &text).unwrap();
     assert_eq!(script.message, ctx.message);
@@ -154,8 +173,22 @@ fn rendered_files_parse_back() {
     // The placeholders are comments: the sections run nothing.
     let path = Path::new("x.sql");
     let backend = crate::config::Backend::Sqlite;
-    assert!(script.upgrade.unwrap().statements(path, backend).unwrap().is_empty());
-    assert!(script.downgrade.unwrap().statements(path, backend).unwrap().is_empty());
+    assert!(
+        script
+            .upgrade
+            .unwrap()
+            .statements(path, backend)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        script
+            .downgrade
+            .unwrap()
+            .statements(path, backend)
+            .unwrap()
+            .is_empty()
+    );
 
     ctx.down_revisions = vec![];
     let text = render_script("script.sql.j2", DEFAULT_SCRIPT_TEMPLATE, &ctx).unwrap();
@@ -190,30 +223,52 @@ fn template_errors_name_the_template() {
 fn toml_string_escapes() {
     assert_eq!(toml_string("plain"), "\"plain\"");
     assert_eq!(toml_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
-    let parsed: toml::Table = toml::from_str(&format!("k = {}", toml_string("x\"\\\n\t\u{7f}é"))).unwrap();
+    let parsed: toml::Table =
+        toml::from_str(&format!("k = {}", toml_string("x\"\\\n\t\u{7f}é"))).unwrap();
     assert_eq!(parsed["k"].as_str(), Some("x\"\\\n\t\u{7f}é"));
 }
 
 #[test]
 fn default_config_is_valid_and_uses_the_script_location() {
-    let options = LoadOptions { cwd: "/proj".into(), ..LoadOptions::default() };
+    let options = LoadOptions {
+        cwd: "/proj".into(),
+        ..LoadOptions::default()
+    };
     let no_env = |_: &str| None;
-    let config =
-        Config::from_text(Path::new("/proj/aludel.toml"), &default_config("db/migrations"), &options, &no_env)
-            .unwrap();
+    let config = Config::from_text(
+        Path::new("/proj/aludel.toml"),
+        &default_config("db/migrations"),
+        &options,
+        &no_env,
+    )
+    .unwrap();
     assert_eq!(config.script_location, Path::new("/proj/db/migrations"));
-    assert_eq!(config.version_locations, vec![Path::new("/proj/db/migrations/versions")]);
+    assert_eq!(
+        config.version_locations,
+        vec![Path::new("/proj/db/migrations/versions")]
+    );
     assert_eq!(config.models, vec!["schema/**/*.sql"]);
-    assert_eq!(config.url().unwrap().sqlite_path(), Some(Path::new("/proj/app.db")));
+    assert_eq!(
+        config.url().unwrap().sqlite_path(),
+        Some(Path::new("/proj/app.db"))
+    );
     assert!(default_config("db/migrations").contains("\"db/migrations/versions\""));
     assert_eq!(default_config("migrations"), DEFAULT_CONFIG);
     let env = |name: &str| (name == "DATABASE_URL").then(|| "postgresql://h/db".to_string());
-    let config =
-        Config::from_text(Path::new("/proj/aludel.toml"), DEFAULT_CONFIG, &options, &env).unwrap();
+    let config = Config::from_text(
+        Path::new("/proj/aludel.toml"),
+        DEFAULT_CONFIG,
+        &options,
+        &env,
+    )
+    .unwrap();
     assert_eq!(config.url().unwrap().database(), Some("db"));
 }
 
 #[test]
 fn create_date_format_is_utc() {
-    assert_eq!(format_create_date(at("2023-12-01T23:59:58+02:00")), "2023-12-01 21:59:58");
+    assert_eq!(
+        format_create_date(at("2023-12-01T23:59:58+02:00")),
+        "2023-12-01 21:59:58"
+    );
 }
