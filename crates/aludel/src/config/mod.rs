@@ -106,7 +106,15 @@ impl Config {
     ///
     /// The `.env` file beside the configuration is loaded into the process environment first;
     /// a variable already set is never overridden.
+    ///
+    /// An empty or relative `cwd` is taken relative to the process's working directory.
     pub fn load(options: &LoadOptions) -> Result<Config> {
+        let mut options = options.clone();
+        if !options.cwd.is_absolute() {
+            let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+            options.cwd = here.join(&options.cwd);
+        }
+        let options = &options;
         let env = |name: &str| std::env::var(name).ok();
         let path = find_config(options, &env)?;
         let root = config_root(&path);
@@ -132,6 +140,11 @@ impl Config {
     ) -> Result<Config> {
         let path = absolute(&options.cwd, path);
         let root = config_root(&path);
+        // The file as seen from its canonical folder, so `path` and `root` agree.
+        let path = match path.file_name() {
+            Some(name) => root.join(name),
+            None => path,
+        };
         let file: raw::File = toml::from_str(text).map_err(|e| Error::Config {
             message: format!("{}: {}", path.display(), e.to_string().trim_end()),
         })?;

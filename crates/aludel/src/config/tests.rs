@@ -487,3 +487,23 @@ fn load_names_the_file_and_line_of_a_toml_error() {
     );
     assert!(message.contains("line 2"), "{message}");
 }
+
+#[test]
+fn load_with_a_relative_cwd_uses_the_process_directory() {
+    // The crate's own folder has no aludel.toml above it that we control, so name the file.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        root.join("custom.toml"),
+        "[aludel]\nversion_table = \"t\"\n",
+    )
+    .unwrap();
+    let options = LoadOptions {
+        config_path: Some(root.join("custom.toml")),
+        ..LoadOptions::default()
+    };
+    let config = Config::load(&options).unwrap();
+    assert_eq!(config.path, root.join("custom.toml"));
+    assert_eq!(config.root, root);
+    assert_eq!(config.version_table, "t");
+}

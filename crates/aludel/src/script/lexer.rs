@@ -59,10 +59,13 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
     let tokens = Tokenizer::new(dialect.as_ref(), sql)
         .with_unescape(false)
         .tokenize_with_location()
-        .map_err(|e| Error::Script {
-            path: PathBuf::new(),
-            line: first_line + (e.location.line.max(1) as usize) - 1,
-            message: format!("cannot split statements: {}", e.message),
+        .map_err(|e| match delimiter_line(sql) {
+            Some(line) => delimiter_error(first_line + line - 1),
+            None => Error::Script {
+                path: PathBuf::new(),
+                line: first_line + (e.location.line.max(1) as usize) - 1,
+                message: format!("cannot split statements: {}", e.message),
+            },
         })?;
     let offsets = Offsets::new(sql);
     let mut splitter = Splitter::default();
@@ -70,6 +73,12 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
         .filter_map(|index| splitter.feed(&tokens, index))
         .collect();
     statements.extend(splitter.finish());
+    if let Some(range) = statements
+        .iter()
+        .find(|r| r.first_word.as_deref() == Some("DELIMITER"))
+    {
+        return Err(delimiter_error(first_line + range.start.line as usize - 1));
+    }
     Ok(statements
         .into_iter()
         .map(|range| Statement {
@@ -85,6 +94,29 @@ struct Range {
     start: Location,
     end: Location,
     batch: bool,
+    first_word: Option<String>,
+}
+
+/// The error for the mysql client's `DELIMITER` command, which is not SQL.
+fn delimiter_error(line: usize) -> Error {
+    Error::Script {
+        path: PathBuf::new(),
+        line,
+        message: "DELIMITER is a command of the mysql client, not SQL; remove the DELIMITER lines and end each statement with ';' (aludel keeps BEGIN … END bodies together)".into(),
+    }
+}
+
+/// The 1-based line of a `DELIMITER` command, if the text has one.
+fn delimiter_line(sql: &str) -> Option<usize> {
+    sql.lines()
+        .position(|line| {
+            let words = line.trim_start();
+            words.len() >= 9
+                && words.is_char_boundary(9)
+                && words[..9].eq_ignore_ascii_case("DELIMITER")
+                && words[9..].starts_with(|c: char| c.is_whitespace())
+        })
+        .map(|index| index + 1)
 }
 
 /// An open construct whose `END` is still to come.
@@ -203,6 +235,7 @@ impl Splitter {
                 start,
                 end,
                 batch: self.batch,
+                first_word: self.first_word.take(),
             }),
             // Only comments before this `;`: nothing to run, but a batch marker stays pending.
             _ => return None,

@@ -363,3 +363,25 @@ fn unterminated_dollar_body_and_comment_are_errors() {
     assert!(split_statements("DO $$ BEGIN", 1, Backend::Postgres).is_err());
     assert!(split_statements("SELECT 1; /* open", 1, Backend::Postgres).is_err());
 }
+
+#[test]
+fn mysql_client_delimiter_command_is_explained() {
+    let sql = "SELECT 1;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\nDELIMITER ;\n";
+    for backend in ALL {
+        match split_statements(sql, 5, backend) {
+            Err(Error::Script { line, message, .. }) => {
+                assert_eq!(line, 6, "{backend}");
+                assert!(
+                    message.contains("DELIMITER is a command of the mysql client"),
+                    "{message}"
+                );
+            }
+            other => panic!("{backend}: expected an error, got {other:?}"),
+        }
+    }
+    // A column called delimiter is fine.
+    assert_eq!(
+        split("SELECT delimiter FROM t; SELECT 2", Backend::MySql).len(),
+        2
+    );
+}
