@@ -322,8 +322,7 @@ fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
 }
 
 fn parse_server(scheme: String, rest: &str) -> std::result::Result<Server, String> {
-    // The user-info ends at the last `@`, so an unencoded `@` in a password still works.
-    let (userinfo, rest) = match rest.rfind('@') {
+    let (userinfo, rest) = match userinfo_end(rest) {
         Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
         None => (None, rest),
     };
@@ -353,6 +352,19 @@ fn parse_server(scheme: String, rest: &str) -> std::result::Result<Server, Strin
         database,
         query,
     })
+}
+
+/// The `@` that ends the user-info. It is the last `@` before the query when the text before
+/// the query has one (so `?application_name=a@b` is left alone), else the last `@` of all (so
+/// a password with an unencoded `?` or `@` still works). A user name never holds `/`, which
+/// tells a query's `@` from a user-info's when there is no user-info.
+fn userinfo_end(rest: &str) -> Option<usize> {
+    let at = match rest.find('?') {
+        Some(query) if rest[..query].contains('@') => rest[..query].rfind('@'),
+        _ => rest.rfind('@'),
+    }?;
+    let user = rest[..at].split(':').next().unwrap_or_default();
+    (!user.contains('/')).then_some(at)
 }
 
 fn split_host_port(hostport: &str) -> std::result::Result<(&str, Option<u16>), String> {
@@ -387,7 +399,7 @@ pub(crate) fn mask_raw(text: &str) -> String {
     let Some((scheme, rest)) = text.split_once("://") else {
         return text.to_string();
     };
-    let (rest, query) = match rest.rfind('@') {
+    let (rest, query) = match userinfo_end(rest) {
         Some(at) => {
             let (info, after) = (&rest[..at], &rest[at..]);
             let masked = match info.split_once(':') {

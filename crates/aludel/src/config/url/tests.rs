@@ -257,3 +257,20 @@ fn backend_names() {
     assert_eq!(Backend::Postgres.to_string(), "postgresql");
     assert_eq!(Backend::MySql.name(), "mysql");
 }
+
+#[test]
+fn at_sign_in_the_query_is_not_the_userinfo() {
+    let url = parse("postgresql://u:pw@h/db?application_name=me@work");
+    assert_eq!(
+        url.to_string(),
+        "postgresql://u:***@h/db?application_name=me@work"
+    );
+    assert_eq!(url.database(), Some("db"));
+    let url = parse("postgresql://h/db?application_name=me@work");
+    assert_eq!(
+        url.to_string(),
+        "postgresql://h/db?application_name=me@work"
+    );
+    let url = parse("postgresql://u:p?w@h/db");
+    assert_eq!(url.connect_string(), "postgres://u:p%3Fw@h/db");
+}
