@@ -1,9 +1,20 @@
-//! Database URLs in the forms users bring from Alembic and sqlx.
+//! Database URLs in the forms users bring from Alembic (SQLAlchemy) and sqlx.
+//!
+//! A [`DatabaseUrl`] is parsed once, with relative SQLite paths made absolute, and then gives
+//! the string sqlx connects with. Its `Display` never shows a password: the password of the
+//! user-info part and a `password=` query parameter are both shown as `***`, and so are the
+//! URLs carried by [`Error::Url`](crate::Error::Url).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use crate::Result;
+use crate::{Error, Result};
+
+/// What a masked password is shown as.
+const MASK: &str = "***";
+
+/// Query parameters whose value is a secret and is masked like a password.
+const SECRET_PARAMS: &[&str] = &["password", "sslpassword", "pass", "pwd"];
 
 /// The kind of database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -17,18 +28,98 @@ pub enum Backend {
     MySql,
 }
 
+impl Backend {
+    /// The dialect name used in templates and messages: `sqlite`, `postgresql` or `mysql`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+            Backend::MySql => "mysql",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A parsed database URL. `Display` shows it with the password as `***`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     backend: Backend,
-    // Filled by the implementation.
+    kind: Kind,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Kind {
+    /// A SQLite database: `path` is absolute, `None` in memory.
+    Sqlite {
+        path: Option<PathBuf>,
+        query: Option<String>,
+    },
+    /// A server database.
+    Server(Server),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Server {
+    /// The scheme as written, driver suffix dropped (`postgres`, `postgresql`, `mysql`, `mariadb`).
+    scheme: String,
+    /// The user name, percent-decoded.
+    user: Option<String>,
+    /// The password, percent-decoded.
+    password: Option<String>,
+    /// The host as written (a name, an address, `[ipv6]`), empty for a default or unix socket.
+    host: String,
+    port: Option<u16>,
+    /// The database name, percent-decoded.
+    database: Option<String>,
+    /// The query string as written, without `?`.
+    query: Option<String>,
 }
 
 impl DatabaseUrl {
     /// Parses `text`; a relative SQLite path is resolved against `base`.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use aludel::config::{Backend, DatabaseUrl};
+    ///
+    /// let url = DatabaseUrl::parse("postgresql+psycopg2://app:s3cret@db:5432/shop", Path::new("/")).unwrap();
+    /// assert_eq!(url.backend(), Backend::Postgres);
+    /// assert_eq!(url.to_string(), "postgresql://app:***@db:5432/shop");
+    /// ```
     pub fn parse(text: &str, base: &Path) -> Result<DatabaseUrl> {
-        let _ = (text, base);
-        todo!()
+        let text = text.trim();
+        let fail = |reason: String| Error::Url {
+            url: mask_raw(text),
+            reason,
+        };
+        let Some((scheme, rest)) = split_scheme(text) else {
+            return Err(fail(
+                "expected a URL such as sqlite:///app.db or postgresql://user@host/db".into(),
+            ));
+        };
+        let scheme = scheme.to_ascii_lowercase();
+        // SQLAlchemy names the driver after a `+`; the driver is ours to choose.
+        let scheme = scheme.split('+').next().unwrap_or_default().to_string();
+        let backend = match scheme.as_str() {
+            "sqlite" => Backend::Sqlite,
+            "postgresql" | "postgres" => Backend::Postgres,
+            "mysql" | "mariadb" => Backend::MySql,
+            other => {
+                return Err(fail(format!(
+                    "unsupported scheme '{other}' (expected sqlite, postgresql, postgres, mysql or mariadb)"
+                )));
+            }
+        };
+        let kind = match backend {
+            Backend::Sqlite => parse_sqlite(rest, base).map_err(fail)?,
+            _ => Kind::Server(parse_server(scheme, rest).map_err(fail)?),
+        };
+        Ok(DatabaseUrl { backend, kind })
     }
 
     /// Which database this is.
@@ -38,12 +129,57 @@ impl DatabaseUrl {
 
     /// The SQLite file, or `None` for an in-memory database or a server URL.
     pub fn sqlite_path(&self) -> Option<&Path> {
-        todo!()
+        match &self.kind {
+            Kind::Sqlite { path, .. } => path.as_deref(),
+            Kind::Server(_) => None,
+        }
+    }
+
+    /// Whether this is an in-memory SQLite database.
+    pub fn is_memory(&self) -> bool {
+        matches!(&self.kind, Kind::Sqlite { path: None, .. })
     }
 
     /// The URL sqlx connects with (driver suffix dropped, path absolute), password included.
+    ///
+    /// A SQLite file is opened with `mode=rwc` (created when missing) unless the URL names a
+    /// `mode` itself.
     pub fn connect_string(&self) -> String {
-        todo!()
+        match &self.kind {
+            Kind::Sqlite { path: None, .. } => "sqlite::memory:".to_string(),
+            Kind::Sqlite {
+                path: Some(path),
+                query,
+            } => {
+                let mut out = format!("sqlite://{}", encode_path(&path.to_string_lossy()));
+                let has_mode = query
+                    .as_deref()
+                    .is_some_and(|q| query_pairs(q).any(|(k, _)| k == "mode"));
+                let mut params: Vec<String> = query.iter().cloned().collect();
+                if !has_mode {
+                    params.push("mode=rwc".to_string());
+                }
+                out.push('?');
+                out.push_str(&params.join("&"));
+                out
+            }
+            Kind::Server(server) => {
+                let scheme = match self.backend {
+                    Backend::Postgres => "postgres",
+                    _ => "mysql",
+                };
+                let query = server.query.as_deref().map(|q| match self.backend {
+                    // PyMySQL names the socket `unix_socket`; sqlx calls it `socket`.
+                    Backend::MySql => rename_param(q, "unix_socket", "socket"),
+                    _ => q.to_string(),
+                });
+                server.render(
+                    scheme,
+                    server.password.as_deref().map(encode_component),
+                    query.as_deref(),
+                )
+            }
+        }
     }
 
     /// The password, for handing to a client tool through its environment. Never print it.
@@ -53,21 +189,91 @@ impl DatabaseUrl {
 
     /// The database name for server URLs.
     pub fn database(&self) -> Option<&str> {
-        todo!()
+        match &self.kind {
+            Kind::Server(server) => server.database.as_deref(),
+            Kind::Sqlite { .. } => None,
+        }
     }
 
     /// The same server and credentials with another database name (server URLs), or another
-    /// file (SQLite).
+    /// file in the same folder (SQLite). An in-memory database stays in memory.
     pub fn with_database(&self, name: &str) -> DatabaseUrl {
-        let _ = name;
-        todo!()
+        let kind = match &self.kind {
+            Kind::Server(server) => Kind::Server(Server {
+                database: Some(name.to_string()),
+                ..server.clone()
+            }),
+            Kind::Sqlite {
+                path: Some(path),
+                query,
+            } => Kind::Sqlite {
+                path: Some(path.with_file_name(name)),
+                query: query.clone(),
+            },
+            memory @ Kind::Sqlite { path: None, .. } => memory.clone(),
+        };
+        DatabaseUrl {
+            backend: self.backend,
+            kind,
+        }
+    }
+}
+
+impl Server {
+    /// Renders the URL with `password` already encoded (or masked) and `query` as given.
+    fn render(&self, scheme: &str, password: Option<String>, query: Option<&str>) -> String {
+        let mut out = format!("{scheme}://");
+        if self.user.is_some() || password.is_some() {
+            out.push_str(&encode_component(self.user.as_deref().unwrap_or_default()));
+            if let Some(password) = password {
+                out.push(':');
+                out.push_str(&password);
+            }
+            out.push('@');
+        }
+        out.push_str(&self.host);
+        if let Some(port) = self.port {
+            out.push_str(&format!(":{port}"));
+        }
+        if let Some(database) = &self.database {
+            out.push('/');
+            out.push_str(&encode_component(database));
+        }
+        if let Some(query) = query {
+            out.push('?');
+            out.push_str(query);
+        }
+        out
     }
 }
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = f;
-        todo!()
+        match &self.kind {
+            Kind::Sqlite { path: None, query } => {
+                f.write_str("sqlite:///:memory:")?;
+                if let Some(query) = query {
+                    write!(f, "?{}", mask_query(query))?;
+                }
+                Ok(())
+            }
+            Kind::Sqlite {
+                path: Some(path),
+                query,
+            } => {
+                // An absolute path after `sqlite:///` gives the four-slash form of SQLAlchemy.
+                write!(f, "sqlite:///{}", path.display())?;
+                if let Some(query) = query {
+                    write!(f, "?{}", mask_query(query))?;
+                }
+                Ok(())
+            }
+            Kind::Server(server) => {
+                let password = server.password.as_ref().map(|_| MASK.to_string());
+                let query = server.query.as_deref().map(mask_query);
+                f.write_str(&server.render(&server.scheme, password, query.as_deref()))
+            }
+        }
     }
 }
 
@@ -77,5 +283,270 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-#[allow(dead_code)]
-fn _unused(_: PathBuf) {}
+/// Splits `scheme://rest`; also accepts sqlx's `sqlite:path` and `sqlite::memory:`.
+fn split_scheme(text: &str) -> Option<(&str, &str)> {
+    if let Some((scheme, rest)) = text.split_once("://") {
+        let valid = !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        return valid.then_some((scheme, rest));
+    }
+    let (scheme, rest) = text.split_once(':')?;
+    // `sqlite:app.db` and `sqlite::memory:` are sqlx spellings without the slashes.
+    scheme
+        .eq_ignore_ascii_case("sqlite")
+        .then_some((scheme, rest))
+}
+
+fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
+    let (location, query) = match rest.split_once('?') {
+        Some((location, query)) => (location, (!query.is_empty()).then(|| query.to_string())),
+        None => (rest, None),
+    };
+    let memory_mode = query
+        .as_deref()
+        .is_some_and(|q| query_pairs(q).any(|(k, v)| k == "mode" && v == "memory"));
+    let decoded = decode(location)?;
+    // `sqlite:///x` names the relative path `x`, `sqlite:////x` the absolute `/x`; sqlx's
+    // `sqlite://x` is relative as well.
+    let path = decoded.strip_prefix('/').unwrap_or(&decoded);
+    if path.is_empty() || path == ":memory:" || memory_mode {
+        return Ok(Kind::Sqlite { path: None, query });
+    }
+    let path = Path::new(path);
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    };
+    Ok(Kind::Sqlite {
+        path: Some(normalize(&path)),
+        query,
+    })
+}
+
+fn parse_server(scheme: String, rest: &str) -> std::result::Result<Server, String> {
+    let (userinfo, rest) = match userinfo_end(rest) {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
+    };
+    let (user, password) = match userinfo {
+        None => (None, None),
+        Some(info) => match info.split_once(':') {
+            Some((user, password)) => (Some(decode(user)?), Some(decode(password)?)),
+            None => (Some(decode(info)?), None),
+        },
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, (!query.is_empty()).then(|| query.to_string())),
+        None => (rest, None),
+    };
+    let (hostport, database) = match rest.split_once('/') {
+        Some((hostport, database)) => (hostport, (!database.is_empty()).then_some(database)),
+        None => (rest, None),
+    };
+    let database = database.map(decode).transpose()?;
+    let (host, port) = split_host_port(hostport)?;
+    Ok(Server {
+        scheme,
+        user,
+        password,
+        host: host.to_string(),
+        port,
+        database,
+        query,
+    })
+}
+
+/// The `@` that ends the user-info. It is the last `@` before the query when the text before
+/// the query has one (so `?application_name=a@b` is left alone), else the last `@` of all (so
+/// a password with an unencoded `?` or `@` still works). A user name never holds `/`, which
+/// tells a query's `@` from a user-info's when there is no user-info.
+fn userinfo_end(rest: &str) -> Option<usize> {
+    let at = match rest.find('?') {
+        Some(query) if rest[..query].contains('@') => rest[..query].rfind('@'),
+        _ => rest.rfind('@'),
+    }?;
+    let user = rest[..at].split(':').next().unwrap_or_default();
+    (!user.contains('/')).then_some(at)
+}
+
+fn split_host_port(hostport: &str) -> std::result::Result<(&str, Option<u16>), String> {
+    let (host, port) = if let Some(after) = hostport.strip_prefix('[') {
+        let end = after.find(']').ok_or("unterminated '[' in an IPv6 host")?;
+        let host = &hostport[..end + 2];
+        match &hostport[end + 2..] {
+            "" => (host, None),
+            tail => match tail.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return Err(format!("unexpected '{tail}' after the host")),
+            },
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (hostport, None),
+        }
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(port) => Some(
+            port.parse::<u16>()
+                .map_err(|_| format!("invalid port '{port}'"))?,
+        ),
+    };
+    Ok((host, port))
+}
+
+/// Masks the password of a URL that could not be parsed, for error messages.
+pub(crate) fn mask_raw(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let (rest, query) = match userinfo_end(rest) {
+        Some(at) => {
+            let (info, after) = (&rest[..at], &rest[at..]);
+            let masked = match info.split_once(':') {
+                Some((user, _)) => format!("{user}:{MASK}"),
+                None => info.to_string(),
+            };
+            let (after, query) = split_query(after);
+            (format!("{masked}{after}"), query)
+        }
+        None => {
+            let (rest, query) = split_query(rest);
+            (rest.to_string(), query)
+        }
+    };
+    match query {
+        Some(query) => format!("{scheme}://{rest}?{}", mask_query(query)),
+        None => format!("{scheme}://{rest}"),
+    }
+}
+
+fn split_query(text: &str) -> (&str, Option<&str>) {
+    match text.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (text, None),
+    }
+}
+
+/// Masks the value of every secret parameter of a query string.
+fn mask_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str()) => {
+                format!("{key}={MASK}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn rename_param(query: &str, from: &str, to: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) if key == from => format!("{to}={value}"),
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The decoded key/value pairs of a query string.
+fn query_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let plus = |s: &str| s.replace('+', " ");
+            (
+                decode(&plus(key)).unwrap_or_else(|_| key.to_string()),
+                decode(&plus(value)).unwrap_or_else(|_| value.to_string()),
+            )
+        })
+}
+
+/// Percent-decodes `text`; invalid UTF-8 after decoding is refused.
+fn decode(text: &str) -> std::result::Result<String, String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' => {
+                match (
+                    bytes.get(i + 1).and_then(|b| hex(*b)),
+                    bytes.get(i + 2).and_then(|b| hex(*b)),
+                ) {
+                    (Some(hi), Some(lo)) => {
+                        out.push((hi * 16 + lo) as u8);
+                        i += 3;
+                    }
+                    _ => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| "percent-encoded text is not valid UTF-8".to_string())
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes the characters sqlx would read as URL syntax in a SQLite path.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,27 @@
 //! Splits a section into statements with a real lexer.
+//!
+//! sqlparser's tokenizer, in the dialect of the target database, knows quotes, quoted
+//! identifiers, `$$`/`$tag$` bodies, `E''` strings, backslash escapes and comments; on top of
+//! its tokens this module cuts at each top-level `;`. A `;` does not end a statement inside
+//! parentheses or inside a `BEGIN … END` block (trigger, procedure and event bodies, MariaDB's
+//! `BEGIN NOT ATOMIC`, PostgreSQL's `BEGIN ATOMIC`); `CASE … END` and `END IF` / `END LOOP` /
+//! `END CASE` inside such a block are tracked so they do not close it. A `BEGIN` that starts
+//! a statement (`BEGIN;`, `BEGIN TRANSACTION`) is a transaction, not a block.
+//!
+//! Statements keep their text exactly as written (sliced from the source, never re-rendered
+//! from tokens), so what runs is what the file says. The lexer does not parse statements:
+//! anything the tokenizer accepts is passed through.
 
-use crate::Result;
+use std::path::PathBuf;
+
+use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
+
 use crate::config::Backend;
+use crate::{Error, Result};
+
+/// The comment that marks the next statement as a batched data migration.
+pub const BATCH_MARKER: &str = "migrate:batch";
 
 /// One statement of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +36,262 @@ pub struct Statement {
 }
 
 /// Splits `sql`, whose first line is file line `first_line`, into statements for `backend`.
+///
+/// A lexing error (an unterminated quote or comment) is an [`Error::Script`] with the file
+/// line and an empty path, which the caller fills in (see
+/// [`Section::statements`](super::Section::statements)).
+///
+/// ```
+/// use aludel::config::Backend;
+/// use aludel::script::split_statements;
+///
+/// let statements = split_statements("CREATE TABLE t (x TEXT);\nINSERT INTO t VALUES ('a;b');", 10, Backend::Sqlite).unwrap();
+/// assert_eq!(statements.len(), 2);
+/// assert_eq!(statements[1].sql, "INSERT INTO t VALUES ('a;b')");
+/// assert_eq!(statements[1].line, 11);
+/// ```
 pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
-    let _ = (sql, first_line, backend);
-    todo!()
+    let dialect: Box<dyn Dialect> = match backend {
+        Backend::Sqlite => Box::new(SQLiteDialect {}),
+        Backend::Postgres => Box::new(PostgreSqlDialect {}),
+        Backend::MySql => Box::new(MySqlDialect {}),
+    };
+    let tokens = Tokenizer::new(dialect.as_ref(), sql)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .map_err(|e| match delimiter_line(sql) {
+            Some(line) => delimiter_error(first_line + line - 1),
+            None => Error::Script {
+                path: PathBuf::new(),
+                line: first_line + (e.location.line.max(1) as usize) - 1,
+                message: format!("cannot split statements: {}", e.message),
+            },
+        })?;
+    let offsets = Offsets::new(sql);
+    let mut splitter = Splitter::default();
+    let mut statements: Vec<Range> = (0..tokens.len())
+        .filter_map(|index| splitter.feed(&tokens, index))
+        .collect();
+    statements.extend(splitter.finish());
+    if let Some(range) = statements
+        .iter()
+        .find(|r| r.first_word.as_deref() == Some("DELIMITER"))
+    {
+        return Err(delimiter_error(first_line + range.start.line as usize - 1));
+    }
+    Ok(statements
+        .into_iter()
+        .map(|range| Statement {
+            sql: sql[offsets.byte(range.start)..offsets.byte(range.end)].to_string(),
+            line: first_line + range.start.line as usize - 1,
+            batch: range.batch,
+        })
+        .collect())
 }
+
+/// The source range of one statement, from its first to its last significant token.
+struct Range {
+    start: Location,
+    end: Location,
+    batch: bool,
+    first_word: Option<String>,
+}
+
+/// The error for the mysql client's `DELIMITER` command, which is not SQL.
+fn delimiter_error(line: usize) -> Error {
+    Error::Script {
+        path: PathBuf::new(),
+        line,
+        message: "DELIMITER is a command of the mysql client, not SQL; remove the DELIMITER lines and end each statement with ';' (aludel keeps BEGIN … END bodies together)".into(),
+    }
+}
+
+/// The 1-based line of a `DELIMITER` command, if the text has one.
+fn delimiter_line(sql: &str) -> Option<usize> {
+    sql.lines()
+        .position(|line| {
+            let words = line.trim_start();
+            words.len() >= 9
+                && words.is_char_boundary(9)
+                && words[..9].eq_ignore_ascii_case("DELIMITER")
+                && words[9..].starts_with(|c: char| c.is_whitespace())
+        })
+        .map(|index| index + 1)
+}
+
+/// An open construct whose `END` is still to come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// `BEGIN … END`: a `;` inside does not end the statement.
+    Block,
+    /// `CASE … END` or `CASE … END CASE`.
+    Case,
+}
+
+/// The state of the statement being read.
+#[derive(Default)]
+struct Splitter {
+    /// The first and last significant tokens of the current statement.
+    start: Option<Location>,
+    end: Option<Location>,
+    /// A `-- migrate:batch` comment was seen since the last statement ended.
+    batch: bool,
+    /// Significant tokens so far in the current statement.
+    count: usize,
+    /// The current statement's first word, upper-cased.
+    first_word: Option<String>,
+    /// The statement declares a routine or trigger, whose body may be a `BEGIN … END` block.
+    routine: bool,
+    frames: Vec<Frame>,
+    parens: usize,
+    /// The previous significant token was `END` (so `CASE`, `IF` … after it are closers).
+    after_end: bool,
+}
+
+impl Splitter {
+    /// Takes token `index`; returns a statement when this token ends one.
+    fn feed(&mut self, tokens: &[TokenWithSpan], index: usize) -> Option<Range> {
+        let token = &tokens[index];
+        match &token.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                if self.start.is_none() && comment.trim() == BATCH_MARKER {
+                    self.batch = true;
+                }
+                None
+            }
+            Token::Whitespace(_) | Token::EOF => None,
+            Token::SemiColon if self.parens == 0 && !self.frames.contains(&Frame::Block) => {
+                self.take()
+            }
+            other => {
+                if self.start.is_none() {
+                    self.start = Some(token.span.start);
+                }
+                self.end = Some(token.span.end);
+                self.track(other, tokens, index);
+                self.count += 1;
+                None
+            }
+        }
+    }
+
+    /// Updates the block, case and parenthesis depths for a significant token.
+    fn track(&mut self, token: &Token, tokens: &[TokenWithSpan], index: usize) {
+        let after_end = std::mem::take(&mut self.after_end);
+        match token {
+            Token::LParen => self.parens += 1,
+            Token::RParen => self.parens = self.parens.saturating_sub(1),
+            Token::Word(word) if word.quote_style.is_none() => {
+                let upper = word.value.to_ascii_uppercase();
+                if self.count == 0 {
+                    self.first_word = Some(upper.clone());
+                }
+                if after_end {
+                    // `END CASE` closes a CASE statement; `END IF`, `END LOOP` … close
+                    // constructs that opened no frame; `END label` closed its block already.
+                    if upper == "CASE" && self.frames.last() == Some(&Frame::Case) {
+                        self.frames.pop();
+                    }
+                    return;
+                }
+                match upper.as_str() {
+                    "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT" => self.routine = true,
+                    "BEGIN" => {
+                        let opens = if self.count == 0 {
+                            // MariaDB's anonymous block `BEGIN NOT ATOMIC … END`.
+                            next_word(tokens, index).is_some_and(|w| w.eq_ignore_ascii_case("NOT"))
+                        } else {
+                            self.parens == 0
+                                && (self.routine || self.frames.contains(&Frame::Block))
+                        };
+                        if opens {
+                            self.frames.push(Frame::Block);
+                        }
+                    }
+                    "CASE" => self.frames.push(Frame::Case),
+                    "END" if !self.frames.is_empty() => {
+                        let closes_other = next_word(tokens, index).is_some_and(|w| {
+                            matches!(
+                                w.to_ascii_uppercase().as_str(),
+                                "IF" | "LOOP" | "WHILE" | "REPEAT" | "FOR" | "CASE"
+                            )
+                        });
+                        if !closes_other {
+                            self.frames.pop();
+                        }
+                        self.after_end = true;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the current statement at a `;`.
+    fn take(&mut self) -> Option<Range> {
+        let range = match (self.start, self.end) {
+            (Some(start), Some(end)) => Some(Range {
+                start,
+                end,
+                batch: self.batch,
+                first_word: self.first_word.take(),
+            }),
+            // Only comments before this `;`: nothing to run, but a batch marker stays pending.
+            _ => return None,
+        };
+        *self = Splitter::default();
+        range
+    }
+
+    /// The statement left at the end of the text, which needs no `;`.
+    fn finish(mut self) -> Option<Range> {
+        self.take()
+    }
+}
+
+/// The next significant word after token `index`, if the next significant token is a word.
+fn next_word(tokens: &[TokenWithSpan], index: usize) -> Option<&str> {
+    tokens[index + 1..]
+        .iter()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        .and_then(|t| match &t.token {
+            Token::Word(Word {
+                value,
+                quote_style: None,
+                ..
+            }) => Some(value.as_str()),
+            _ => None,
+        })
+}
+
+/// Maps the tokenizer's (line, column) locations, counted in characters, to byte offsets.
+struct Offsets<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Offsets<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Offsets { text, line_starts }
+    }
+
+    fn byte(&self, location: Location) -> usize {
+        let Some(&line_start) = self
+            .line_starts
+            .get((location.line as usize).saturating_sub(1))
+        else {
+            return self.text.len();
+        };
+        let column = (location.column as usize).saturating_sub(1);
+        self.text[line_start..]
+            .char_indices()
+            .nth(column)
+            .map_or(self.text.len(), |(i, _)| line_start + i)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,21 +1,33 @@
 //! The migration folder: revision files (TOML header, `-- migrate:upgrade` /
 //! `-- migrate:downgrade` sections), the statement lexer, checksums, and writing new revision
 //! files from `script.sql.j2`.
+//!
+//! Reading is strict: every `*.sql` file of a version location must be a valid revision, and
+//! one that is not is an error naming the file and line rather than a file silently skipped.
+//! The graph the scripts form is built and checked by [`RevisionGraph`]; this module only
+//! reads and writes files.
 
 mod file;
 mod lexer;
 mod template;
 
-pub use file::{Checksum, Script, Section};
-pub use lexer::{Statement, split_statements};
-pub use template::{NewRevision, slugify};
+pub use file::{Checksum, HEADER_KEYS, Script, Section, checksum_of};
+pub use lexer::{BATCH_MARKER, Statement, split_statements};
+pub use template::{
+    DEFAULT_CONFIG, DEFAULT_README, DEFAULT_SCRIPT_TEMPLATE, DOWNGRADE_PLACEHOLDER, NewRevision,
+    ScriptContext, UPGRADE_PLACEHOLDER, default_config, format_create_date, fresh_rev_id,
+    render_file_name, render_script, slugify,
+};
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
-use crate::Result;
 use crate::config::Config;
 use crate::revision::{RevisionGraph, RevisionId};
+use crate::{Error, Result};
+
+/// The name of the revision template in the migration folder.
+pub const SCRIPT_TEMPLATE_NAME: &str = "script.sql.j2";
 
 /// Every revision file of a project, parsed, with the graph they form.
 #[derive(Debug, Clone)]
@@ -35,14 +47,28 @@ impl ScriptDirectory {
     /// revision is an error naming the file and line; so are duplicate ids, unknown parents and
     /// cycles.
     pub fn load(config: &Config) -> Result<ScriptDirectory> {
-        let _ = config;
-        todo!()
+        let scripts = read_scripts(&config.script_location, &config.version_locations)?;
+        let mut directory = ScriptDirectory::from_scripts(config.script_location.clone(), scripts)?;
+        directory.version_locations = config.version_locations.clone();
+        Ok(directory)
     }
 
-    /// Builds a directory from scripts already in memory (embedded migrations, tests).
+    /// Builds a directory from scripts already in memory (embedded migrations, tests). The
+    /// version location is `location/versions`.
     pub fn from_scripts(location: PathBuf, scripts: Vec<Script>) -> Result<ScriptDirectory> {
-        let _ = (location, scripts);
-        todo!()
+        let scripts = index_scripts(scripts)?;
+        let graph = RevisionGraph::new(
+            scripts
+                .values()
+                .map(|script| script.revision.clone())
+                .collect(),
+        )?;
+        Ok(ScriptDirectory {
+            version_locations: vec![location.join("versions")],
+            location,
+            scripts,
+            graph,
+        })
     }
 
     /// The script of a revision in the graph.
@@ -51,8 +77,215 @@ impl ScriptDirectory {
     }
 
     /// Writes a new revision file as `new` describes and returns its path.
+    ///
+    /// The file is rendered from `script.sql.j2` in the migration folder (the built-in
+    /// template when there is none), named by the configured `file_template`, and written to
+    /// `new.version_path` (which must be one of the version locations; a relative path is
+    /// relative to the configuration's folder), else the folder of the first parent's file
+    /// when that is a version location, else the first version location. The folder is
+    /// created when missing; an existing file or id is refused. The rendered text is parsed
+    /// before it is written, so a broken template never leaves a broken file behind.
     pub fn write_revision(&self, config: &Config, new: &NewRevision) -> Result<PathBuf> {
-        let _ = (config, new);
-        todo!()
+        RevisionWriter {
+            config,
+            location: &self.location,
+            version_locations: &self.version_locations,
+            scripts: &self.scripts,
+        }
+        .write(new, jiff::Timestamp::now())
     }
 }
+
+/// Reads and parses every `*.sql` file (not recursively, sorted by name) of each version
+/// location. A version location that does not exist holds no revision (git keeps no empty
+/// folder); a missing migration folder is an error.
+pub fn read_scripts(location: &Path, version_locations: &[PathBuf]) -> Result<Vec<Script>> {
+    if !location.is_dir() {
+        return Err(Error::Config {
+            message: format!(
+                "{}: the migration folder does not exist\nhint: run `aludel init` to create it, or set script_location in aludel.toml",
+                location.display()
+            ),
+        });
+    }
+    let mut scripts = Vec::new();
+    for folder in version_locations {
+        if !folder.exists() {
+            continue;
+        }
+        let entries = std::fs::read_dir(folder).map_err(|e| Error::io(folder, e))?;
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(folder, e))?.path();
+            if path.extension().is_some_and(|ext| ext == "sql") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            scripts.push(Script::parse(&path, &text)?);
+        }
+    }
+    Ok(scripts)
+}
+
+/// Indexes scripts by id; a second file declaring an id is an error naming both files.
+fn index_scripts(scripts: Vec<Script>) -> Result<BTreeMap<RevisionId, Script>> {
+    let mut index: BTreeMap<RevisionId, Script> = BTreeMap::new();
+    for script in scripts {
+        if let Some(first) = index.get(&script.revision.id) {
+            return Err(Error::Script {
+                path: script.path.clone(),
+                line: 0,
+                message: format!(
+                    "revision {} is also declared by {}",
+                    script.revision.id,
+                    first.path.display()
+                ),
+            });
+        }
+        index.insert(script.revision.id.clone(), script);
+    }
+    Ok(index)
+}
+
+/// Writes new revision files; separate from [`ScriptDirectory`] so it needs no graph.
+struct RevisionWriter<'a> {
+    config: &'a Config,
+    location: &'a Path,
+    version_locations: &'a [PathBuf],
+    scripts: &'a BTreeMap<RevisionId, Script>,
+}
+
+impl RevisionWriter<'_> {
+    fn write(&self, new: &NewRevision, now: jiff::Timestamp) -> Result<PathBuf> {
+        let id = match &new.rev_id {
+            Some(id) => id.clone(),
+            None => loop {
+                let id = fresh_rev_id();
+                if !self.scripts.contains_key(&id) {
+                    break id;
+                }
+            },
+        };
+        if let Some(existing) = self.scripts.get(&id) {
+            return Err(Error::refused(format!(
+                "revision id {id} already exists in {}",
+                existing.path.display()
+            )));
+        }
+        let folder = self.target_folder(new)?;
+        let slug = slugify(&new.message, self.config.truncate_slug_length);
+        let name = render_file_name(&self.config.file_template, id.as_str(), &slug, now)?;
+        let path = folder.join(format!("{name}.sql"));
+
+        let custom = self.location.join(SCRIPT_TEMPLATE_NAME);
+        let source = match std::fs::read_to_string(&custom) {
+            Ok(source) => source,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_SCRIPT_TEMPLATE.into(),
+            Err(e) => return Err(Error::io(&custom, e)),
+        };
+        let context = ScriptContext {
+            message: new.message.clone(),
+            revision: id.clone(),
+            down_revisions: new.down_revisions.clone(),
+            branch_labels: new.branch_labels.clone(),
+            depends_on: new.depends_on.clone(),
+            create_date: now,
+            upgrades: new.upgrade_sql.clone(),
+            downgrades: new.downgrade_sql.clone(),
+            env: self.config.environment.clone(),
+            x: self.config.x.clone(),
+        };
+        let text = render_script(SCRIPT_TEMPLATE_NAME, &source, &context)?;
+        let parsed = Script::parse(&path, &text).map_err(|e| Error::Template {
+            name: custom.display().to_string(),
+            message: format!("the rendered revision file is not valid: {e}"),
+        })?;
+        if parsed.revision.id != id || parsed.revision.down_revisions != new.down_revisions {
+            return Err(Error::Template {
+                name: custom.display().to_string(),
+                message:
+                    "the rendered revision file does not declare the new revision's id and parents"
+                        .into(),
+            });
+        }
+
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    Error::refused(format!("{}: file already exists", path.display()))
+                }
+                _ => Error::io(&path, e),
+            })?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
+    /// The folder the new file goes to.
+    fn target_folder(&self, new: &NewRevision) -> Result<PathBuf> {
+        if !self.location.is_dir() {
+            return Err(Error::Config {
+                message: format!(
+                    "{}: the migration folder does not exist\nhint: run `aludel init` to create it",
+                    self.location.display()
+                ),
+            });
+        }
+        let locations: Vec<PathBuf> = self
+            .version_locations
+            .iter()
+            .map(|l| normalize(l))
+            .collect();
+        if let Some(given) = &new.version_path {
+            let wanted = normalize(&self.config.root.join(given));
+            if !locations.contains(&wanted) {
+                return Err(Error::refused(format!(
+                    "path {} is not represented in the current version locations ({})",
+                    given.display(),
+                    locations
+                        .iter()
+                        .map(|l| l.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            return Ok(wanted);
+        }
+        let parent_folder = new
+            .down_revisions
+            .first()
+            .and_then(|id| self.scripts.get(id))
+            .and_then(|script| script.path.parent())
+            .map(normalize)
+            .filter(|folder| locations.contains(folder));
+        parent_folder
+            .or_else(|| locations.first().cloned())
+            .ok_or_else(|| Error::refused("no version location is configured"))
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
