@@ -12,7 +12,7 @@ use aludel::script::{NewRevision, ScriptDirectory};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 
-use crate::cli::{Cli, Command, GraphFormat, Global};
+use crate::cli::{Cli, Command, Global, GraphFormat};
 use crate::format::{self, LineStyle};
 use crate::output::Progress;
 
@@ -50,7 +50,10 @@ async fn connect(config: &Config) -> Result<Database> {
 }
 
 fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 /// Runs the command and returns the exit code for a run without errors.
@@ -58,7 +61,15 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
         Command::Init { directory } => init(g, &directory),
-        Command::Revision { message, head, splice, branch_label, depends_on, rev_id, version_path } => {
+        Command::Revision {
+            message,
+            head,
+            splice,
+            branch_label,
+            depends_on,
+            rev_id,
+            version_path,
+        } => {
             let new = NewRevision {
                 message: message.unwrap_or_default(),
                 rev_id: rev_id.map(RevisionId::new).transpose()?,
@@ -69,7 +80,12 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             revision(g, new, &[head], splice).await
         }
-        Command::Merge { revisions, message, branch_label, rev_id } => {
+        Command::Merge {
+            revisions,
+            message,
+            branch_label,
+            rev_id,
+        } => {
             let new = NewRevision {
                 message: message.unwrap_or_default(),
                 rev_id: rev_id.map(RevisionId::new).transpose()?,
@@ -78,21 +94,55 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             revision(g, new, &revisions, false).await
         }
-        Command::Upgrade { revision, sql, tag, backup, no_lock } => {
-            let options = RunOptions { no_lock, backup, tag };
+        Command::Upgrade {
+            revision,
+            sql,
+            tag,
+            backup,
+            no_lock,
+        } => {
+            let options = RunOptions {
+                no_lock,
+                backup,
+                tag,
+            };
             run(g, Run::Upgrade(revision), sql, options).await
         }
-        Command::Downgrade { revision, sql, tag, no_lock } => {
-            let options = RunOptions { no_lock, backup: false, tag };
+        Command::Downgrade {
+            revision,
+            sql,
+            tag,
+            no_lock,
+        } => {
+            let options = RunOptions {
+                no_lock,
+                backup: false,
+                tag,
+            };
             run(g, Run::Downgrade(revision), sql, options).await
         }
-        Command::Stamp { revisions, sql, purge, no_lock } => {
-            let options = RunOptions { no_lock, ..RunOptions::default() };
+        Command::Stamp {
+            revisions,
+            sql,
+            purge,
+            no_lock,
+        } => {
+            let options = RunOptions {
+                no_lock,
+                ..RunOptions::default()
+            };
             run(g, Run::Stamp(revisions, purge), sql, options).await
         }
         Command::Current { check_heads, json } => current(g, check_heads, json).await,
-        Command::History { rev_range, indicate_current, json } => history(g, rev_range, indicate_current, json).await,
-        Command::Heads { resolve_dependencies, json } => heads(g, resolve_dependencies, json),
+        Command::History {
+            rev_range,
+            indicate_current,
+            json,
+        } => history(g, rev_range, indicate_current, json).await,
+        Command::Heads {
+            resolve_dependencies,
+            json,
+        } => heads(g, resolve_dependencies, json),
         Command::Branches { json } => branches(g, json),
         Command::Show { revision, json } => show(g, &revision, json),
         Command::Edit { revision } => edit(g, &revision).await,
@@ -110,17 +160,25 @@ fn init(g: &Global, directory: &Path) -> Result<ExitCode> {
         for path in written {
             eprintln!("Created {}", path.display());
         }
-        eprintln!("Edit aludel.toml to point at your database, then `aludel revision -m \"first\"`.");
+        eprintln!(
+            "Edit aludel.toml to point at your database, then `aludel revision -m \"first\"`."
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn revision(g: &Global, mut new: NewRevision, heads: &[String], splice: bool) -> Result<ExitCode> {
+async fn revision(
+    g: &Global,
+    mut new: NewRevision,
+    heads: &[String],
+    splice: bool,
+) -> Result<ExitCode> {
     let p = project(g)?;
     let graph = &p.scripts.graph;
     let mut parents = Vec::new();
     for head in heads {
-        let resolved = if graph.revisions().is_empty() && matches!(head.as_str(), "head" | "heads") {
+        let resolved = if graph.revisions().is_empty() && matches!(head.as_str(), "head" | "heads")
+        {
             Vec::new()
         } else {
             graph.resolve(head).map_err(|e| match e {
@@ -162,13 +220,17 @@ async fn revision(g: &Global, mut new: NewRevision, heads: &[String], splice: bo
 
 /// Refuses a `--rev-id` longer than an existing version table's column allows.
 async fn check_rev_id_fits(p: &Project, id: &RevisionId) -> Result<()> {
-    let Ok(url) = p.config.url() else { return Ok(()) };
+    let Ok(url) = p.config.url() else {
+        return Ok(());
+    };
     if url.sqlite_path().is_some_and(|path| !path.exists()) {
         return Ok(());
     }
     // The database may well be unreachable from where revisions are written; then there is
     // nothing to compare with.
-    let Ok(mut db) = Database::connect(url, p.config.connect_timeout).await else { return Ok(()) };
+    let Ok(mut db) = Database::connect(url, p.config.connect_timeout).await else {
+        return Ok(());
+    };
     let migrator = Migrator::new(&p.config, &p.scripts);
     let length = migrator.version_column_length(&mut db).await;
     db.close().await;
@@ -207,9 +269,21 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
     let work = async {
         let mut on_event = |e| progress.event(e);
         let report = match &what {
-            Run::Upgrade(target) => migrator.upgrade(&mut db, target, &options, &mut on_event).await,
-            Run::Downgrade(target) => migrator.downgrade(&mut db, target, &options, &mut on_event).await,
-            Run::Stamp(targets, purge) => migrator.stamp(&mut db, targets, *purge, &options, &mut on_event).await,
+            Run::Upgrade(target) => {
+                migrator
+                    .upgrade(&mut db, target, &options, &mut on_event)
+                    .await
+            }
+            Run::Downgrade(target) => {
+                migrator
+                    .downgrade(&mut db, target, &options, &mut on_event)
+                    .await
+            }
+            Run::Stamp(targets, purge) => {
+                migrator
+                    .stamp(&mut db, targets, *purge, &options, &mut on_event)
+                    .await
+            }
         };
         db.close().await;
         report
@@ -242,7 +316,8 @@ async fn current_heads(p: &Project) -> Result<Vec<RevisionId>> {
 async fn current(g: &Global, check_heads: bool, json: bool) -> Result<ExitCode> {
     let p = project(g)?;
     let heads = current_heads(&p).await?;
-    let at_heads = heads.iter().collect::<BTreeSet<_>>() == p.scripts.graph.heads().iter().collect::<BTreeSet<_>>();
+    let at_heads = heads.iter().collect::<BTreeSet<_>>()
+        == p.scripts.graph.heads().iter().collect::<BTreeSet<_>>();
     let none = BTreeSet::new();
     let entries = format::entries(&p.scripts, &heads, &none);
     if json {
@@ -255,7 +330,13 @@ async fn current(g: &Global, check_heads: bool, json: bool) -> Result<ExitCode> 
             if g.verbose {
                 println!("{}", entry.log_entry());
             } else {
-                println!("{}", entry.line(LineStyle { tree: true, ..LineStyle::default() }));
+                println!(
+                    "{}",
+                    entry.line(LineStyle {
+                        tree: true,
+                        ..LineStyle::default()
+                    })
+                );
             }
         }
     }
@@ -268,33 +349,64 @@ async fn current(g: &Global, check_heads: bool, json: bool) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-async fn history(g: &Global, range: Option<String>, indicate_current: bool, json: bool) -> Result<ExitCode> {
+async fn history(
+    g: &Global,
+    range: Option<String>,
+    indicate_current: bool,
+    json: bool,
+) -> Result<ExitCode> {
     let p = project(g)?;
     let graph = &p.scripts.graph;
     let (start, end) = match range.as_deref() {
         None => (None, None),
         Some(range) => match range.split_once(':') {
-            Some((s, e)) => ((!s.is_empty()).then(|| s.to_string()), (!e.is_empty()).then(|| e.to_string())),
+            Some((s, e)) => (
+                (!s.is_empty()).then(|| s.to_string()),
+                (!e.is_empty()).then(|| e.to_string()),
+            ),
             None => bail!("history range must be [start]:[end], got '{range}'"),
         },
     };
     let needs_db = indicate_current
-        || [&start, &end].iter().any(|s| s.as_deref().is_some_and(|s| s.contains("current")));
-    let current = if needs_db { current_heads(&p).await? } else { Vec::new() };
+        || [&start, &end]
+            .iter()
+            .any(|s| s.as_deref().is_some_and(|s| s.contains("current")));
+    let current = if needs_db {
+        current_heads(&p).await?
+    } else {
+        Vec::new()
+    };
     let ids = match (&start, &end) {
-        (None, None) => graph.revisions().into_iter().map(|r| r.id.clone()).collect(),
+        (None, None) => graph
+            .revisions()
+            .into_iter()
+            .map(|r| r.id.clone())
+            .collect(),
         _ => graph.history_range(start.as_deref(), end.as_deref(), &current)?,
     };
-    let marked: BTreeSet<RevisionId> = if indicate_current { current.into_iter().collect() } else { BTreeSet::new() };
+    let marked: BTreeSet<RevisionId> = if indicate_current {
+        current.into_iter().collect()
+    } else {
+        BTreeSet::new()
+    };
     let entries = format::entries(&p.scripts, &ids, &marked);
     if json {
         print_json(&json!({ "revisions": entries.iter().map(|e| e.json()).collect::<Vec<_>>() }));
         return Ok(ExitCode::SUCCESS);
     }
-    let style = LineStyle { branches: true, doc: true, parents: true, tree: true };
+    let style = LineStyle {
+        branches: true,
+        doc: true,
+        parents: true,
+        tree: true,
+    };
     let mut out = String::new();
     for entry in &entries {
-        out += &if g.verbose { entry.log_entry() } else { entry.line(style) };
+        out += &if g.verbose {
+            entry.log_entry()
+        } else {
+            entry.line(style)
+        };
         out.push('\n');
     }
     print!("{out}");
@@ -303,8 +415,11 @@ async fn history(g: &Global, range: Option<String>, indicate_current: bool, json
 
 fn heads(g: &Global, resolve_dependencies: bool, json: bool) -> Result<ExitCode> {
     let p = project(g)?;
-    let ids =
-        if resolve_dependencies { p.scripts.graph.heads_resolving_dependencies() } else { p.scripts.graph.heads() };
+    let ids = if resolve_dependencies {
+        p.scripts.graph.heads_resolving_dependencies()
+    } else {
+        p.scripts.graph.heads()
+    };
     let none = BTreeSet::new();
     let entries = format::entries(&p.scripts, &ids, &none);
     if json {
@@ -314,7 +429,13 @@ fn heads(g: &Global, resolve_dependencies: bool, json: bool) -> Result<ExitCode>
             if g.verbose {
                 println!("{}", entry.log_entry());
             } else {
-                println!("{}", entry.line(LineStyle { branches: true, ..LineStyle::default() }));
+                println!(
+                    "{}",
+                    entry.line(LineStyle {
+                        branches: true,
+                        ..LineStyle::default()
+                    })
+                );
             }
         }
     }
@@ -324,8 +445,17 @@ fn heads(g: &Global, resolve_dependencies: bool, json: bool) -> Result<ExitCode>
 fn branches(g: &Global, json: bool) -> Result<ExitCode> {
     let p = project(g)?;
     let none = BTreeSet::new();
-    let ids: Vec<RevisionId> = p.scripts.graph.revisions().into_iter().map(|r| r.id.clone()).collect();
-    let points: Vec<_> = format::entries(&p.scripts, &ids, &none).into_iter().filter(|e| e.is_branch_point()).collect();
+    let ids: Vec<RevisionId> = p
+        .scripts
+        .graph
+        .revisions()
+        .into_iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let points: Vec<_> = format::entries(&p.scripts, &ids, &none)
+        .into_iter()
+        .filter(|e| e.is_branch_point())
+        .collect();
     if json {
         let list: Vec<_> = points
             .iter()
@@ -341,14 +471,28 @@ fn branches(g: &Global, json: bool) -> Result<ExitCode> {
         let head = if g.verbose {
             point.log_entry()
         } else {
-            point.line(LineStyle { branches: true, tree: true, ..LineStyle::default() })
+            point.line(LineStyle {
+                branches: true,
+                tree: true,
+                ..LineStyle::default()
+            })
         };
         let id = point.json().revision;
         let pad = " ".repeat(id.as_str().len());
         let children = p.scripts.graph.children(&id);
         let lines: Vec<String> = format::entries(&p.scripts, &children, &none)
             .iter()
-            .map(|c| format!("{pad} -> {}", c.line(LineStyle { branches: true, doc: g.verbose, tree: true, ..LineStyle::default() })))
+            .map(|c| {
+                format!(
+                    "{pad} -> {}",
+                    c.line(LineStyle {
+                        branches: true,
+                        doc: g.verbose,
+                        tree: true,
+                        ..LineStyle::default()
+                    })
+                )
+            })
             .collect();
         println!("{head}\n{}\n", lines.join("\n"));
     }
@@ -375,11 +519,17 @@ fn show(g: &Global, revision: &str, json: bool) -> Result<ExitCode> {
 
 async fn edit(g: &Global, revision: &str) -> Result<ExitCode> {
     let p = project(g)?;
-    let ids = if revision == "current" { current_heads(&p).await? } else { p.scripts.graph.resolve(revision)? };
+    let ids = if revision == "current" {
+        current_heads(&p).await?
+    } else {
+        p.scripts.graph.resolve(revision)?
+    };
     if ids.is_empty() {
         bail!("no revision files indicated by symbol '{revision}'");
     }
-    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".to_string());
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
     for id in ids {
         let path: PathBuf = p.scripts.script(&id).path.clone();
         // $EDITOR may carry arguments ("code --wait"), so it goes through the shell.
@@ -391,7 +541,10 @@ async fn edit(g: &Global, revision: &str) -> Result<ExitCode> {
             .status()
             .with_context(|| format!("cannot start the editor '{editor}'"))?;
         if !status.success() {
-            bail!("the editor '{editor}' exited with {status} for {}", path.display());
+            bail!(
+                "the editor '{editor}' exited with {status} for {}",
+                path.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -421,7 +574,14 @@ async fn status(g: &Global, exit_code: bool, json: bool) -> Result<ExitCode> {
         print_json(&serde_json::to_value(&status)?);
     } else {
         let ids = |ids: &[RevisionId]| {
-            if ids.is_empty() { "<base>".to_string() } else { ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ") }
+            if ids.is_empty() {
+                "<base>".to_string()
+            } else {
+                ids.iter()
+                    .map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         };
         println!("Database: {}", p.config.url()?);
         println!("Current: {}", ids(&status.current));
@@ -438,13 +598,19 @@ async fn status(g: &Global, exit_code: bool, json: bool) -> Result<ExitCode> {
             println!("Changed: {}", changed.describe());
         }
     }
-    Ok(if exit_code && !status.is_clean() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if exit_code && !status.is_clean() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 async fn repair(g: &Global, revisions: &[String]) -> Result<ExitCode> {
     let p = project(g)?;
     let mut db = connect(&p.config).await?;
-    let repaired = Migrator::new(&p.config, &p.scripts).repair(&mut db, revisions).await;
+    let repaired = Migrator::new(&p.config, &p.scripts)
+        .repair(&mut db, revisions)
+        .await;
     db.close().await;
     let repaired = repaired?;
     if repaired.is_empty() {

@@ -24,7 +24,10 @@ pub struct Entry<'a> {
 }
 
 fn comma(ids: &[RevisionId]) -> String {
-    ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(RevisionId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Entry<'_> {
@@ -45,7 +48,11 @@ impl Entry<'_> {
     }
     fn down(&self) -> String {
         let down = &self.script.revision.down_revisions;
-        if down.is_empty() { "<base>".to_string() } else { comma(down) }
+        if down.is_empty() {
+            "<base>".to_string()
+        } else {
+            comma(down)
+        }
     }
 
     /// One line, as Alembic's `Script.cmd_format` without `verbose`.
@@ -97,10 +104,17 @@ impl Entry<'_> {
             }
         }
         entry.push('\n');
-        let label = if self.is_merge_point() { "Merges" } else { "Parent" };
+        let label = if self.is_merge_point() {
+            "Merges"
+        } else {
+            "Parent"
+        };
         entry += &format!("{label}: {}\n", self.down());
         if !self.script.revision.depends_on.is_empty() {
-            entry += &format!("Also depends on: {}\n", self.script.revision.depends_on.join(", "));
+            entry += &format!(
+                "Also depends on: {}\n",
+                self.script.revision.depends_on.join(", ")
+            );
         }
         if self.is_branch_point() {
             entry += &format!("Branches into: {}\n", comma(&self.children()));
@@ -115,7 +129,11 @@ impl Entry<'_> {
         } else {
             comma(&self.script.revision.down_revisions)
         };
-        entry += &format!("    {}\n\n    Revision ID: {}\n    Revises: {revises}\n", self.script.message, self.id());
+        entry += &format!(
+            "    {}\n\n    Revision ID: {}\n    Revises: {revises}\n",
+            self.script.message,
+            self.id()
+        );
         if let Some(date) = &self.script.create_date {
             entry += &format!("    Create Date: {date}\n");
         }
@@ -157,9 +175,17 @@ pub struct JsonRevision {
 }
 
 /// Entries for `ids`, marking those in `current`.
-pub fn entries<'a>(scripts: &'a ScriptDirectory, ids: &[RevisionId], current: &BTreeSet<RevisionId>) -> Vec<Entry<'a>> {
+pub fn entries<'a>(
+    scripts: &'a ScriptDirectory,
+    ids: &[RevisionId],
+    current: &BTreeSet<RevisionId>,
+) -> Vec<Entry<'a>> {
     ids.iter()
-        .map(|id| Entry { scripts, script: scripts.script(id), current: current.contains(id) })
+        .map(|id| Entry {
+            scripts,
+            script: scripts.script(id),
+            current: current.contains(id),
+        })
         .collect()
 }
 
@@ -185,7 +211,12 @@ pub fn mermaid(scripts: &ScriptDirectory) -> String {
     let mut out = String::from("flowchart BT\n");
     for rev in scripts.graph.revisions() {
         let script = scripts.script(&rev.id);
-        out += &format!("    r{}[\"{}<br/>{}\"]\n", rev.id, rev.id, script.message.replace('"', "#quot;"));
+        out += &format!(
+            "    r{}[\"{}<br/>{}\"]\n",
+            rev.id,
+            rev.id,
+            script.message.replace('"', "#quot;")
+        );
         for parent in &rev.down_revisions {
             out += &format!("    r{} --> r{parent}\n", rev.id);
         }

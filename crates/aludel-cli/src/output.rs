@@ -31,7 +31,8 @@ impl Progress {
             _ if self.quiet => {}
             Event::Notice(text) => self.say(&text),
             Event::Planned { steps } => {
-                let terminal = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let terminal =
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                 if terminal && steps > 1 {
                     let bar = ProgressBar::new(steps as u64);
                     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
@@ -45,17 +46,35 @@ impl Progress {
                     bar.set_message(line);
                 }
             }
-            Event::StepFinished { line, elapsed, transactional, .. } => {
-                let outside = if transactional { "" } else { ", outside a transaction" };
+            Event::StepFinished {
+                line,
+                elapsed,
+                transactional,
+                ..
+            } => {
+                let outside = if transactional {
+                    ""
+                } else {
+                    ", outside a transaction"
+                };
                 self.say(&format!("{line} ({} ms{outside})", elapsed.as_millis()));
                 if let Some(bar) = &self.bar {
                     bar.inc(1);
                 }
             }
-            Event::BatchProgress { revision, line, runs, rows } => {
-                self.say(&format!("  batch {revision} line {line}: run {runs}, {rows} rows so far"));
+            Event::BatchProgress {
+                revision,
+                line,
+                runs,
+                rows,
+            } => {
+                self.say(&format!(
+                    "  batch {revision} line {line}: run {runs}, {rows} rows so far"
+                ));
             }
-            Event::BackedUp { path } => self.say(&format!("Backed up the database to {}", path.display())),
+            Event::BackedUp { path } => {
+                self.say(&format!("Backed up the database to {}", path.display()))
+            }
             _ => {}
         }
     }
@@ -70,11 +89,21 @@ impl Progress {
 /// Prints an error paragraph to stderr, with the details a failed migration needs.
 pub fn report_error(err: &anyhow::Error, _quiet: bool) {
     eprintln!("error: {err}");
-    if let Some(Error::StatementFailed { applied_before, rolled_back, revision, .. }) = err.downcast_ref::<Error>() {
+    if let Some(Error::StatementFailed {
+        applied_before,
+        rolled_back,
+        revision,
+        ..
+    }) = err.downcast_ref::<Error>()
+    {
         if *rolled_back {
-            eprintln!("the migration was rolled back: the database and the version table are as before revision {revision}");
+            eprintln!(
+                "the migration was rolled back: the database and the version table are as before revision {revision}"
+            );
         } else {
-            eprintln!("revision {revision} is not recorded as applied; its statements ran outside a transaction");
+            eprintln!(
+                "revision {revision} is not recorded as applied; its statements ran outside a transaction"
+            );
             if applied_before.is_empty() {
                 eprintln!("no statement of it had run before the failing one");
             } else {
@@ -83,7 +112,9 @@ pub fn report_error(err: &anyhow::Error, _quiet: bool) {
                     eprintln!("  {line}");
                 }
             }
-            eprintln!("hint: undo or complete those statements by hand, then run the command again");
+            eprintln!(
+                "hint: undo or complete those statements by hand, then run the command again"
+            );
         }
     }
 }

@@ -15,8 +15,18 @@ fn sqlite_project() -> (TestDb, Project) {
 fn init_then_revisions_then_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let out = assert_cmd::Command::cargo_bin("aludel").unwrap().current_dir(dir.path()).env_remove("DATABASE_URL").args(args).output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        let out = assert_cmd::Command::cargo_bin("aludel")
+            .unwrap()
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     assert_eq!(run(&["init", "migrations"]).0, Some(0));
     assert!(dir.path().join("aludel.toml").is_file());
@@ -27,18 +37,50 @@ fn init_then_revisions_then_upgrade() {
     let first = first.trim().to_string();
     assert!(first.ends_with("_add_user_table.sql"), "{first}");
     let text = std::fs::read_to_string(&first).unwrap();
-    assert!(text.contains("-- message = \"Add user table\"") && text.contains("-- migrate:upgrade"), "{text}");
-    std::fs::write(&first, text.replace("-- migrate:upgrade\n", "-- migrate:upgrade\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n")).unwrap();
+    assert!(
+        text.contains("-- message = \"Add user table\"") && text.contains("-- migrate:upgrade"),
+        "{text}"
+    );
+    std::fs::write(
+        &first,
+        text.replace(
+            "-- migrate:upgrade\n",
+            "-- migrate:upgrade\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+        ),
+    )
+    .unwrap();
     let (code, second, _) = run(&["revision", "-m", "second", "--rev-id", "abc123"]);
     assert_eq!(code, Some(0));
-    assert!(std::fs::read_to_string(second.trim()).unwrap().contains("-- down_revision = \""), "second revision has a parent");
+    assert!(
+        std::fs::read_to_string(second.trim())
+            .unwrap()
+            .contains("-- down_revision = \""),
+        "second revision has a parent"
+    );
     let (code, _, err) = run(&["upgrade", "head"]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains("Running upgrade  -> ") && err.contains("Running upgrade ") && err.contains("-> abc123, second"), "{err}");
-    assert!(dir.path().join("app.db").is_file(), "the default URL is sqlite:///./app.db beside aludel.toml");
+    assert!(
+        err.contains("Running upgrade  -> ")
+            && err.contains("Running upgrade ")
+            && err.contains("-> abc123, second"),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("app.db").is_file(),
+        "the default URL is sqlite:///./app.db beside aludel.toml"
+    );
     let sub = dir.path().join("migrations");
-    let out = assert_cmd::Command::cargo_bin("aludel").unwrap().current_dir(&sub).args(["current"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "abc123 (head)\n", "works from a subdirectory");
+    let out = assert_cmd::Command::cargo_bin("aludel")
+        .unwrap()
+        .current_dir(&sub)
+        .args(["current"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "abc123 (head)\n",
+        "works from a subdirectory"
+    );
 }
 
 #[test]
@@ -47,10 +89,25 @@ fn revision_head_and_splice_rules() {
     p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
     p.revision("bbbb00000002", &["aaaa00000001"], "SELECT 1;", Some(""));
     let err = p.fails(&["revision", "-m", "x", "--head", "aaaa"], 1);
-    assert!(err.contains("not a head revision") && err.contains("--splice"), "{err}");
-    let path = p.ok(&["revision", "-m", "branch", "--head", "aaaa", "--splice", "--branch-label", "feature"]);
+    assert!(
+        err.contains("not a head revision") && err.contains("--splice"),
+        "{err}"
+    );
+    let path = p.ok(&[
+        "revision",
+        "-m",
+        "branch",
+        "--head",
+        "aaaa",
+        "--splice",
+        "--branch-label",
+        "feature",
+    ]);
     let text = std::fs::read_to_string(path.trim()).unwrap();
-    assert!(text.contains("-- down_revision = \"aaaa00000001\"") && text.contains("feature"), "{text}");
+    assert!(
+        text.contains("-- down_revision = \"aaaa00000001\"") && text.contains("feature"),
+        "{text}"
+    );
     let err = p.fails(&["revision", "-m", "x"], 1);
     assert!(err.to_lowercase().contains("multiple heads"), "{err}");
     p.ok(&["revision", "-m", "new root", "--head", "base"]);
@@ -62,8 +119,18 @@ fn revision_head_and_splice_rules() {
 fn rev_id_longer_than_an_adopted_alembic_table_allows_is_refused() {
     let (db, p) = sqlite_project();
     std::fs::write(p.path().join("aludel.toml"), format!("[aludel]\nscript_location = \"migrations\"\nurl = \"{}\"\nversion_table = \"alembic_version\"\n", db.url)).unwrap();
-    p.revision("aaaa00000001", &[], "CREATE TABLE users (id INTEGER);", Some("DROP TABLE users;"));
-    p.revision("bbbb00000002", &["aaaa00000001"], "CREATE TABLE orders (id INTEGER);", Some("DROP TABLE orders;"));
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE users (id INTEGER);",
+        Some("DROP TABLE users;"),
+    );
+    p.revision(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        "CREATE TABLE orders (id INTEGER);",
+        Some("DROP TABLE orders;"),
+    );
     // A database that Alembic migrated: its own table layout, at the first revision.
     let path = db.url.trim_start_matches("sqlite:///").to_string();
     let status = std::process::Command::new("sqlite3")
@@ -74,7 +141,10 @@ fn rev_id_longer_than_an_adopted_alembic_table_allows_is_refused() {
     assert!(status.success());
     assert_eq!(p.ok(&["current"]), "aaaa00000001\n");
     p.ok(&["upgrade", "head"]);
-    assert_eq!(db.column("SELECT version_num FROM alembic_version"), ["bbbb00000002"]);
+    assert_eq!(
+        db.column("SELECT version_num FROM alembic_version"),
+        ["bbbb00000002"]
+    );
     let long = "f".repeat(40);
     let err = p.fails(&["revision", "-m", "x", "--rev-id", &long], 1);
     assert!(err.contains("at most 32"), "{err}");
@@ -83,9 +153,21 @@ fn rev_id_longer_than_an_adopted_alembic_table_allows_is_refused() {
 #[test]
 fn broken_files_are_errors_naming_file_and_line() {
     let cases: &[(&str, &str, &str)] = &[
-        ("-- message = \"x\"\n-- revision = \"aaaa\"\n-- down_revision = [oops\n-- migrate:upgrade\nSELECT 1;\n", ":3", "header"),
-        ("-- message = \"no id\"\n-- migrate:upgrade\nSELECT 1;\n", "", "revision"),
-        ("-- revision = \"aaaa\"\n-- down_revision = \"zzzz\"\n-- migrate:upgrade\nSELECT 1;\n", "", "zzzz"),
+        (
+            "-- message = \"x\"\n-- revision = \"aaaa\"\n-- down_revision = [oops\n-- migrate:upgrade\nSELECT 1;\n",
+            ":3",
+            "header",
+        ),
+        (
+            "-- message = \"no id\"\n-- migrate:upgrade\nSELECT 1;\n",
+            "",
+            "revision",
+        ),
+        (
+            "-- revision = \"aaaa\"\n-- down_revision = \"zzzz\"\n-- migrate:upgrade\nSELECT 1;\n",
+            "",
+            "zzzz",
+        ),
     ];
     for (text, line, word) in cases {
         let (_db, p) = sqlite_project();
@@ -103,13 +185,20 @@ fn broken_files_are_errors_naming_file_and_line() {
 fn graph_errors() {
     let (_db, p) = sqlite_project();
     p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
-    std::fs::write(p.versions_dir().join("copy.sql"), std::fs::read_to_string(p.versions_dir().join("aaaa00000001.sql")).unwrap()).unwrap();
+    std::fs::write(
+        p.versions_dir().join("copy.sql"),
+        std::fs::read_to_string(p.versions_dir().join("aaaa00000001.sql")).unwrap(),
+    )
+    .unwrap();
     let err = p.fails(&["heads"], 1);
     assert!(err.contains("aaaa00000001"), "duplicate id: {err}");
     std::fs::remove_file(p.versions_dir().join("copy.sql")).unwrap();
     p.revision("aaaa00000002", &["aaaa00000001"], "SELECT 1;", Some(""));
     let err = p.fails(&["show", "aaaa"], 1);
-    assert!(err.contains("aaaa00000001") && err.contains("aaaa00000002"), "ambiguous prefix lists candidates: {err}");
+    assert!(
+        err.contains("aaaa00000001") && err.contains("aaaa00000002"),
+        "ambiguous prefix lists candidates: {err}"
+    );
     let err = p.fails(&["show", "ffff"], 1);
     assert!(err.contains("ffff"), "{err}");
     p.revision("cyc100000001", &["cyc200000002"], "SELECT 1;", Some(""));
@@ -122,7 +211,10 @@ fn graph_errors() {
 fn bad_urls_are_reported_with_the_password_masked() {
     let (_db, p) = sqlite_project();
     p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
-    let err = p.fails(&["--url", "postgresql://bob:s3cret@127.0.0.1:1/db", "current"], 1);
+    let err = p.fails(
+        &["--url", "postgresql://bob:s3cret@127.0.0.1:1/db", "current"],
+        1,
+    );
     assert!(err.contains("***") && !err.contains("s3cret"), "{err}");
     let err = p.fails(&["current", "--url", "oracle://bob:s3cret@host/db"], 1);
     assert!(!err.contains("s3cret"), "{err}");
@@ -150,34 +242,85 @@ fn config_environments_and_dotenv() {
     )
     .unwrap();
     std::fs::write(dir.path().join(".env"), "PROD_URL=sqlite:///./prod.db\n").unwrap();
-    std::fs::write(dir.path().join("migrations/versions/a.sql"), "-- revision = \"aaaa00000001\"\n-- migrate:upgrade\nCREATE TABLE x (id INTEGER);\n").unwrap();
+    std::fs::write(
+        dir.path().join("migrations/versions/a.sql"),
+        "-- revision = \"aaaa00000001\"\n-- migrate:upgrade\nCREATE TABLE x (id INTEGER);\n",
+    )
+    .unwrap();
     let aludel = || {
         let mut c = assert_cmd::Command::cargo_bin("aludel").unwrap();
-        c.current_dir(dir.path()).env_remove("DATABASE_URL").env_remove("ALUDEL_ENV").env_remove("ENVIRONMENT").env_remove("PROD_URL");
+        c.current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("ALUDEL_ENV")
+            .env_remove("ENVIRONMENT")
+            .env_remove("PROD_URL");
         c
     };
-    assert!(aludel().args(["upgrade", "head"]).output().unwrap().status.success());
+    assert!(
+        aludel()
+            .args(["upgrade", "head"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     assert!(dir.path().join("dev.db").is_file());
-    assert!(aludel().args(["--env", "production", "upgrade", "head"]).output().unwrap().status.success());
+    assert!(
+        aludel()
+            .args(["--env", "production", "upgrade", "head"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     assert!(dir.path().join("prod.db").is_file(), ".env fills PROD_URL");
-    let out = aludel().env("PROD_URL", "sqlite:///./override.db").env("ALUDEL_ENV", "production").args(["upgrade", "head"]).output().unwrap();
+    let out = aludel()
+        .env("PROD_URL", "sqlite:///./override.db")
+        .env("ALUDEL_ENV", "production")
+        .args(["upgrade", "head"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(dir.path().join("override.db").is_file(), ".env never overrides the environment");
-    let out = aludel().env("ALUDEL_ENV", "prod").args(["current"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "a typo in the environment name is an error");
+    assert!(
+        dir.path().join("override.db").is_file(),
+        ".env never overrides the environment"
+    );
+    let out = aludel()
+        .env("ALUDEL_ENV", "prod")
+        .args(["current"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a typo in the environment name is an error"
+    );
 }
 
 #[test]
 fn backup_copies_the_sqlite_file() {
     let (db, p) = sqlite_project();
-    p.revision("aaaa00000001", &[], "CREATE TABLE x (id INTEGER);\nINSERT INTO x VALUES (42);", Some("DROP TABLE x;"));
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE x (id INTEGER);\nINSERT INTO x VALUES (42);",
+        Some("DROP TABLE x;"),
+    );
     p.ok(&["upgrade", "head"]);
     p.revision("bbbb00000002", &["aaaa00000001"], "DROP TABLE x;", None);
     p.ok(&["upgrade", "head", "--backup"]);
     let path = db.url.trim_start_matches("sqlite:///").to_string();
     let dir = std::path::Path::new(&path).parent().unwrap();
-    let backup = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().ends_with(".bak")).expect("a backup file");
-    let out = std::process::Command::new("sqlite3").arg(&backup).arg("SELECT id FROM x").output().unwrap();
+    let backup = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".bak"))
+        .expect("a backup file");
+    let out = std::process::Command::new("sqlite3")
+        .arg(&backup)
+        .arg("SELECT id FROM x")
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "42");
 }
 
@@ -186,14 +329,23 @@ fn graph_prints_dot_and_mermaid() {
     let (_db, p) = sqlite_project();
     p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
     p.revision("bbbb00000002", &["aaaa00000001"], "SELECT 1;", Some(""));
-    assert!(p.ok(&["graph"]).contains("\"bbbb00000002\" -> \"aaaa00000001\""));
-    assert!(p.ok(&["graph", "--format", "mermaid"]).contains("rbbbb00000002 --> raaaa00000001"));
+    assert!(
+        p.ok(&["graph"])
+            .contains("\"bbbb00000002\" -> \"aaaa00000001\"")
+    );
+    assert!(
+        p.ok(&["graph", "--format", "mermaid"])
+            .contains("rbbbb00000002 --> raaaa00000001")
+    );
 }
 
 #[test]
 fn ensure_version_creates_the_tables() {
     let (db, p) = sqlite_project();
-    assert!(p.ok(&["ensure_version", "--sql"]).contains("CREATE TABLE IF NOT EXISTS \"aludel_version\""));
+    assert!(
+        p.ok(&["ensure_version", "--sql"])
+            .contains("CREATE TABLE IF NOT EXISTS \"aludel_version\"")
+    );
     p.ok(&["ensure_version"]);
     assert!(db.has_table("aludel_version") && db.has_table("aludel_history"));
 }

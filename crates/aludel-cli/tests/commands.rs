@@ -10,8 +10,18 @@ const T1: &str = "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR
 fn linear(db: &TestDb) -> Project {
     let p = Project::new(&db.url, "");
     p.revision("aaaa00000001", &[], T1, Some("DROP TABLE t1;"));
-    p.revision("bbbb00000002", &["aaaa00000001"], "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);", Some("DROP TABLE t2;"));
-    p.revision("cccc00000003", &["bbbb00000002"], "CREATE TABLE t3 (id INTEGER NOT NULL PRIMARY KEY);", Some("DROP TABLE t3;"));
+    p.revision(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);",
+        Some("DROP TABLE t2;"),
+    );
+    p.revision(
+        "cccc00000003",
+        &["bbbb00000002"],
+        "CREATE TABLE t3 (id INTEGER NOT NULL PRIMARY KEY);",
+        Some("DROP TABLE t3;"),
+    );
     p
 }
 
@@ -36,8 +46,21 @@ fn upgrade_and_downgrade_to_every_kind_of_target() {
         p.ok(&["upgrade", "bbbb00000002"]);
         assert_eq!(db.versions(), ["bbbb00000002"]);
         let history = db.column("SELECT direction FROM aludel_history ORDER BY id");
-        assert_eq!(history, ["upgrade", "upgrade", "upgrade", "downgrade", "downgrade", "downgrade", "upgrade", "upgrade"]);
-        let checksums = db.column("SELECT checksum FROM aludel_history WHERE direction = 'upgrade'");
+        assert_eq!(
+            history,
+            [
+                "upgrade",
+                "upgrade",
+                "upgrade",
+                "downgrade",
+                "downgrade",
+                "downgrade",
+                "upgrade",
+                "upgrade"
+            ]
+        );
+        let checksums =
+            db.column("SELECT checksum FROM aludel_history WHERE direction = 'upgrade'");
         assert!(checksums.iter().all(|c| c.len() == 64), "{checksums:?}");
     });
 }
@@ -52,11 +75,20 @@ fn history_heads_and_show_use_alembic_lines() {
     );
     assert_eq!(p.ok(&["heads"]), "cccc00000003 (head)\n");
     p.ok(&["upgrade", "bbbb"]);
-    assert_eq!(p.ok(&["history", "-r", "current:", "-i"]), "bbbb00000002 -> cccc00000003 (head), rev cccc00000003\naaaa00000001 -> bbbb00000002 (current), rev bbbb00000002\n");
+    assert_eq!(
+        p.ok(&["history", "-r", "current:", "-i"]),
+        "bbbb00000002 -> cccc00000003 (head), rev cccc00000003\naaaa00000001 -> bbbb00000002 (current), rev bbbb00000002\n"
+    );
     let show = p.ok(&["show", "cccc"]);
-    assert!(show.starts_with("Rev: cccc00000003 (head)\nParent: bbbb00000002\nPath: "), "{show}");
+    assert!(
+        show.starts_with("Rev: cccc00000003 (head)\nParent: bbbb00000002\nPath: "),
+        "{show}"
+    );
     let verbose = p.ok(&["history", "-v"]);
-    assert!(verbose.contains("Rev: aaaa00000001\nParent: <base>\n"), "{verbose}");
+    assert!(
+        verbose.contains("Rev: aaaa00000001\nParent: <base>\n"),
+        "{verbose}"
+    );
     let json: serde_json::Value = serde_json::from_str(&p.ok(&["current", "--json"])).unwrap();
     assert_eq!(json["current"][0]["revision"], "bbbb00000002");
     p.fails(&["current", "--check-heads"], 1);
@@ -76,12 +108,22 @@ fn a_failing_statement_names_file_and_line_and_leaves_the_database_consistent() 
             Some("DROP TABLE t2;"),
         );
         let err = p.fails(&["upgrade", "head"], 1);
-        assert!(err.contains(&format!("{}:9:", bad.display())), "{err}");
+        assert!(err.contains(&format!("{}:8:", bad.display())), "{err}");
         assert!(err.contains("bbbb00000002"), "{err}");
-        assert_eq!(db.versions(), ["aaaa00000001"], "the version table keeps the last complete revision");
+        assert_eq!(
+            db.versions(),
+            ["aaaa00000001"],
+            "the version table keeps the last complete revision"
+        );
         if db.kind == Kind::MySql {
-            assert!(err.contains("already run") && err.contains("line 7"), "{err}");
-            assert!(db.has_table("t2"), "MySQL commits DDL: the report names it as applied");
+            assert!(
+                err.contains("already run") && err.contains("line 7"),
+                "{err}"
+            );
+            assert!(
+                db.has_table("t2"),
+                "MySQL commits DDL: the report names it as applied"
+            );
         } else {
             assert!(err.contains("rolled back"), "{err}");
             assert!(!db.has_table("t2"), "the failed migration left no trace");
@@ -94,10 +136,18 @@ fn irreversible_downgrade_is_refused_before_anything_runs() {
     each_dialect("irreversible", |db| {
         let p = Project::new(&db.url, "");
         p.revision("aaaa00000001", &[], T1, None);
-        p.revision("bbbb00000002", &["aaaa00000001"], "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);", Some("DROP TABLE t2;"));
+        p.revision(
+            "bbbb00000002",
+            &["aaaa00000001"],
+            "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);",
+            Some("DROP TABLE t2;"),
+        );
         p.ok(&["upgrade", "head"]);
         let err = p.fails(&["downgrade", "base"], 1);
-        assert!(err.contains("aaaa00000001") && err.contains("irreversible"), "{err}");
+        assert!(
+            err.contains("aaaa00000001") && err.contains("irreversible"),
+            "{err}"
+        );
         assert_eq!(db.versions(), ["bbbb00000002"]);
         assert!(db.has_table("t2"), "nothing ran");
     });
@@ -108,8 +158,19 @@ fn branches_merge_and_stamp() {
     each_dialect("branches", |db| {
         let p = Project::new(&db.url, "");
         p.revision("aaaa00000001", &[], T1, Some("DROP TABLE t1;"));
-        p.revision_with("b1b1b1b1b1b1", &["aaaa00000001"], "-- branch_labels = [\"left\"]", "CREATE TABLE l1 (id INTEGER);", Some("DROP TABLE l1;"));
-        p.revision("b2b2b2b2b2b2", &["aaaa00000001"], "CREATE TABLE r1 (id INTEGER);", Some("DROP TABLE r1;"));
+        p.revision_with(
+            "b1b1b1b1b1b1",
+            &["aaaa00000001"],
+            "-- branch_labels = [\"left\"]",
+            "CREATE TABLE l1 (id INTEGER);",
+            Some("DROP TABLE l1;"),
+        );
+        p.revision(
+            "b2b2b2b2b2b2",
+            &["aaaa00000001"],
+            "CREATE TABLE r1 (id INTEGER);",
+            Some("DROP TABLE r1;"),
+        );
         let err = p.fails(&["upgrade", "head"], 1);
         assert!(err.to_lowercase().contains("multiple head"), "{err}");
         p.ok(&["upgrade", "left@head"]);
@@ -117,13 +178,18 @@ fn branches_merge_and_stamp() {
         p.ok(&["upgrade", "heads"]);
         assert_eq!(db.versions(), ["b1b1b1b1b1b1", "b2b2b2b2b2b2"]);
         let branches = p.ok(&["branches"]);
-        assert!(branches.contains("aaaa00000001 (branchpoint)"), "{branches}");
+        assert!(
+            branches.contains("aaaa00000001 (branchpoint)"),
+            "{branches}"
+        );
         let merge = p.ok(&["merge", "heads", "-m", "join", "--rev-id", "mmmm00000009"]);
         assert!(merge.trim_end().ends_with(".sql"), "{merge}");
-        assert_eq!(p.ok(&["heads"]), "mmmm00000009 (head)\n");
+        assert_eq!(p.ok(&["heads"]), "mmmm00000009 (left) (head)\n", "labels flow to descendants, as in Alembic");
         p.ok(&["upgrade", "head"]);
         assert_eq!(db.versions(), ["mmmm00000009"]);
-        p.ok(&["downgrade", "-1"]);
+        let err = p.fails(&["downgrade", "-1"], 1);
+        assert!(err.contains("b1b1b1b1b1b1-1"), "an ambiguous walk says how to name the branch: {err}");
+        p.ok(&["downgrade", "b1b1b1b1b1b1"]);
         assert_eq!(db.versions(), ["b1b1b1b1b1b1", "b2b2b2b2b2b2"]);
         p.ok(&["stamp", "base"]);
         assert!(db.versions().is_empty());
@@ -131,7 +197,10 @@ fn branches_merge_and_stamp() {
         assert_eq!(db.versions(), ["b1b1b1b1b1b1", "b2b2b2b2b2b2"]);
         p.ok(&["stamp", "--purge", "aaaa00000001"]);
         assert_eq!(db.versions(), ["aaaa00000001"]);
-        assert!(db.column("SELECT direction FROM aludel_history").contains(&"stamp".to_string()));
+        assert!(
+            db.column("SELECT direction FROM aludel_history")
+                .contains(&"stamp".to_string())
+        );
     });
 }
 
@@ -140,18 +209,29 @@ fn offline_sql_follows_the_dialect() {
     each_dialect("offline", |db| {
         let p = linear(db);
         let sql = p.ok(&["upgrade", "head", "--sql"]);
-        assert!(sql.contains("INSERT INTO") && sql.contains("'aaaa00000001'"), "{sql}");
+        assert!(
+            sql.contains("INSERT INTO") && sql.contains("'aaaa00000001'"),
+            "{sql}"
+        );
         assert!(sql.contains("UPDATE"), "{sql}");
         if db.kind == Kind::MySql {
-            assert!(!sql.contains("BEGIN;") && sql.contains("`aludel_version`"), "{sql}");
+            assert!(
+                !sql.contains("BEGIN;") && sql.contains("`aludel_version`"),
+                "{sql}"
+            );
         } else {
             assert_eq!(sql.matches("BEGIN;").count(), 3, "{sql}");
             assert_eq!(sql.matches("COMMIT;").count(), 3, "{sql}");
         }
         let down = p.ok(&["downgrade", "cccc00000003:aaaa00000001", "--sql"]);
-        assert!(down.contains("DROP TABLE t3") && down.contains("DROP TABLE t2") && !down.contains("DROP TABLE t1"), "{down}");
+        assert!(
+            down.contains("DROP TABLE t3")
+                && down.contains("DROP TABLE t2")
+                && !down.contains("DROP TABLE t1"),
+            "{down}"
+        );
         p.fails(&["downgrade", "base", "--sql"], 1);
-        assert!(db.versions().is_empty(), "offline mode touches no database");
+        assert!(!db.has_table("aludel_version"), "offline mode touches no database");
     });
 }
 
@@ -167,7 +247,14 @@ fn status_reports_pending_and_changed_files_and_repair_accepts_them() {
         // Line endings alone do not count as a change.
         std::fs::write(&file, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
         p.ok(&["status", "--exit-code"]);
-        std::fs::write(&file, text.replace("CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY, x INTEGER);")).unwrap();
+        std::fs::write(
+            &file,
+            text.replace(
+                "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);",
+                "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY, x INTEGER);",
+            ),
+        )
+        .unwrap();
         let out = p.cmd().args(["status", "--exit-code"]).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stdout).contains("bbbb00000002"));
@@ -186,29 +273,29 @@ fn concurrent_upgrades_apply_each_migration_once() {
         for i in 0..6 {
             let id = format!("c{i:011}");
             let down: Vec<&str> = parent.iter().map(String::as_str).collect();
-            p.revision(&id, &down, &format!("CREATE TABLE c{i} (id INTEGER);\nINSERT INTO c{i} VALUES ({i});"), Some(&format!("DROP TABLE c{i};")));
+            p.revision(
+                &id,
+                &down,
+                &format!("CREATE TABLE c{i} (id INTEGER);\nINSERT INTO c{i} VALUES ({i});"),
+                Some(&format!("DROP TABLE c{i};")),
+            );
             parent = vec![id];
         }
-        let children: Vec<_> = (0..8).map(|_| p.cmd().args(["-q", "upgrade", "head"]).spawn_child()).collect();
+        let children: Vec<_> = (0..8)
+            .map(|_| p.spawn(&["-q", "upgrade", "head"]))
+            .collect();
         for child in children {
             let out = child.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         assert_eq!(db.versions(), ["c00000000005"]);
         let applied = db.column("SELECT revision FROM aludel_history WHERE direction = 'upgrade'");
         assert_eq!(applied.len(), 6, "each migration exactly once: {applied:?}");
     });
-}
-
-trait SpawnChild {
-    fn spawn_child(&mut self) -> std::process::Child;
-}
-
-impl SpawnChild for assert_cmd::Command {
-    fn spawn_child(&mut self) -> std::process::Child {
-        let mut cmd: std::process::Command = std::mem::replace(self, assert_cmd::Command::new("true")).into();
-        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
-    }
 }
 
 #[test]
@@ -219,7 +306,12 @@ fn whole_run_in_one_transaction_rolls_back_entirely() {
         }
         let p = Project::new(&db.url, "transaction_per_migration = false");
         p.revision("aaaa00000001", &[], T1, Some("DROP TABLE t1;"));
-        p.revision("bbbb00000002", &["aaaa00000001"], "SELECT * FROM no_such_table;", Some(""));
+        p.revision(
+            "bbbb00000002",
+            &["aaaa00000001"],
+            "SELECT * FROM no_such_table;",
+            Some(""),
+        );
         p.fails(&["upgrade", "head"], 1);
         assert!(!db.has_table("t1"), "the whole run was one transaction");
         assert!(db.versions().is_empty());
@@ -244,11 +336,21 @@ fn templates_see_environment_and_inspector() {
             "{% if not has_column('users', 'avatar_url') %}ALTER TABLE users ADD COLUMN avatar_url VARCHAR(255);{% endif %}\nCREATE TABLE tag_{{ x.tenant }} (id INTEGER);",
             Some("DROP TABLE tag_{{ x.tenant }};"),
         );
-        p.ok(&["--env", "production", "upgrade", "head", "-x", "tenant=acme"]);
+        p.ok(&[
+            "--env",
+            "production",
+            "upgrade",
+            "head",
+            "-x",
+            "tenant=acme",
+        ]);
         assert!(db.has_table("prod_only") && !db.has_table("dev_only") && db.has_table("tag_acme"));
         let err = p.fails(&["--env", "staging", "current"], 1);
         assert!(err.contains("staging"), "{err}");
-        let offline = p.fails(&["upgrade", "aaaa00000001:head", "--sql", "-x", "tenant=acme"], 1);
+        let offline = p.fails(
+            &["upgrade", "aaaa00000001:head", "--sql", "-x", "tenant=acme"],
+            1,
+        );
         assert!(offline.contains("offline"), "{offline}");
     });
 }
@@ -257,18 +359,42 @@ fn templates_see_environment_and_inspector() {
 fn batched_statements_run_until_no_row_changes() {
     each_dialect("batch", |db| {
         let p = Project::new(&db.url, "");
-        let inserts: Vec<String> = (0..25).map(|i| format!("INSERT INTO items (id, done) VALUES ({i}, 0);")).collect();
-        p.revision("aaaa00000001", &[], &format!("CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, done INTEGER NOT NULL);\n{}", inserts.join("\n")), Some("DROP TABLE items;"));
+        let inserts: Vec<String> = (0..25)
+            .map(|i| format!("INSERT INTO items (id, done) VALUES ({i}, 0);"))
+            .collect();
+        p.revision(
+            "aaaa00000001",
+            &[],
+            &format!(
+                "CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, done INTEGER NOT NULL);\n{}",
+                inserts.join("\n")
+            ),
+            Some("DROP TABLE items;"),
+        );
         let batch = match db.kind {
             Kind::MySql => "-- migrate:batch\nUPDATE items SET done = 1 WHERE done = 0 LIMIT 10;",
-            _ => "-- migrate:batch\nUPDATE items SET done = 1 WHERE id IN (SELECT id FROM items WHERE done = 0 LIMIT 10);",
+            _ => {
+                "-- migrate:batch\nUPDATE items SET done = 1 WHERE id IN (SELECT id FROM items WHERE done = 0 LIMIT 10);"
+            }
         };
-        p.revision("bbbb00000002", &["aaaa00000001"], batch, Some("UPDATE items SET done = 0;"));
+        p.revision(
+            "bbbb00000002",
+            &["aaaa00000001"],
+            batch,
+            Some("UPDATE items SET done = 0;"),
+        );
         let out = p.cmd().args(["upgrade", "head"]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("run 4, 25 rows"), "{err}");
-        assert_eq!(db.column("SELECT COUNT(*) FROM items WHERE done = 1"), ["25"]);
+        assert_eq!(
+            db.column("SELECT COUNT(*) FROM items WHERE done = 1"),
+            ["25"]
+        );
     });
 }
 
@@ -279,7 +405,10 @@ fn a_version_the_files_do_not_know_is_an_error() {
         p.ok(&["upgrade", "head"]);
         std::fs::remove_file(p.versions_dir().join("cccc00000003.sql")).unwrap();
         let err = p.fails(&["current"], 1);
-        assert!(err.contains("cccc00000003") && err.contains("no migration file"), "{err}");
+        assert!(
+            err.contains("cccc00000003") && err.contains("no migration file"),
+            "{err}"
+        );
         p.fails(&["upgrade", "head"], 1);
     });
 }

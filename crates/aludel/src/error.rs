@@ -71,7 +71,9 @@ pub enum Error {
         message: String,
     },
     /// The migration lock could not be taken in time.
-    #[error("could not take the migration lock within {seconds} s: another aludel run is in progress")]
+    #[error(
+        "could not take the migration lock within {seconds} s: another aludel run is in progress"
+    )]
     LockTimeout {
         /// How long was waited.
         seconds: u64,
@@ -110,11 +112,16 @@ pub enum Error {
 impl Error {
     /// A refusal with a message.
     pub fn refused(message: impl Into<String>) -> Self {
-        Error::Refused { message: message.into() }
+        Error::Refused {
+            message: message.into(),
+        }
     }
 
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

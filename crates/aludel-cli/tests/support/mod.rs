@@ -33,7 +33,16 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn unique_name(test: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let clean: String = test.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let clean: String = test
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let clean: String = clean.chars().take(30).collect();
     format!("aludel_t_{}_{}_{n}", clean, std::process::id())
 }
@@ -43,7 +52,11 @@ fn require_servers() -> bool {
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
 async fn admin(kind: Kind) -> Result<Database, String> {
@@ -53,7 +66,9 @@ async fn admin(kind: Kind) -> Result<Database, String> {
         Kind::Sqlite => unreachable!(),
     };
     let url = DatabaseUrl::parse(server, Path::new("/")).map_err(|e| e.to_string())?;
-    Database::connect(&url, Duration::from_secs(5)).await.map_err(|e| e.to_string())
+    Database::connect(&url, Duration::from_secs(5))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 impl TestDb {
@@ -66,7 +81,12 @@ impl TestDb {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite:///{}", dir.path().join("test.db").display());
-                Some(TestDb { kind, url, name, _dir: Some(dir) })
+                Some(TestDb {
+                    kind,
+                    url,
+                    name,
+                    _dir: Some(dir),
+                })
             }
             Kind::Postgres | Kind::MySql => {
                 let created = block_on(async {
@@ -86,7 +106,12 @@ impl TestDb {
                     Kind::Postgres => format!("postgresql://postgres@127.0.0.1:5432/{name}"),
                     _ => format!("mysql://root@127.0.0.1:3306/{name}"),
                 };
-                Some(TestDb { kind, url, name, _dir: None })
+                Some(TestDb {
+                    kind,
+                    url,
+                    name,
+                    _dir: None,
+                })
             }
         }
     }
@@ -95,7 +120,9 @@ impl TestDb {
     pub fn query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
         block_on(async {
             let url = DatabaseUrl::parse(&self.url, Path::new("/")).unwrap();
-            let mut db = Database::connect(&url, Duration::from_secs(5)).await.unwrap();
+            let mut db = Database::connect(&url, Duration::from_secs(5))
+                .await
+                .unwrap();
             let rows = db.fetch(sql).await.unwrap();
             db.close().await;
             rows
@@ -104,7 +131,10 @@ impl TestDb {
 
     /// The first column of every row.
     pub fn column(&self, sql: &str) -> Vec<String> {
-        self.query(sql).into_iter().map(|r| r.into_iter().next().flatten().unwrap_or_default()).collect()
+        self.query(sql)
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten().unwrap_or_default())
+            .collect()
     }
 
     /// The version table's rows, sorted.
@@ -117,9 +147,15 @@ impl TestDb {
     /// Whether a table exists.
     pub fn has_table(&self, table: &str) -> bool {
         let sql = match self.kind {
-            Kind::Sqlite => format!("SELECT name FROM sqlite_schema WHERE type='table' AND name='{table}'"),
-            Kind::Postgres => format!("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"),
-            Kind::MySql => format!("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}'"),
+            Kind::Sqlite => {
+                format!("SELECT name FROM sqlite_schema WHERE type='table' AND name='{table}'")
+            }
+            Kind::Postgres => format!(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+            ),
+            Kind::MySql => format!(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}'"
+            ),
         };
         !self.column(&sql).is_empty()
     }
@@ -161,7 +197,10 @@ impl Project {
             format!("[aludel]\nscript_location = \"migrations\"\nurl = \"{url}\"\n{extra}\n"),
         )
         .unwrap();
-        Project { dir, url: url.to_string() }
+        Project {
+            dir,
+            url: url.to_string(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -173,18 +212,39 @@ impl Project {
     }
 
     /// Writes a revision file with an upgrade and (unless `None`) a downgrade section.
-    pub fn revision(&self, id: &str, down: &[&str], upgrade: &str, downgrade: Option<&str>) -> PathBuf {
+    pub fn revision(
+        &self,
+        id: &str,
+        down: &[&str],
+        upgrade: &str,
+        downgrade: Option<&str>,
+    ) -> PathBuf {
         self.revision_with(id, down, "", upgrade, downgrade)
     }
 
     /// As [`revision`](Self::revision) with extra header lines (e.g. `-- branch_labels = ["x"]`).
-    pub fn revision_with(&self, id: &str, down: &[&str], header: &str, upgrade: &str, downgrade: Option<&str>) -> PathBuf {
+    pub fn revision_with(
+        &self,
+        id: &str,
+        down: &[&str],
+        header: &str,
+        upgrade: &str,
+        downgrade: Option<&str>,
+    ) -> PathBuf {
         let down = match down {
             [] => "\"\"".to_string(),
             [one] => format!("\"{one}\""),
-            many => format!("[{}]", many.iter().map(|d| format!("\"{d}\"")).collect::<Vec<_>>().join(", ")),
+            many => format!(
+                "[{}]",
+                many.iter()
+                    .map(|d| format!("\"{d}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        let mut text = format!("-- message = \"rev {id}\"\n-- revision = \"{id}\"\n-- down_revision = {down}\n{header}\n-- migrate:upgrade\n{upgrade}\n");
+        let mut text = format!(
+            "-- message = \"rev {id}\"\n-- revision = \"{id}\"\n-- down_revision = {down}\n{header}\n-- migrate:upgrade\n{upgrade}\n"
+        );
         if let Some(downgrade) = downgrade {
             text += &format!("\n-- migrate:downgrade\n{downgrade}\n");
         }
@@ -203,6 +263,21 @@ impl Project {
             .env_remove("ALUDEL_CONFIG")
             .env("NO_COLOR", "1");
         cmd
+    }
+
+    /// Starts `aludel ARGS` without waiting, its output captured.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("aludel"))
+            .current_dir(self.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("ALUDEL_ENV")
+            .env_remove("ENVIRONMENT")
+            .env_remove("ALUDEL_CONFIG")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
     }
 
     /// Runs `aludel ARGS` and asserts success; returns stdout.

@@ -184,7 +184,10 @@ impl DatabaseUrl {
 
     /// The password, for handing to a client tool through its environment. Never print it.
     pub fn password(&self) -> Option<&str> {
-        todo!()
+        match &self.kind {
+            Kind::Server(server) => server.password.as_deref(),
+            Kind::Sqlite { .. } => None,
+        }
     }
 
     /// The database name for server URLs.

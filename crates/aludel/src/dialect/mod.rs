@@ -110,7 +110,10 @@ impl Database {
         let conn = match tokio::time::timeout(timeout, connecting).await {
             Ok(Ok(conn)) => conn,
             Ok(Err(err)) => {
-                return Err(Error::Connect { url: url.to_string(), message: message(err) });
+                return Err(Error::Connect {
+                    url: url.to_string(),
+                    message: message(err),
+                });
             }
             Err(_) => {
                 return Err(Error::Connect {
@@ -119,7 +122,12 @@ impl Database {
                 });
             }
         };
-        Ok(Database { conn, dialect: dialect_for(url.backend()), url: url.clone(), connect_timeout: timeout })
+        Ok(Database {
+            conn,
+            dialect: dialect_for(url.backend()),
+            url: url.clone(),
+            connect_timeout: timeout,
+        })
     }
 
     /// The dialect of this connection.
@@ -141,7 +149,9 @@ impl Database {
 
     /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].
     pub async fn run(&mut self, sql: &str) -> Result<u64> {
-        self.execute(sql).await.map_err(|message| Error::Database { message: format!("{message} (in: {sql})") })
+        self.execute(sql).await.map_err(|message| Error::Database {
+            message: format!("{message} (in: {sql})"),
+        })
     }
 
     /// Runs a query and returns every row, each value as text (`None` for NULL).
@@ -248,7 +258,9 @@ pub struct LockGuard {
 impl LockGuard {
     /// A guard that holds nothing, for `--no-lock`.
     pub fn none() -> LockGuard {
-        LockGuard { inner: LockInner::None }
+        LockGuard {
+            inner: LockInner::None,
+        }
     }
 
     /// Releases the lock now.
@@ -270,7 +282,14 @@ async fn run_dump(
     target: std::path::PathBuf,
 ) -> Result<std::path::PathBuf> {
     if let Some(password) = url.password() {
-        command.env(if tool == "pg_dump" { "PGPASSWORD" } else { "MYSQL_PWD" }, password);
+        command.env(
+            if tool == "pg_dump" {
+                "PGPASSWORD"
+            } else {
+                "MYSQL_PWD"
+            },
+            password,
+        );
     }
     let output = match command.output().await {
         Ok(output) => output,
@@ -284,7 +303,10 @@ async fn run_dump(
     if !output.status.success() {
         let _ = std::fs::remove_file(&target);
         return Err(Error::Database {
-            message: format!("{tool} failed: {}", String::from_utf8_lossy(&output.stderr).trim()),
+            message: format!(
+                "{tool} failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
         });
     }
     Ok(target)

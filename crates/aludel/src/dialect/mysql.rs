@@ -15,7 +15,9 @@ use crate::{Error, Result};
 pub(crate) struct MySqlDialect;
 
 fn schema_expr(d: &MySqlDialect, schema: Option<&str>) -> String {
-    schema.map(|s| d.quote_literal(s)).unwrap_or_else(|| "DATABASE()".to_string())
+    schema
+        .map(|s| d.quote_literal(s))
+        .unwrap_or_else(|| "DATABASE()".to_string())
 }
 
 impl Dialect for MySqlDialect {
@@ -72,18 +74,30 @@ fn options(url: &DatabaseUrl) -> std::result::Result<MySqlConnectOptions, sqlx::
     Ok(MySqlConnectOptions::from_str(&url.connect_string())?.disable_statement_logging())
 }
 
-pub(super) async fn connect(url: &DatabaseUrl) -> std::result::Result<sqlx::MySqlConnection, sqlx::Error> {
+pub(super) async fn connect(
+    url: &DatabaseUrl,
+) -> std::result::Result<sqlx::MySqlConnection, sqlx::Error> {
     options(url)?.connect().await
 }
 
 fn lock_name(url: &DatabaseUrl) -> String {
     // GET_LOCK names are limited to 64 characters.
-    format!("aludel:{}", url.database().unwrap_or("")).chars().take(64).collect()
+    format!("aludel:{}", url.database().unwrap_or(""))
+        .chars()
+        .take(64)
+        .collect()
 }
 
 /// Takes `GET_LOCK` on a connection of its own; the server releases it if the session dies.
-pub(super) async fn lock(url: &DatabaseUrl, connect_timeout: Duration, timeout: Duration) -> Result<LockInner> {
-    let connect_error = |message: String| Error::Connect { url: url.to_string(), message };
+pub(super) async fn lock(
+    url: &DatabaseUrl,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<LockInner> {
+    let connect_error = |message: String| Error::Connect {
+        url: url.to_string(),
+        message,
+    };
     let mut conn = tokio::time::timeout(connect_timeout, connect(url))
         .await
         .map_err(|_| connect_error("no answer within connect_timeout (lock connection)".into()))?
@@ -96,25 +110,35 @@ pub(super) async fn lock(url: &DatabaseUrl, connect_timeout: Duration, timeout: 
     let taken: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| Error::Database { message: e.to_string() })?;
+        .map_err(|e| Error::Database {
+            message: e.to_string(),
+        })?;
     if taken == Some(1) {
         Ok(LockInner::MySql(conn))
     } else {
         let _ = conn.close().await;
-        Err(Error::LockTimeout { seconds: timeout.as_secs() })
+        Err(Error::LockTimeout {
+            seconds: timeout.as_secs(),
+        })
     }
 }
 
 pub(super) async fn unlock(mut conn: sqlx::MySqlConnection) {
-    let _ = sqlx::raw_sql("DO RELEASE_ALL_LOCKS()").execute(&mut conn).await;
+    let _ = sqlx::raw_sql("DO RELEASE_ALL_LOCKS()")
+        .execute(&mut conn)
+        .await;
     let _ = conn.close().await;
 }
 
 /// Runs `mysqldump` into a file in the working directory, the password passed in the
 /// environment rather than on the command line.
 pub(super) async fn backup(url: &DatabaseUrl) -> Result<PathBuf> {
-    let options = options(url).map_err(|e| Error::Database { message: e.to_string() })?;
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let options = options(url).map_err(|e| Error::Database {
+        message: e.to_string(),
+    })?;
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
     let database = url.database().unwrap_or("mysql").to_string();
     let target = PathBuf::from(format!("{database}-{stamp}.sql"));
     let mut command = tokio::process::Command::new("mysqldump");

@@ -15,7 +15,9 @@ use crate::{Error, Result};
 pub(crate) struct PostgresDialect;
 
 fn schema_literal(d: &PostgresDialect, schema: Option<&str>) -> String {
-    schema.map(|s| d.quote_literal(s)).unwrap_or_else(|| "current_schema()".to_string())
+    schema
+        .map(|s| d.quote_literal(s))
+        .unwrap_or_else(|| "current_schema()".to_string())
 }
 
 impl Dialect for PostgresDialect {
@@ -63,7 +65,9 @@ fn options(url: &DatabaseUrl) -> std::result::Result<PgConnectOptions, sqlx::Err
     Ok(PgConnectOptions::from_str(&url.connect_string())?.disable_statement_logging())
 }
 
-pub(super) async fn connect(url: &DatabaseUrl) -> std::result::Result<sqlx::PgConnection, sqlx::Error> {
+pub(super) async fn connect(
+    url: &DatabaseUrl,
+) -> std::result::Result<sqlx::PgConnection, sqlx::Error> {
     options(url)?.connect().await
 }
 
@@ -81,8 +85,15 @@ fn lock_key(url: &DatabaseUrl) -> i64 {
 
 /// Takes a session advisory lock on a connection of its own, so that migrations that run
 /// outside a transaction work under it and a crash releases it with the session.
-pub(super) async fn lock(url: &DatabaseUrl, connect_timeout: Duration, timeout: Duration) -> Result<LockInner> {
-    let connect_error = |message: String| Error::Connect { url: url.to_string(), message };
+pub(super) async fn lock(
+    url: &DatabaseUrl,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<LockInner> {
+    let connect_error = |message: String| Error::Connect {
+        url: url.to_string(),
+        message,
+    };
     let mut conn = tokio::time::timeout(connect_timeout, connect(url))
         .await
         .map_err(|_| connect_error("no answer within connect_timeout (lock connection)".into()))?
@@ -90,32 +101,47 @@ pub(super) async fn lock(url: &DatabaseUrl, connect_timeout: Duration, timeout: 
     let key = lock_key(url);
     let start = Instant::now();
     loop {
-        let taken: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT pg_try_advisory_lock({key})")))
-            .fetch_one(&mut conn)
-            .await
-            .map_err(|e| Error::Database { message: e.to_string() })?;
+        let taken: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT pg_try_advisory_lock({key})"
+        )))
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| Error::Database {
+            message: e.to_string(),
+        })?;
         if taken {
             return Ok(LockInner::Postgres(conn));
         }
         if start.elapsed() >= timeout {
             let _ = conn.close().await;
-            return Err(Error::LockTimeout { seconds: timeout.as_secs() });
+            return Err(Error::LockTimeout {
+                seconds: timeout.as_secs(),
+            });
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 pub(super) async fn unlock(mut conn: sqlx::PgConnection) {
-    let _ = sqlx::raw_sql("SELECT pg_advisory_unlock_all()").execute(&mut conn).await;
+    let _ = sqlx::raw_sql("SELECT pg_advisory_unlock_all()")
+        .execute(&mut conn)
+        .await;
     let _ = conn.close().await;
 }
 
 /// Runs `pg_dump` into a file in the working directory, the password passed in the
 /// environment rather than on the command line.
 pub(super) async fn backup(url: &DatabaseUrl) -> Result<PathBuf> {
-    let options = options(url).map_err(|e| Error::Database { message: e.to_string() })?;
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let target = PathBuf::from(format!("{}-{stamp}.sql", url.database().unwrap_or("postgres")));
+    let options = options(url).map_err(|e| Error::Database {
+        message: e.to_string(),
+    })?;
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let target = PathBuf::from(format!(
+        "{}-{stamp}.sql",
+        url.database().unwrap_or("postgres")
+    ));
     let mut command = tokio::process::Command::new("pg_dump");
     command
         .arg("--file")

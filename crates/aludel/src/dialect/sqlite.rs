@@ -49,18 +49,29 @@ impl Dialect for SqliteDialect {
         )
     }
     fn table_exists_query(&self, _schema: Option<&str>, table: &str) -> String {
-        format!("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = {}", self.quote_literal(table))
+        format!(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = {}",
+            self.quote_literal(table)
+        )
     }
 }
 
-pub(super) async fn connect(url: &DatabaseUrl) -> std::result::Result<sqlx::SqliteConnection, sqlx::Error> {
+pub(super) async fn connect(
+    url: &DatabaseUrl,
+) -> std::result::Result<sqlx::SqliteConnection, sqlx::Error> {
     let options = match url.sqlite_path() {
-        Some(path) => SqliteConnectOptions::new().filename(path).create_if_missing(true),
+        Some(path) => SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true),
         None => SqliteConnectOptions::new().in_memory(true),
     };
     // Foreign keys stay off as in SQLite's own default (and Alembic's driver), so the
     // documented table-rebuild procedure works inside migrations.
-    options.foreign_keys(false).busy_timeout(Duration::from_secs(30)).connect().await
+    options
+        .foreign_keys(false)
+        .busy_timeout(Duration::from_secs(30))
+        .connect()
+        .await
 }
 
 /// Takes an exclusive advisory lock on the database file itself. SQLite locks with POSIX
@@ -70,7 +81,10 @@ pub(super) async fn lock(url: &DatabaseUrl, timeout: Duration) -> Result<LockInn
     let Some(path) = url.sqlite_path() else {
         return Ok(LockInner::None);
     };
-    let file = std::fs::OpenOptions::new().read(true).open(path).map_err(|e| Error::io(path, e))?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -79,7 +93,9 @@ pub(super) async fn lock(url: &DatabaseUrl, timeout: Duration) -> Result<LockInn
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::LockTimeout { seconds: timeout.as_secs() });
+                return Err(Error::LockTimeout {
+                    seconds: timeout.as_secs(),
+                });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
         }
@@ -88,13 +104,22 @@ pub(super) async fn lock(url: &DatabaseUrl, timeout: Duration) -> Result<LockInn
 
 /// Copies the database with SQLite's online backup API next to the original, named with the
 /// UTC time.
-pub(super) async fn backup(conn: &mut sqlx::SqliteConnection, url: &DatabaseUrl) -> Result<PathBuf> {
+pub(super) async fn backup(
+    conn: &mut sqlx::SqliteConnection,
+    url: &DatabaseUrl,
+) -> Result<PathBuf> {
     let Some(path) = url.sqlite_path() else {
-        return Err(Error::refused("--backup needs a database file; an in-memory database has nothing to keep"));
+        return Err(Error::refused(
+            "--backup needs a database file; an in-memory database has nothing to keep",
+        ));
     };
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
     let target = PathBuf::from(format!("{}.{stamp}.bak", path.display()));
-    let mut handle = conn.lock_handle().await.map_err(|e| Error::Database { message: e.to_string() })?;
+    let mut handle = conn.lock_handle().await.map_err(|e| Error::Database {
+        message: e.to_string(),
+    })?;
     let source = handle.as_raw_handle().as_ptr();
     online_backup(source, &target).map_err(|message| Error::Database {
         message: format!("backup to {} failed: {message}", target.display()),
@@ -102,7 +127,10 @@ pub(super) async fn backup(conn: &mut sqlx::SqliteConnection, url: &DatabaseUrl)
     Ok(target)
 }
 
-fn online_backup(source: *mut libsqlite3_sys::sqlite3, target: &std::path::Path) -> std::result::Result<(), String> {
+fn online_backup(
+    source: *mut libsqlite3_sys::sqlite3,
+    target: &std::path::Path,
+) -> std::result::Result<(), String> {
     use libsqlite3_sys as ffi;
     use std::ffi::{CStr, CString};
     let name = CString::new(target.to_string_lossy().as_bytes()).map_err(|e| e.to_string())?;
@@ -119,7 +147,9 @@ fn online_backup(source: *mut libsqlite3_sys::sqlite3, target: &std::path::Path)
         } else {
             let backup = ffi::sqlite3_backup_init(dest, main.as_ptr(), source, main.as_ptr());
             if backup.is_null() {
-                Err(CStr::from_ptr(ffi::sqlite3_errmsg(dest)).to_string_lossy().into_owned())
+                Err(CStr::from_ptr(ffi::sqlite3_errmsg(dest))
+                    .to_string_lossy()
+                    .into_owned())
             } else {
                 let step = ffi::sqlite3_backup_step(backup, -1);
                 let finish = ffi::sqlite3_backup_finish(backup);

@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
-use super::{Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state, template};
+use super::{
+    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state,
+    template,
+};
 use crate::dialect::Database;
 use crate::revision::{Direction, Step};
 use crate::script::{Section, Statement, split_statements};
@@ -29,16 +32,24 @@ pub(super) async fn run_locked(
         }
     }
     if plan.steps.is_empty() {
-        return Ok(RunReport { steps: vec![], heads_after: plan.heads_after });
+        return Ok(RunReport {
+            steps: vec![],
+            heads_after: plan.heads_after,
+        });
     }
     if options.backup {
         let path = db.backup().await?;
         on_event(Event::BackedUp { path });
     }
-    on_event(Event::Planned { steps: plan.steps.len() });
+    on_event(Event::Planned {
+        steps: plan.steps.len(),
+    });
     if let Operation::Stamp { purge, .. } = operation {
         stamp(m, db, &plan.steps, *purge).await?;
-        return Ok(RunReport { steps: plan.steps, heads_after: plan.heads_after });
+        return Ok(RunReport {
+            steps: plan.steps,
+            heads_after: plan.heads_after,
+        });
     }
     if !db.dialect().transactional_ddl() {
         on_event(Event::Notice(format!(
@@ -46,13 +57,21 @@ pub(super) async fn run_locked(
             db.dialect().name()
         )));
     }
-    let mut runner = Runner { m, db, options, in_transaction: false };
+    let mut runner = Runner {
+        m,
+        db,
+        options,
+        in_transaction: false,
+    };
     let result = runner.run_steps(&plan.steps, on_event).await;
     if result.is_err() && runner.in_transaction {
         runner.db.rollback().await;
     }
     result?;
-    Ok(RunReport { steps: plan.steps, heads_after: plan.heads_after })
+    Ok(RunReport {
+        steps: plan.steps,
+        heads_after: plan.heads_after,
+    })
 }
 
 /// Applies a stamp's version-table changes and history rows in one transaction.
@@ -69,7 +88,12 @@ async fn stamp(m: &Migrator<'_>, db: &mut Database, steps: &[Step], purge: bool)
             for op in &step.version_ops {
                 db.run(&m.version_table.apply(d, op)).await?;
             }
-            let checksum = m.scripts.script(&step.revision).upgrade.as_ref().map(|s| s.checksum().0);
+            let checksum = m
+                .scripts
+                .script(&step.revision)
+                .upgrade
+                .as_ref()
+                .map(|s| s.checksum().0);
             let row = HistoryRow {
                 revision: &step.revision,
                 kind: HistoryKind::Stamp,
@@ -120,13 +144,21 @@ impl Runner<'_, '_> {
         let per_migration = self.m.config.transaction_per_migration;
         for step in steps {
             let line = self.m.step_line(step);
-            on_event(Event::StepStarted { step: step.clone(), line: line.clone() });
+            on_event(Event::StepStarted {
+                step: step.clone(),
+                line: line.clone(),
+            });
             let started = Instant::now();
             let transactional = self.run_step(step, on_event).await?;
             if per_migration || !transactional {
                 self.commit().await?;
             }
-            on_event(Event::StepFinished { step: step.clone(), line, elapsed: started.elapsed(), transactional });
+            on_event(Event::StepFinished {
+                step: step.clone(),
+                line,
+                elapsed: started.elapsed(),
+                transactional,
+            });
         }
         self.commit().await
     }
@@ -152,7 +184,8 @@ impl Runner<'_, '_> {
             let mut applied = Vec::new();
             for statement in &statements {
                 let outcome = if statement.batch {
-                    self.run_batch(step, statement, transactional, on_event).await
+                    self.run_batch(step, statement, transactional, on_event)
+                        .await
                 } else {
                     self.db.execute(&statement.sql).await.map(drop)
                 };
@@ -171,7 +204,11 @@ impl Runner<'_, '_> {
                         rolled_back,
                     });
                 }
-                applied.push(format!("line {}: {}", statement.line, first_line(&statement.sql)));
+                applied.push(format!(
+                    "line {}: {}",
+                    statement.line,
+                    first_line(&statement.sql)
+                ));
             }
         }
         // The bookkeeping goes in the migration's transaction; a migration that ran outside one
@@ -208,12 +245,21 @@ impl Runner<'_, '_> {
         let text = if script.template {
             let catalog = template::CatalogSnapshot::read(self.db).await?;
             let ctx = self.m.template_context(backend, self.options.tag.clone());
-            template::render_section(&script.path.display().to_string(), &section.text, &ctx, Some(catalog))?
+            template::render_section(
+                &script.path.display().to_string(),
+                &section.text,
+                &ctx,
+                Some(catalog),
+            )?
         } else {
             section.text.clone()
         };
         split_statements(&text, section.first_line, backend).map_err(|e| match e {
-            Error::Script { line, message, .. } => Error::Script { path: script.path.clone(), line, message },
+            Error::Script { line, message, .. } => Error::Script {
+                path: script.path.clone(),
+                line,
+                message,
+            },
             other => other,
         })
     }
@@ -235,7 +281,12 @@ impl Runner<'_, '_> {
             self.commit().await.map_err(|e| e.to_string())?;
             runs += 1;
             rows += changed;
-            on_event(Event::BatchProgress { revision: step.revision.clone(), line: statement.line, runs, rows });
+            on_event(Event::BatchProgress {
+                revision: step.revision.clone(),
+                line: statement.line,
+                runs,
+                rows,
+            });
             if changed == 0 {
                 break;
             }
@@ -249,5 +300,9 @@ impl Runner<'_, '_> {
 
 fn first_line(sql: &str) -> String {
     let line = sql.trim().lines().next().unwrap_or("");
-    if line.chars().count() > 80 { format!("{}…", line.chars().take(80).collect::<String>()) } else { line.to_string() }
+    if line.chars().count() > 80 {
+        format!("{}…", line.chars().take(80).collect::<String>())
+    } else {
+        line.to_string()
+    }
 }

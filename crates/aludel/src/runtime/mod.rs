@@ -110,10 +110,18 @@ impl<'a> Migrator<'a> {
     /// A migrator for `scripts` as `config` describes the database side.
     pub fn new(config: &'a Config, scripts: &'a ScriptDirectory) -> Migrator<'a> {
         let version_table = VersionTable {
-            table: TableName { schema: config.version_table_schema.clone(), name: config.version_table.clone() },
+            table: TableName {
+                schema: config.version_table_schema.clone(),
+                name: config.version_table.clone(),
+            },
         };
         let history_table = HistoryTable::beside(&version_table);
-        Migrator { config, scripts, version_table, history_table }
+        Migrator {
+            config,
+            scripts,
+            version_table,
+            history_table,
+        }
     }
 
     /// The script directory.
@@ -129,7 +137,13 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<RunReport> {
-        self.run(db, Operation::Upgrade(target.to_string()), options, on_event).await
+        self.run(
+            db,
+            Operation::Upgrade(target.to_string()),
+            options,
+            on_event,
+        )
+        .await
     }
 
     /// Reverts migrations down to `target`.
@@ -140,7 +154,13 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<RunReport> {
-        self.run(db, Operation::Downgrade(target.to_string()), options, on_event).await
+        self.run(
+            db,
+            Operation::Downgrade(target.to_string()),
+            options,
+            on_event,
+        )
+        .await
     }
 
     /// Sets the version table to `targets` without running migrations.
@@ -152,23 +172,47 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<RunReport> {
-        let operation = Operation::Stamp { targets: targets.to_vec(), purge };
+        let operation = Operation::Stamp {
+            targets: targets.to_vec(),
+            purge,
+        };
         self.run(db, operation, options, on_event).await
     }
 
     /// The offline script of `upgrade RANGE --sql`; `range` is `TO` or `FROM:TO`.
-    pub fn upgrade_sql(&self, backend: crate::config::Backend, range: &str) -> Result<OfflineScript> {
+    pub fn upgrade_sql(
+        &self,
+        backend: crate::config::Backend,
+        range: &str,
+    ) -> Result<OfflineScript> {
         offline::render(self, backend, Operation::Upgrade(String::new()), range)
     }
 
     /// The offline script of `downgrade RANGE --sql`; `range` must be `FROM:TO`.
-    pub fn downgrade_sql(&self, backend: crate::config::Backend, range: &str) -> Result<OfflineScript> {
+    pub fn downgrade_sql(
+        &self,
+        backend: crate::config::Backend,
+        range: &str,
+    ) -> Result<OfflineScript> {
         offline::render(self, backend, Operation::Downgrade(String::new()), range)
     }
 
     /// The offline script of `stamp REV… --sql`.
-    pub fn stamp_sql(&self, backend: crate::config::Backend, targets: &[String], purge: bool) -> Result<OfflineScript> {
-        offline::render(self, backend, Operation::Stamp { targets: targets.to_vec(), purge }, "")
+    pub fn stamp_sql(
+        &self,
+        backend: crate::config::Backend,
+        targets: &[String],
+        purge: bool,
+    ) -> Result<OfflineScript> {
+        offline::render(
+            self,
+            backend,
+            Operation::Stamp {
+                targets: targets.to_vec(),
+                purge,
+            },
+            "",
+        )
     }
 
     /// The database's current revisions (the version table's rows); empty when the table does
@@ -185,7 +229,11 @@ impl<'a> Migrator<'a> {
     /// The offline DDL of `ensure_version --sql`.
     pub fn ensure_version_sql(&self, backend: crate::config::Backend) -> String {
         let d = crate::dialect::dialect_for(backend);
-        format!("{};\n\n{};\n", self.version_table.create(d), self.history_table.create(d))
+        format!(
+            "{};\n\n{};\n",
+            self.version_table.create(d),
+            self.history_table.create(d)
+        )
     }
 
     /// Current heads, pending revisions and applied files that changed.
@@ -221,7 +269,11 @@ impl<'a> Migrator<'a> {
 
     /// Refuses a downgrade through a revision without a downgrade section, before anything runs.
     fn refuse_irreversible(&self, plan: &Plan) -> Result<()> {
-        for step in plan.steps.iter().filter(|s| s.direction == Direction::Downgrade) {
+        for step in plan
+            .steps
+            .iter()
+            .filter(|s| s.direction == Direction::Downgrade)
+        {
             let script = self.scripts.script(&step.revision);
             if script.downgrade.is_none() {
                 return Err(Error::refused(format!(
@@ -237,14 +289,30 @@ impl<'a> Migrator<'a> {
     /// The Alembic-style line for a step: `Running upgrade a -> b, message`.
     pub fn step_line(&self, step: &Step) -> String {
         let script = self.scripts.script(&step.revision);
-        let parents = script.revision.down_revisions.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ");
+        let parents = script
+            .revision
+            .down_revisions
+            .iter()
+            .map(RevisionId::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
         match step.direction {
-            Direction::Upgrade => format!("Running upgrade {parents} -> {}, {}", step.revision, script.message),
-            Direction::Downgrade => format!("Running downgrade {} -> {parents}, {}", step.revision, script.message),
+            Direction::Upgrade => format!(
+                "Running upgrade {parents} -> {}, {}",
+                step.revision, script.message
+            ),
+            Direction::Downgrade => format!(
+                "Running downgrade {} -> {parents}, {}",
+                step.revision, script.message
+            ),
         }
     }
 
-    fn template_context(&self, backend: crate::config::Backend, tag: Option<String>) -> template::TemplateContext {
+    fn template_context(
+        &self,
+        backend: crate::config::Backend,
+        tag: Option<String>,
+    ) -> template::TemplateContext {
         template::TemplateContext {
             env: self.config.environment.clone(),
             dialect: crate::dialect::dialect_for(backend).name().to_string(),
@@ -260,7 +328,11 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<RunReport> {
-        let lock = if options.no_lock { crate::dialect::LockGuard::none() } else { db.lock(self.config.lock_timeout).await? };
+        let lock = if options.no_lock {
+            crate::dialect::LockGuard::none()
+        } else {
+            db.lock(self.config.lock_timeout).await?
+        };
         let result = execute::run_locked(self, db, &operation, options, on_event).await;
         lock.release().await;
         result
@@ -269,7 +341,9 @@ impl<'a> Migrator<'a> {
 
 /// The environment's idea of who runs a migration, for the history log.
 pub(crate) fn current_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_string())
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
 }
 
 /// Fails clearly when the version table holds a revision that no file has.
@@ -283,4 +357,3 @@ pub fn check_known_heads(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Res
     }
     Ok(())
 }
-

@@ -32,7 +32,12 @@ fn split_range(operation: &Operation, range: &str) -> Result<(Option<String>, St
     }
 }
 
-pub(super) fn render(m: &Migrator<'_>, backend: Backend, operation: Operation, range: &str) -> Result<OfflineScript> {
+pub(super) fn render(
+    m: &Migrator<'_>,
+    backend: Backend,
+    operation: Operation,
+    range: &str,
+) -> Result<OfflineScript> {
     let d = dialect_for(backend);
     let graph = &m.scripts.graph;
     let (operation, current) = match operation {
@@ -53,7 +58,11 @@ pub(super) fn render(m: &Migrator<'_>, backend: Backend, operation: Operation, r
     let plan = m.plan(&operation, &current)?;
     let now = jiff::Timestamp::now().to_string();
     let mut out = String::new();
-    let _ = writeln!(out, "-- aludel offline script for {}, generated {now}; review before running\n", d.name());
+    let _ = writeln!(
+        out,
+        "-- aludel offline script for {}, generated {now}; review before running\n",
+        d.name()
+    );
     let _ = writeln!(out, "{};\n", m.version_table.create(d));
     let _ = writeln!(out, "{};\n", m.history_table.create(d));
     let transactional = d.transactional_ddl();
@@ -81,21 +90,34 @@ pub(super) fn render(m: &Migrator<'_>, backend: Backend, operation: Operation, r
             let _ = writeln!(out, "-- {}\n", m.step_line(step));
         }
         if !script.transactional && transactional {
-            let _ = writeln!(out, "-- transactional = false: runs outside a transaction\n");
+            let _ = writeln!(
+                out,
+                "-- transactional = false: runs outside a transaction\n"
+            );
         }
         if own_transaction {
             let _ = writeln!(out, "{};\n", d.begin_offline());
         }
         if let Some(section) = section {
             let text = if script.template {
-                template::render_section(&script.path.display().to_string(), &section.text, &ctx, None)?
+                template::render_section(
+                    &script.path.display().to_string(),
+                    &section.text,
+                    &ctx,
+                    None,
+                )?
             } else {
                 section.text.clone()
             };
-            let statements = split_statements(&text, section.first_line, backend).map_err(|e| match e {
-                Error::Script { line, message, .. } => Error::Script { path: script.path.clone(), line, message },
-                other => other,
-            })?;
+            let statements =
+                split_statements(&text, section.first_line, backend).map_err(|e| match e {
+                    Error::Script { line, message, .. } => Error::Script {
+                        path: script.path.clone(),
+                        line,
+                        message,
+                    },
+                    other => other,
+                })?;
             for statement in statements {
                 let _ = writeln!(out, "{};\n", statement.sql.trim_end());
             }
@@ -124,5 +146,8 @@ pub(super) fn render(m: &Migrator<'_>, backend: Backend, operation: Operation, r
     if whole_run {
         let _ = writeln!(out, "COMMIT;\n");
     }
-    Ok(OfflineScript { sql: out, steps: plan.steps })
+    Ok(OfflineScript {
+        sql: out,
+        steps: plan.steps,
+    })
 }

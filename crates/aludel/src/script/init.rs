@@ -31,7 +31,10 @@ pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(&versions).map_err(|e| Error::io(&versions, e))?;
     let files = [
         (folder.join("README.md"), DEFAULT_README.to_string()),
-        (folder.join("script.sql.j2"), DEFAULT_SCRIPT_TEMPLATE.to_string()),
+        (
+            folder.join("script.sql.j2"),
+            DEFAULT_SCRIPT_TEMPLATE.to_string(),
+        ),
         (config_path, default_config(&location)),
     ];
     let mut written = vec![folder.clone(), versions];
@@ -54,12 +57,18 @@ mod tests {
         assert!(dir.path().join("migrations/versions").is_dir());
         assert!(dir.path().join("migrations/script.sql.j2").is_file());
         let config = std::fs::read_to_string(dir.path().join("aludel.toml")).unwrap();
-        assert!(config.contains("script_location = \"migrations\""), "{config}");
+        assert!(
+            config.contains("script_location = \"migrations\""),
+            "{config}"
+        );
         toml::from_str::<toml::Table>(&config).expect("the generated aludel.toml is valid TOML");
 
         let again = init_project(dir.path(), Path::new("other")).unwrap_err();
         assert!(again.to_string().contains("already exists"));
-        assert!(!dir.path().join("other").exists(), "a refused init writes nothing");
+        assert!(
+            !dir.path().join("other").exists(),
+            "a refused init writes nothing"
+        );
     }
 
     #[test]

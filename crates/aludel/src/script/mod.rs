@@ -8,10 +8,12 @@
 //! reads and writes files.
 
 mod file;
+mod init;
 mod lexer;
 mod template;
 
 pub use file::{Checksum, HEADER_KEYS, Script, Section, checksum_of};
+pub use init::init_project;
 pub use lexer::{BATCH_MARKER, Statement, split_statements};
 pub use template::{
     DEFAULT_CONFIG, DEFAULT_README, DEFAULT_SCRIPT_TEMPLATE, DOWNGRADE_PLACEHOLDER, NewRevision,

@@ -54,10 +54,16 @@ impl VersionTable {
         let table = self.table.render(d);
         let lit = |id: &RevisionId| d.quote_literal(id.as_str());
         match op {
-            VersionOp::Insert(id) => format!("INSERT INTO {table} (version_num) VALUES ({})", lit(id)),
+            VersionOp::Insert(id) => {
+                format!("INSERT INTO {table} (version_num) VALUES ({})", lit(id))
+            }
             VersionOp::Delete(id) => format!("DELETE FROM {table} WHERE version_num = {}", lit(id)),
             VersionOp::Update { from, to } => {
-                format!("UPDATE {table} SET version_num = {} WHERE version_num = {}", lit(to), lit(from))
+                format!(
+                    "UPDATE {table} SET version_num = {} WHERE version_num = {}",
+                    lit(to),
+                    lit(from)
+                )
             }
         }
     }
@@ -121,7 +127,12 @@ pub struct HistoryTable {
 impl HistoryTable {
     /// The history table next to a version table.
     pub fn beside(version: &VersionTable) -> HistoryTable {
-        HistoryTable { table: TableName { schema: version.table.schema.clone(), name: HISTORY_TABLE.to_string() } }
+        HistoryTable {
+            table: TableName {
+                schema: version.table.schema.clone(),
+                name: HISTORY_TABLE.to_string(),
+            },
+        }
     }
 
     /// `CREATE TABLE IF NOT EXISTS`.
@@ -143,7 +154,9 @@ impl HistoryTable {
             self.table.render(d),
             d.quote_literal(row.revision.as_str()),
             d.quote_literal(row.kind.as_str()),
-            row.checksum.map(|c| d.quote_literal(c)).unwrap_or_else(|| "NULL".to_string()),
+            row.checksum
+                .map(|c| d.quote_literal(c))
+                .unwrap_or_else(|| "NULL".to_string()),
             d.quote_literal(row.started_at),
             row.duration_ms,
             d.quote_literal(row.applied_by)
@@ -152,7 +165,10 @@ impl HistoryTable {
 
     /// Every row's revision, direction and checksum, oldest first.
     pub fn select_checksums(&self, d: &dyn Dialect) -> String {
-        format!("SELECT revision, direction, checksum FROM {} ORDER BY id", self.table.render(d))
+        format!(
+            "SELECT revision, direction, checksum FROM {} ORDER BY id",
+            self.table.render(d)
+        )
     }
 }
 
@@ -168,23 +184,49 @@ mod tests {
 
     #[test]
     fn version_table_statements_quote_per_dialect() {
-        let table = VersionTable { table: TableName { schema: None, name: "alembic_version".into() } };
+        let table = VersionTable {
+            table: TableName {
+                schema: None,
+                name: "alembic_version".into(),
+            },
+        };
         let sqlite = dialect_for(Backend::Sqlite);
         let mysql = dialect_for(Backend::MySql);
         assert_eq!(
-            table.apply(sqlite, &VersionOp::Update { from: id("a1"), to: id("b2") }),
+            table.apply(
+                sqlite,
+                &VersionOp::Update {
+                    from: id("a1"),
+                    to: id("b2")
+                }
+            ),
             "UPDATE \"alembic_version\" SET version_num = 'b2' WHERE version_num = 'a1'"
         );
-        assert_eq!(table.apply(mysql, &VersionOp::Insert(id("x'y"))), "INSERT INTO `alembic_version` (version_num) VALUES ('x''y')");
-        assert!(table.create(sqlite).contains("CONSTRAINT \"alembic_version_pkc\" PRIMARY KEY (version_num)"));
+        assert_eq!(
+            table.apply(mysql, &VersionOp::Insert(id("x'y"))),
+            "INSERT INTO `alembic_version` (version_num) VALUES ('x''y')"
+        );
+        assert!(
+            table
+                .create(sqlite)
+                .contains("CONSTRAINT \"alembic_version_pkc\" PRIMARY KEY (version_num)")
+        );
     }
 
     #[test]
     fn schema_qualified_names() {
-        let table = VersionTable { table: TableName { schema: Some("ops".into()), name: "v".into() } };
+        let table = VersionTable {
+            table: TableName {
+                schema: Some("ops".into()),
+                name: "v".into(),
+            },
+        };
         let pg = dialect_for(Backend::Postgres);
         assert_eq!(table.select(pg), "SELECT version_num FROM \"ops\".\"v\"");
-        assert_eq!(HistoryTable::beside(&table).table.render(pg), "\"ops\".\"aludel_history\"");
+        assert_eq!(
+            HistoryTable::beside(&table).table.render(pg),
+            "\"ops\".\"aludel_history\""
+        );
     }
 
     #[test]
