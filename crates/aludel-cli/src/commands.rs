@@ -234,13 +234,13 @@ async fn check_rev_id_fits(p: &Project, id: &RevisionId) -> Result<()> {
     let migrator = Migrator::new(&p.config, &p.scripts);
     let length = migrator.version_column_length(&mut db).await;
     db.close().await;
-    if let Ok(Some(max)) = length {
-        if id.as_str().len() > max {
-            bail!(
-                "revision id '{id}' is {} characters long, but the version table's version_num column holds at most {max}\nhint: choose a shorter --rev-id, or widen the column (ALTER TABLE … version_num VARCHAR(255))",
-                id.as_str().len()
-            );
-        }
+    if let Ok(Some(max)) = length
+        && id.as_str().len() > max
+    {
+        bail!(
+            "revision id '{id}' is {} characters long, but the version table's version_num column holds at most {max}\nhint: choose a shorter --rev-id, or widen the column (ALTER TABLE … version_num VARCHAR(255))",
+            id.as_str().len()
+        );
     }
     Ok(())
 }

@@ -184,11 +184,18 @@ fn branches_merge_and_stamp() {
         );
         let merge = p.ok(&["merge", "heads", "-m", "join", "--rev-id", "mmmm00000009"]);
         assert!(merge.trim_end().ends_with(".sql"), "{merge}");
-        assert_eq!(p.ok(&["heads"]), "mmmm00000009 (left) (head)\n", "labels flow to descendants, as in Alembic");
+        assert_eq!(
+            p.ok(&["heads"]),
+            "mmmm00000009 (left) (head)\n",
+            "labels flow to descendants, as in Alembic"
+        );
         p.ok(&["upgrade", "head"]);
         assert_eq!(db.versions(), ["mmmm00000009"]);
         let err = p.fails(&["downgrade", "-1"], 1);
-        assert!(err.contains("b1b1b1b1b1b1-1"), "an ambiguous walk says how to name the branch: {err}");
+        assert!(
+            err.contains("b1b1b1b1b1b1-1"),
+            "an ambiguous walk says how to name the branch: {err}"
+        );
         p.ok(&["downgrade", "b1b1b1b1b1b1"]);
         assert_eq!(db.versions(), ["b1b1b1b1b1b1", "b2b2b2b2b2b2"]);
         p.ok(&["stamp", "base"]);
@@ -231,7 +238,10 @@ fn offline_sql_follows_the_dialect() {
             "{down}"
         );
         p.fails(&["downgrade", "base", "--sql"], 1);
-        assert!(!db.has_table("aludel_version"), "offline mode touches no database");
+        assert!(
+            !db.has_table("aludel_version"),
+            "offline mode touches no database"
+        );
     });
 }
 
