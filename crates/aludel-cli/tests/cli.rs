@@ -349,3 +349,119 @@ fn ensure_version_creates_the_tables() {
     p.ok(&["ensure_version"]);
     assert!(db.has_table("aludel_version") && db.has_table("aludel_history"));
 }
+
+#[test]
+fn read_commands_print_json() {
+    let (_db, p) = sqlite_project();
+    p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
+    p.revision_with(
+        "b1b1b1b1b1b1",
+        &["aaaa00000001"],
+        "-- branch_labels = [\"left\"]",
+        "SELECT 1;",
+        Some(""),
+    );
+    p.revision_with(
+        "b2b2b2b2b2b2",
+        &["aaaa00000001"],
+        "-- depends_on = [\"b1b1\"]",
+        "SELECT 1;",
+        Some(""),
+    );
+    p.ok(&["upgrade", "b1b1b1b1b1b1"]);
+    let parse = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&p.ok(args)).unwrap() };
+    let heads = parse(&["heads", "--json"]);
+    assert_eq!(heads["heads"].as_array().unwrap().len(), 2);
+    let history = parse(&["history", "--json", "-i"]);
+    let revs = history["revisions"].as_array().unwrap();
+    assert_eq!(revs.len(), 3);
+    assert!(revs.iter().any(|r| r["revision"] == "b1b1b1b1b1b1"
+        && r["is_current"] == true
+        && r["branch_labels"][0] == "left"));
+    let branches = parse(&["branches", "--json"]);
+    assert_eq!(
+        branches["branchpoints"][0]["revision"]["revision"],
+        "aaaa00000001"
+    );
+    let show = parse(&["show", "left@head", "--json"]);
+    assert_eq!(show["revisions"][0]["revision"], "b1b1b1b1b1b1");
+    let status = parse(&["status", "--json"]);
+    assert_eq!(status["pending"], serde_json::json!(["b2b2b2b2b2b2"]));
+    assert_eq!(status["current"], serde_json::json!(["b1b1b1b1b1b1"]));
+    let show = p.ok(&["show", "b2b2"]);
+    assert!(
+        show.contains("Also depends on: b1b1\n"),
+        "as written, like Alembic: {show}"
+    );
+    let deps = p.ok(&["heads", "--resolve-dependencies"]);
+    assert!(deps.contains("b2b2b2b2b2b2"), "{deps}");
+}
+
+#[test]
+fn edit_opens_the_revision_in_the_editor() {
+    let (_db, p) = sqlite_project();
+    let file = p.revision("aaaa00000001", &[], "SELECT 1;", Some(""));
+    let out = p
+        .cmd()
+        .env("EDITOR", "sh -c 'echo -- edited >> \"$0\"'")
+        .env_remove("VISUAL")
+        .args(["edit", "aaaa"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .ends_with("-- edited\n")
+    );
+    let out = p
+        .cmd()
+        .env("EDITOR", "false")
+        .env_remove("VISUAL")
+        .args(["edit", "aaaa"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn several_version_locations() {
+    let db = TestDb::new(Kind::Sqlite, "locations").unwrap();
+    let p = Project::new(
+        &db.url,
+        "version_locations = [\"migrations/versions\", \"plugins/billing\"]",
+    );
+    std::fs::create_dir_all(p.path().join("plugins/billing")).unwrap();
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE core (id INTEGER);",
+        Some("DROP TABLE core;"),
+    );
+    let billing = p.path().join("plugins/billing");
+    let path = p.ok(&[
+        "revision",
+        "-m",
+        "billing root",
+        "--head",
+        "base",
+        "--branch-label",
+        "billing",
+        "--version-path",
+        billing.to_str().unwrap(),
+    ]);
+    assert!(path.trim().starts_with(billing.to_str().unwrap()), "{path}");
+    let second = p.ok(&["revision", "-m", "more billing", "--head", "billing@head"]);
+    assert!(
+        second.trim().starts_with(billing.to_str().unwrap()),
+        "a child goes beside its parent: {second}"
+    );
+    p.ok(&["upgrade", "heads"]);
+    assert_eq!(p.ok(&["heads"]).lines().count(), 2);
+    p.ok(&["downgrade", "billing@base"]);
+    assert_eq!(db.versions(), ["aaaa00000001"]);
+}
