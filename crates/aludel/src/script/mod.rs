@@ -118,8 +118,18 @@ pub fn read_scripts(location: &Path, version_locations: &[PathBuf]) -> Result<Ve
         let entries = std::fs::read_dir(folder).map_err(|e| Error::io(folder, e))?;
         let mut paths = Vec::new();
         for entry in entries {
-            let path = entry.map_err(|e| Error::io(folder, e))?.path();
-            if path.extension().is_some_and(|ext| ext == "sql") && path.is_file() {
+            let entry = entry.map_err(|e| Error::io(folder, e))?;
+            let path = entry.path();
+            if path.extension().is_none_or(|ext| ext != "sql") {
+                continue;
+            }
+            // The directory listing usually knows the type already; only links cost a stat.
+            let is_file = match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => path.is_file(),
+                Ok(kind) => kind.is_file(),
+                Err(_) => path.is_file(),
+            };
+            if is_file {
                 paths.push(path);
             }
         }
