@@ -13,7 +13,7 @@ mod postgres;
 mod sqlite;
 mod text;
 
-pub(crate) use text::{split_top_level, strip_outer_parens, unquote};
+pub(crate) use sqlite::create_table_as;
 
 use std::collections::BTreeMap;
 
