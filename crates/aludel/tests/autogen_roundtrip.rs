@@ -168,14 +168,15 @@ roundtrip!(enum_add_value, postgres => |_| Scenario {
 roundtrip!(enum_remove_value, postgres => |_| Scenario {
     a: "CREATE TYPE mood AS ENUM ('sad', 'meh', 'happy');
         CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, mood mood NOT NULL DEFAULT 'happy',
-            CONSTRAINT ck_not_meh CHECK (mood <> 'meh'));
+            CONSTRAINT ck_not_meh CHECK (mood <> 'meh'),
+            CONSTRAINT ck_first_not_happy CHECK (mood <> 'happy' OR id > 1));
         CREATE INDEX ix_people_glad ON people (id) WHERE mood = 'happy';",
     b: "CREATE TYPE mood AS ENUM ('sad', 'happy');
         CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, mood mood NOT NULL DEFAULT 'happy',
-            CONSTRAINT ck_not_meh CHECK (mood <> 'sad'));
+            CONSTRAINT ck_first_not_happy CHECK (mood <> 'happy' OR id > 1));
         CREATE INDEX ix_people_glad ON people (id) WHERE mood = 'happy';",
     seed: "INSERT INTO people (id, mood) VALUES (1, 'sad'), (2, 'happy');",
-    expect: &["Detected removed value 'meh' from enum 'mood'"],
+    expect: &["Detected removed value 'meh' from enum 'mood'", "Detected removed check constraint 'ck_not_meh'"],
     warn: &["removing value 'meh' from enum 'mood'"],
     ..Scenario::default()
 });

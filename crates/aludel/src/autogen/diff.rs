@@ -377,11 +377,14 @@ pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
 
     let mut enums_first = Vec::new();
     let mut enums_last = Vec::new();
+    // Altered enums go after the constraints that are dropped (which may name a label that
+    // goes away) and before the table changes (which may use a new label).
+    let mut enums_altered = Vec::new();
     for (name, values) in &to.enums {
         match from.enums.get(name) {
             None => enums_first.push(Change::CreateEnum { name: name.clone(), values: values.clone() }),
             Some(old) if old != values => {
-                enums_first.push(Change::AlterEnum { name: name.clone(), from: old.clone(), to: values.clone() })
+                enums_altered.push(Change::AlterEnum { name: name.clone(), from: old.clone(), to: values.clone() })
             }
             _ => {}
         }
@@ -449,6 +452,7 @@ pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
     let mut out = enums_first;
     out.extend(renamed);
     out.extend(drops_of_constraints);
+    out.extend(enums_altered);
     out.extend(table_changes);
     out.extend(adds);
     out.extend(adds_of_fks);
@@ -585,5 +589,6 @@ fn renamed_fk(fk: &ForeignKey, col_renames: &BTreeMap<&str, &str>) -> ForeignKey
 }
 
 fn same_index(a: &Index, b: &Index) -> bool {
-    a.parts == b.parts && a.unique == b.unique && a.predicate == b.predicate && a.method == b.method
+    let canon = |p: &Option<String>| p.as_deref().map(crate::schema::canonical);
+    a.parts == b.parts && a.unique == b.unique && canon(&a.predicate) == canon(&b.predicate) && a.method == b.method
 }

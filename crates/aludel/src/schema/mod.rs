@@ -14,6 +14,7 @@ mod sqlite;
 mod text;
 
 pub(crate) use sqlite::create_table_as;
+pub(crate) use text::canonical;
 
 use std::collections::BTreeMap;
 
@@ -159,9 +160,10 @@ impl Table {
 }
 
 impl CheckConstraint {
-    /// The key checks are matched by: the expression, since names are often generated.
-    pub fn key(&self) -> &str {
-        &self.expression
+    /// The key checks are matched by: the expression in a canonical form, since names are
+    /// often generated and PostgreSQL does not print a check back the same after a round trip.
+    pub fn key(&self) -> String {
+        text::canonical(&self.expression)
     }
 }
 

@@ -173,6 +173,51 @@ pub(crate) fn strip_outer_parens(text: &str) -> &str {
     }
 }
 
+/// An expression in a form for comparing: without parentheses, casts (`::type`), case of bare
+/// words or spacing. PostgreSQL prints a CHECK it was given differently from the one it prints
+/// back when the printed text is fed to it again (casts and parentheses are added); two
+/// expressions that differ only so are the same constraint.
+pub(crate) fn canonical(expr: &str) -> String {
+    const TYPE_WORDS: [&str; 6] = ["varying", "precision", "with", "without", "time", "zone"];
+    // Brackets here are array subscripts and constructors, not SQLite's quoted identifiers.
+    let expr = &expr.replace('[', " ( ").replace(']', " ) ");
+    let toks = tokens(expr);
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let text = &expr[t.start..t.end];
+        if text == ":" && toks.get(i + 1).is_some_and(|n| &expr[n.start..n.end] == ":") {
+            i += 2;
+            if toks.get(i).is_some_and(|n| n.kind == Kind::Word || n.kind == Kind::Ident) {
+                i += 1;
+                while toks.get(i).is_some_and(|n| TYPE_WORDS.iter().any(|w| is_word(expr, n, w))) {
+                    i += 1;
+                }
+                // `(n)` of `character varying(n)` and `[]` of an array type.
+                if toks.get(i).is_some_and(|n| n.kind == Kind::Open)
+                    && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Word)
+                    && toks.get(i + 2).is_some_and(|n| n.kind == Kind::Close)
+                {
+                    i += 3;
+                }
+                while toks.get(i).is_some_and(|n| matches!(&expr[n.start..n.end], "[" | "]")) {
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        match t.kind {
+            Kind::Open | Kind::Close => {}
+            Kind::Word => out.push(text.to_ascii_lowercase()),
+            Kind::Ident if text.starts_with('"') || text.starts_with('`') => out.push(unquote(text)),
+            _ => out.push(text.to_string()),
+        }
+        i += 1;
+    }
+    out.join(" ")
+}
+
 /// An identifier as written in SQL text, unquoted.
 pub(crate) fn unquote(ident: &str) -> String {
     let ident = ident.trim();
@@ -210,6 +255,15 @@ mod tests {
         let sql = "x -- (\n /* ) */ 'a)b' (y)";
         let kinds: Vec<Kind> = tokens(sql).iter().map(|t| t.kind).collect();
         assert_eq!(kinds, vec![Kind::Word, Kind::Str, Kind::Open, Kind::Word, Kind::Close]);
+    }
+
+    #[test]
+    fn canonical_forms_ignore_casts_and_parentheses() {
+        let given = "(status)::text = ANY ((ARRAY['new'::character varying, 'paid'::character varying])::text[])";
+        let again = "(status)::text = ANY (ARRAY[('new'::character varying)::text, ('paid'::character varying)::text])";
+        assert_eq!(canonical(given), canonical(again));
+        assert_ne!(canonical("a > 0"), canonical("a > 1"));
+        assert_eq!(canonical("`a` > 0"), canonical("a > 0"));
     }
 
     #[test]
