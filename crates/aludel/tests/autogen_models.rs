@@ -14,9 +14,17 @@ fn project(dir: &Path, url: &str, extra: &str, files: &[(&str, &str)]) -> Config
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, sql).unwrap();
     }
-    std::fs::write(dir.join("aludel.toml"), format!("[aludel]\nurl = \"{url}\"\n{extra}\n")).unwrap();
-    Config::load(&LoadOptions { config_path: Some(dir.join("aludel.toml")), cwd: dir.to_path_buf(), ..LoadOptions::default() })
-        .unwrap()
+    std::fs::write(
+        dir.join("aludel.toml"),
+        format!("[aludel]\nurl = \"{url}\"\n{extra}\n"),
+    )
+    .unwrap();
+    Config::load(&LoadOptions {
+        config_path: Some(dir.join("aludel.toml")),
+        cwd: dir.to_path_buf(),
+        ..LoadOptions::default()
+    })
+    .unwrap()
 }
 
 fn sqlite_url(dir: &Path) -> DatabaseUrl {
@@ -30,10 +38,18 @@ async fn files_are_read_in_listed_order_with_each_glob_sorted() {
         dir.path(),
         "sqlite://",
         "models = [\"late/*.sql\", \"schema/*.sql\"]",
-        &[("schema/b.sql", "CREATE TABLE b (id INTEGER);"), ("schema/a.sql", "CREATE TABLE a (id INTEGER);"), ("late/z.sql", "CREATE TABLE z (id INTEGER);")],
+        &[
+            ("schema/b.sql", "CREATE TABLE b (id INTEGER);"),
+            ("schema/a.sql", "CREATE TABLE a (id INTEGER);"),
+            ("late/z.sql", "CREATE TABLE z (id INTEGER);"),
+        ],
     );
     let models = autogen::load_models(&config).unwrap();
-    let names: Vec<String> = models.files.iter().map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = models
+        .files
+        .iter()
+        .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names, vec!["z.sql", "a.sql", "b.sql"]);
 }
 
@@ -44,20 +60,42 @@ async fn a_failing_model_statement_names_its_file_and_line() {
         dir.path(),
         "sqlite://",
         "models = [\"schema/*.sql\"]",
-        &[("schema/users.sql", "CREATE TABLE users (id INTEGER);\n\nCREATE TABLE broken (id INTEGER,);\n")],
+        &[(
+            "schema/users.sql",
+            "CREATE TABLE users (id INTEGER);\n\nCREATE TABLE broken (id INTEGER,);\n",
+        )],
     );
     let models = autogen::load_models(&config).unwrap();
-    let err = autogen::normalise(&models, &sqlite_url(dir.path()), &config).await.unwrap_err().to_string();
+    let err = autogen::normalise(&models, &sqlite_url(dir.path()), &config)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("users.sql:3:"), "{err}");
 }
 
 #[tokio::test]
 async fn models_command_output_is_the_model() {
     let dir = tempfile::tempdir().unwrap();
-    let config = project(dir.path(), "sqlite://", "models_command = \"echo 'CREATE TABLE t (id INTEGER);'\"", &[]);
-    let schema = autogen::normalise(&autogen::load_models(&config).unwrap(), &sqlite_url(dir.path()), &config).await.unwrap();
+    let config = project(
+        dir.path(),
+        "sqlite://",
+        "models_command = \"echo 'CREATE TABLE t (id INTEGER);'\"",
+        &[],
+    );
+    let schema = autogen::normalise(
+        &autogen::load_models(&config).unwrap(),
+        &sqlite_url(dir.path()),
+        &config,
+    )
+    .await
+    .unwrap();
     assert_eq!(schema.tables.keys().collect::<Vec<_>>(), vec!["t"]);
-    let failing = project(dir.path(), "sqlite://", "models_command = \"echo oops >&2; exit 3\"", &[]);
+    let failing = project(
+        dir.path(),
+        "sqlite://",
+        "models_command = \"echo oops >&2; exit 3\"",
+        &[],
+    );
     let err = autogen::load_models(&failing).unwrap_err().to_string();
     assert!(err.contains("oops"), "{err}");
 }
@@ -66,7 +104,12 @@ async fn models_command_output_is_the_model() {
 async fn a_pattern_matching_nothing_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let config = project(dir.path(), "sqlite://", "models = [\"nothing/*.sql\"]", &[]);
-    assert!(autogen::load_models(&config).unwrap_err().to_string().contains("matches no file"));
+    assert!(
+        autogen::load_models(&config)
+            .unwrap_err()
+            .to_string()
+            .contains("matches no file")
+    );
 }
 
 #[tokio::test]
@@ -80,7 +123,12 @@ async fn compare_honours_table_filters_and_skips_aludel_tables() {
         "models = [\"schema/*.sql\"]\nexclude_tables = [\"legacy_*\"]",
         &[("schema/app.sql", "CREATE TABLE users (id INTEGER);")],
     );
-    let mut db = Database::connect(&DatabaseUrl::parse(&url, dir.path()).unwrap(), Duration::from_secs(5)).await.unwrap();
+    let mut db = Database::connect(
+        &DatabaseUrl::parse(&url, dir.path()).unwrap(),
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     for sql in [
         "CREATE TABLE users (id INTEGER)",
         "CREATE TABLE legacy_orders (id INTEGER)",
@@ -89,10 +137,19 @@ async fn compare_honours_table_filters_and_skips_aludel_tables() {
     ] {
         db.run(sql).await.unwrap();
     }
-    assert_eq!(autogen::compare(&config, &mut db).await.unwrap(), Vec::<Change>::new());
+    assert_eq!(
+        autogen::compare(&config, &mut db).await.unwrap(),
+        Vec::<Change>::new()
+    );
     db.run("CREATE TABLE extra (id INTEGER)").await.unwrap();
     let changes = autogen::compare(&config, &mut db).await.unwrap();
-    assert_eq!(changes.iter().flat_map(Change::describe).collect::<Vec<_>>(), vec!["Detected removed table 'extra'"]);
+    assert_eq!(
+        changes
+            .iter()
+            .flat_map(Change::describe)
+            .collect::<Vec<_>>(),
+        vec!["Detected removed table 'extra'"]
+    );
 }
 
 #[tokio::test]
@@ -109,13 +166,34 @@ async fn postgres_scratch_databases_are_dropped_even_when_a_model_fails() {
         Err(e) => panic!("PostgreSQL required: {e}"),
     };
     let scratch = |rows: Vec<Vec<Option<String>>>| rows.len();
-    let query = format!("SELECT datname FROM pg_database WHERE datname LIKE 'aludel\\_scratch\\_{}\\_%'", std::process::id());
-    let config = project(dir.path(), url, "models = [\"m/*.sql\"]", &[("m/a.sql", "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n")]);
-    let err = autogen::normalise(&autogen::load_models(&config).unwrap(), &server, &config).await.unwrap_err().to_string();
+    let query = format!(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'aludel\\_scratch\\_{}\\_%'",
+        std::process::id()
+    );
+    let config = project(
+        dir.path(),
+        url,
+        "models = [\"m/*.sql\"]",
+        &[(
+            "m/a.sql",
+            "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n",
+        )],
+    );
+    let err = autogen::normalise(&autogen::load_models(&config).unwrap(), &server, &config)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("a.sql:2:"), "{err}");
     assert_eq!(scratch(admin.fetch(&query).await.unwrap()), 0);
-    let ok = project(dir.path(), url, "models = [\"n/*.sql\"]", &[("n/a.sql", "CREATE TABLE a (id INTEGER);")]);
-    let schema = autogen::normalise(&autogen::load_models(&ok).unwrap(), &server, &ok).await.unwrap();
+    let ok = project(
+        dir.path(),
+        url,
+        "models = [\"n/*.sql\"]",
+        &[("n/a.sql", "CREATE TABLE a (id INTEGER);")],
+    );
+    let schema = autogen::normalise(&autogen::load_models(&ok).unwrap(), &server, &ok)
+        .await
+        .unwrap();
     assert!(schema.tables.contains_key("a"));
     assert_eq!(scratch(admin.fetch(&query).await.unwrap()), 0);
     admin.close().await;

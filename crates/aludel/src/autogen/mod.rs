@@ -68,10 +68,22 @@ pub async fn schemas(config: &Config, db: &mut Database) -> Result<Comparison> {
 /// }
 /// # Ok(()) }
 /// ```
-pub async fn autogenerate(config: &Config, db: &mut Database, renames: &[String]) -> Result<Generated> {
-    let renames = renames.iter().map(|r| Rename::parse(r)).collect::<Result<Vec<_>>>()?;
+pub async fn autogenerate(
+    config: &Config,
+    db: &mut Database,
+    renames: &[String],
+) -> Result<Generated> {
+    let renames = renames
+        .iter()
+        .map(|r| Rename::parse(r))
+        .collect::<Result<Vec<_>>>()?;
     let Comparison { database, models } = schemas(config, db).await?;
-    Ok(generate(&database, &models, &renames, db.dialect().backend()))
+    Ok(generate(
+        &database,
+        &models,
+        &renames,
+        db.dialect().backend(),
+    ))
 }
 
 /// The differences between the models and the database (empty when they agree), for `check`.
@@ -81,7 +93,12 @@ pub async fn compare(config: &Config, db: &mut Database) -> Result<Vec<Change>> 
 }
 
 /// The migration from `database` to `models` on `backend`: pure, no I/O.
-pub fn generate(database: &Schema, models: &Schema, renames: &[Rename], backend: crate::config::Backend) -> Generated {
+pub fn generate(
+    database: &Schema,
+    models: &Schema,
+    renames: &[Rename],
+    backend: crate::config::Backend,
+) -> Generated {
     let changes = diff(database, models, renames);
     let upgrade = render(&changes, database, models, backend);
     let downgrade = render(&reversed(&changes), models, database, backend);

@@ -45,9 +45,17 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
                 String::from_utf8_lossy(&output.stderr).trim()
             )));
         }
-        let sql = String::from_utf8(output.stdout)
-            .map_err(|_| Error::refused(format!("models_command `{command}` printed text that is not UTF-8")))?;
-        return Ok(ModelSource { files: vec![ModelFile { path: PathBuf::from("models_command"), sql }] });
+        let sql = String::from_utf8(output.stdout).map_err(|_| {
+            Error::refused(format!(
+                "models_command `{command}` printed text that is not UTF-8"
+            ))
+        })?;
+        return Ok(ModelSource {
+            files: vec![ModelFile {
+                path: PathBuf::from("models_command"),
+                sql,
+            }],
+        });
     }
     if config.models.is_empty() {
         return Err(Error::refused(
@@ -57,14 +65,19 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
     let mut files: Vec<ModelFile> = Vec::new();
     for pattern in &config.models {
         let full = config.root.join(pattern);
-        let bad = |e: String| Error::Config { message: format!("invalid models pattern '{pattern}': {e}") };
+        let bad = |e: String| Error::Config {
+            message: format!("invalid models pattern '{pattern}': {e}"),
+        };
         let mut matches: Vec<PathBuf> = glob::glob(&full.to_string_lossy())
             .map_err(|e| bad(e.to_string()))?
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| bad(e.to_string()))?;
         matches.retain(|p| p.is_file());
         if matches.is_empty() {
-            return Err(Error::refused(format!("models pattern '{pattern}' matches no file in {}", config.root.display())));
+            return Err(Error::refused(format!(
+                "models pattern '{pattern}' matches no file in {}",
+                config.root.display()
+            )));
         }
         matches.sort();
         for path in matches {
@@ -86,7 +99,11 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
 /// Statements run in order; one that fails (a foreign key to a table of a later file, an
 /// index on such a table) is retried after the others, as long as retrying makes progress.
 /// A statement that never succeeds is an error naming its model file and line.
-pub async fn normalise(models: &ModelSource, target: &DatabaseUrl, config: &Config) -> Result<Schema> {
+pub async fn normalise(
+    models: &ModelSource,
+    target: &DatabaseUrl,
+    config: &Config,
+) -> Result<Schema> {
     let filter = TableFilter::from_config(config)?;
     let backend = target.backend();
     if backend == Backend::Sqlite {
@@ -111,7 +128,8 @@ pub async fn normalise(models: &ModelSource, target: &DatabaseUrl, config: &Conf
     let quoted = admin.dialect().quote_ident(&name);
     admin.run(&format!("CREATE DATABASE {quoted}")).await?;
     let result = async {
-        let mut db = Database::connect(&server.with_database(&name), config.connect_timeout).await?;
+        let mut db =
+            Database::connect(&server.with_database(&name), config.connect_timeout).await?;
         let result = load_and_introspect(&mut db, models, &filter).await;
         db.close().await;
         result
@@ -140,13 +158,25 @@ fn backend_name(backend: Backend) -> &'static str {
 fn scratch_name() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("aludel_scratch_{}_{}_{}", std::process::id(), nanos % 1_000_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "aludel_scratch_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Runs the models' statements on `db` (retrying those that fail while others succeed) and
 /// introspects the result.
-pub(crate) async fn load_and_introspect(db: &mut Database, models: &ModelSource, filter: &TableFilter) -> Result<Schema> {
+pub(crate) async fn load_and_introspect(
+    db: &mut Database,
+    models: &ModelSource,
+    filter: &TableFilter,
+) -> Result<Schema> {
     let backend = db.dialect().backend();
     if backend == Backend::MySql {
         db.run("SET FOREIGN_KEY_CHECKS = 0").await?;
@@ -154,10 +184,18 @@ pub(crate) async fn load_and_introspect(db: &mut Database, models: &ModelSource,
     let mut pending = Vec::new();
     for file in &models.files {
         let statements = split_statements(&file.sql, 1, backend).map_err(|e| match e {
-            Error::Script { line, message, .. } => Error::Script { path: file.path.clone(), line, message },
+            Error::Script { line, message, .. } => Error::Script {
+                path: file.path.clone(),
+                line,
+                message,
+            },
             other => other,
         })?;
-        pending.extend(statements.into_iter().map(|s| (file.path.clone(), s.line, s.sql)));
+        pending.extend(
+            statements
+                .into_iter()
+                .map(|s| (file.path.clone(), s.line, s.sql)),
+        );
     }
     loop {
         let mut failed = Vec::new();
@@ -172,7 +210,11 @@ pub(crate) async fn load_and_introspect(db: &mut Database, models: &ModelSource,
         }
         if failed.len() == before {
             let (path, line, _, message) = failed.swap_remove(0);
-            return Err(Error::Script { path, line, message: format!("statement failed in model: {message}") });
+            return Err(Error::Script {
+                path,
+                line,
+                message: format!("statement failed in model: {message}"),
+            });
         }
         pending = failed.into_iter().map(|(p, l, s, _)| (p, l, s)).collect();
     }

@@ -82,7 +82,10 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
     for change in changes {
         if let Change::DropColumn { table, column } = change {
             for other in changes {
-                if let Change::AddColumn { table: t, column: added } = other
+                if let Change::AddColumn {
+                    table: t,
+                    column: added,
+                } = other
                     && t == table
                 {
                     out.push(format!(
@@ -107,7 +110,10 @@ fn length(type_: &str) -> Option<(String, u64)> {
 mod tests {
     #[test]
     fn lengths_are_read_from_types() {
-        assert_eq!(super::length("character varying(50)"), Some(("character varying".into(), 50)));
+        assert_eq!(
+            super::length("character varying(50)"),
+            Some(("character varying".into(), 50))
+        );
         assert_eq!(super::length("NUMERIC(10,2)"), Some(("numeric".into(), 10)));
         assert_eq!(super::length("text"), None);
     }

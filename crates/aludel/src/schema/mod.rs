@@ -210,7 +210,10 @@ impl TableFilter {
 
     /// A filter that only leaves out aludel's own tables.
     pub fn own_tables(version_table: &str) -> TableFilter {
-        TableFilter { own: vec![version_table.to_string(), "aludel_history".to_string()], ..TableFilter::default() }
+        TableFilter {
+            own: vec![version_table.to_string(), "aludel_history".to_string()],
+            ..TableFilter::default()
+        }
     }
 
     /// Whether `table` takes part in the comparison.

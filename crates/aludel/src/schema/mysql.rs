@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, action, opt, text};
+use super::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, action, opt,
+    text,
+};
 use crate::Result;
 use crate::dialect::Database;
 
@@ -39,14 +42,20 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         if !filter.accepts(&name) {
             continue;
         }
-        let mut table = Table { name: name.clone(), comment: opt(&row, 4).filter(|c| !c.is_empty()), ..Table::default() };
+        let mut table = Table {
+            name: name.clone(),
+            comment: opt(&row, 4).filter(|c| !c.is_empty()),
+            ..Table::default()
+        };
         table.options.engine = opt(&row, 1);
         table.options.charset = opt(&row, 2);
         table.options.collation = opt(&row, 3);
         schema.tables.insert(name, table);
     }
     for row in db.fetch(COLUMNS).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else { continue };
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
         let extra = text(&row, 6).to_ascii_lowercase();
         table.columns.push(Column {
             name: text(&row, 1),
@@ -54,22 +63,31 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             nullable: text(&row, 3) == "YES",
             default: opt(&row, 4).filter(|d| d != "NULL"),
             comment: opt(&row, 5).filter(|c| !c.is_empty()),
-            identity: extra.contains("auto_increment").then_some(Identity::AutoIncrement),
+            identity: extra
+                .contains("auto_increment")
+                .then_some(Identity::AutoIncrement),
         });
     }
     for row in db.fetch(CHECKS).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else { continue };
-        table.checks.push(CheckConstraint { name: opt(&row, 1), expression: text(&row, 2) });
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        table.checks.push(CheckConstraint {
+            name: opt(&row, 1),
+            expression: text(&row, 2),
+        });
     }
     let mut fks: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
     for row in db.fetch(FOREIGN_KEYS).await? {
-        let fk = fks.entry((text(&row, 0), text(&row, 1))).or_insert_with(|| ForeignKey {
-            name: opt(&row, 1),
-            ref_table: text(&row, 3),
-            on_delete: action(&text(&row, 5)),
-            on_update: action(&text(&row, 6)),
-            ..ForeignKey::default()
-        });
+        let fk = fks
+            .entry((text(&row, 0), text(&row, 1)))
+            .or_insert_with(|| ForeignKey {
+                name: opt(&row, 1),
+                ref_table: text(&row, 3),
+                on_delete: action(&text(&row, 5)),
+                on_update: action(&text(&row, 6)),
+                ..ForeignKey::default()
+            });
         fk.columns.push(text(&row, 2));
         fk.ref_columns.push(text(&row, 4));
     }
@@ -80,10 +98,20 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
     }
     let mut indexes: BTreeMap<(String, String), (Index, Vec<String>)> = BTreeMap::new();
     for row in db.fetch(INDEXES).await? {
-        let entry = indexes.entry((text(&row, 0), text(&row, 1))).or_insert_with(|| {
-            let method = Some(text(&row, 6)).filter(|m| m != "BTREE");
-            (Index { name: text(&row, 1), unique: text(&row, 2) == "0", method, ..Index::default() }, vec![])
-        });
+        let entry = indexes
+            .entry((text(&row, 0), text(&row, 1)))
+            .or_insert_with(|| {
+                let method = Some(text(&row, 6)).filter(|m| m != "BTREE");
+                (
+                    Index {
+                        name: text(&row, 1),
+                        unique: text(&row, 2) == "0",
+                        method,
+                        ..Index::default()
+                    },
+                    vec![],
+                )
+            });
         let column = text(&row, 3);
         let mut part = format!("`{}`", column.replace('`', "``"));
         if let Some(len) = opt(&row, 4) {
@@ -96,7 +124,9 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         entry.1.push(column);
     }
     for ((table_name, index_name), (index, columns)) in indexes {
-        let Some(table) = schema.tables.get_mut(&table_name) else { continue };
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
         if index_name == "PRIMARY" {
             table.primary_key = columns;
             continue;

@@ -3,7 +3,8 @@
 
 use super::text::{Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens};
 use super::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, UniqueConstraint, action, opt, text,
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint, action, opt, text,
 };
 use crate::Result;
 use crate::dialect::Database;
@@ -51,11 +52,20 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
     for row in db.fetch(TABLES).await? {
         let name = text(&row, 0);
         if filter.accepts(&name) {
-            schema.tables.insert(name.clone(), Table { name, comment: opt(&row, 1), ..Table::default() });
+            schema.tables.insert(
+                name.clone(),
+                Table {
+                    name,
+                    comment: opt(&row, 1),
+                    ..Table::default()
+                },
+            );
         }
     }
     for row in db.fetch(COLUMNS).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else { continue };
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
         let serial = text(&row, 7) == "true";
         let identity = match text(&row, 6).as_str() {
             "a" => Some(Identity::Always),
@@ -73,7 +83,9 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         });
     }
     for row in db.fetch(CONSTRAINTS).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else { continue };
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
         let name = text(&row, 1);
         let columns = list(&text(&row, 4));
         match text(&row, 2).as_str() {
@@ -81,12 +93,18 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
                 table.primary_key = columns;
                 table.primary_key_name = Some(name);
             }
-            "u" => table.uniques.push(UniqueConstraint { name: Some(name), columns }),
+            "u" => table.uniques.push(UniqueConstraint {
+                name: Some(name),
+                columns,
+            }),
             "c" => {
                 let def = text(&row, 3);
                 let body = def.strip_prefix("CHECK ").unwrap_or(&def);
                 let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
-                table.checks.push(CheckConstraint { name: Some(name), expression: strip_outer_parens(body).to_string() });
+                table.checks.push(CheckConstraint {
+                    name: Some(name),
+                    expression: strip_outer_parens(body).to_string(),
+                });
             }
             "f" => table.foreign_keys.push(ForeignKey {
                 name: Some(name),
@@ -101,28 +119,54 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         }
     }
     for row in db.fetch(INDEXES).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else { continue };
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
         let name = text(&row, 1);
         let method = Some(text(&row, 3)).filter(|m| m != "btree");
         let predicate = opt(&row, 4).map(|p| strip_outer_parens(&p).to_string());
         let parts = index_parts(&text(&row, 5));
-        table.indexes.insert(name.clone(), Index { name, parts, unique: text(&row, 2) == "true", predicate, method });
+        table.indexes.insert(
+            name.clone(),
+            Index {
+                name,
+                parts,
+                unique: text(&row, 2) == "true",
+                predicate,
+                method,
+            },
+        );
     }
     for row in db.fetch(ENUMS).await? {
-        schema.enums.entry(text(&row, 0)).or_default().push(text(&row, 1));
+        schema
+            .enums
+            .entry(text(&row, 0))
+            .or_default()
+            .push(text(&row, 1));
     }
     Ok(schema)
 }
 
 fn list(packed: &str) -> Vec<String> {
-    if packed.is_empty() { vec![] } else { packed.split(SEP).map(str::to_string).collect() }
+    if packed.is_empty() {
+        vec![]
+    } else {
+        packed.split(SEP).map(str::to_string).collect()
+    }
 }
 
 /// The key parts of `pg_get_indexdef` text: the list after `USING method`.
 fn index_parts(def: &str) -> Vec<String> {
     let toks = tokens(def);
-    let Some(using) = toks.iter().position(|t| is_word(def, t, "USING")) else { return vec![] };
-    let Some(open) = toks.iter().skip(using).position(|t| t.kind == Kind::Open).map(|p| p + using) else {
+    let Some(using) = toks.iter().position(|t| is_word(def, t, "USING")) else {
+        return vec![];
+    };
+    let Some(open) = toks
+        .iter()
+        .skip(using)
+        .position(|t| t.kind == Kind::Open)
+        .map(|p| p + using)
+    else {
         return vec![];
     };
     let close = matching_close(&toks, open).unwrap_or(toks.len() - 1);
@@ -134,6 +178,9 @@ mod tests {
     #[test]
     fn index_parts_come_from_the_using_list() {
         let def = "CREATE UNIQUE INDEX ix ON public.t USING btree (lower((email)::text), id DESC) WHERE (a > 0)";
-        assert_eq!(super::index_parts(def), vec!["lower((email)::text)", "id DESC"]);
+        assert_eq!(
+            super::index_parts(def),
+            vec!["lower((email)::text)", "id DESC"]
+        );
     }
 }

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
-use super::{CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, UniqueConstraint, action, opt};
+use super::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint, action, opt,
+};
 use crate::Result;
 use crate::dialect::Database;
 
@@ -24,8 +27,14 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         }
         let sql = super::text(&row, 1);
         let lit = d.quote_literal(&name);
-        let mut table = Table { name: name.clone(), sql: Some(sql.clone()), ..Table::default() };
-        let autoincrement = tokens(&sql).iter().any(|t| is_word(&sql, t, "AUTOINCREMENT"));
+        let mut table = Table {
+            name: name.clone(),
+            sql: Some(sql.clone()),
+            ..Table::default()
+        };
+        let autoincrement = tokens(&sql)
+            .iter()
+            .any(|t| is_word(&sql, t, "AUTOINCREMENT"));
 
         let cols = db
             .fetch(&format!(
@@ -61,7 +70,9 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         }
 
         let indexes = db
-            .fetch(&format!("SELECT name, \"unique\", origin FROM pragma_index_list({lit}) ORDER BY name"))
+            .fetch(&format!(
+                "SELECT name, \"unique\", origin FROM pragma_index_list({lit}) ORDER BY name"
+            ))
             .await?;
         for ix in indexes {
             let ix_name = super::text(&ix, 0);
@@ -73,11 +84,20 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
                             d.quote_literal(&ix_name)
                         ))
                         .await?;
-                    let ix_sql = ix_sql.first().map(|r| super::text(r, 0)).unwrap_or_default();
+                    let ix_sql = ix_sql
+                        .first()
+                        .map(|r| super::text(r, 0))
+                        .unwrap_or_default();
                     let (parts, predicate) = index_parts(&ix_sql);
                     table.indexes.insert(
                         ix_name.clone(),
-                        Index { name: ix_name, parts, unique: super::text(&ix, 1) == "1", predicate, method: None },
+                        Index {
+                            name: ix_name,
+                            parts,
+                            unique: super::text(&ix, 1) == "1",
+                            predicate,
+                            method: None,
+                        },
                     );
                 }
                 "u" => {
@@ -88,7 +108,10 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
                         ))
                         .await?;
                     let columns = cols.iter().map(|r| super::text(r, 0)).collect();
-                    table.uniques.push(UniqueConstraint { name: None, columns });
+                    table.uniques.push(UniqueConstraint {
+                        name: None,
+                        columns,
+                    });
                 }
                 _ => {}
             }
@@ -103,15 +126,17 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             .await?;
         let mut by_id: BTreeMap<String, ForeignKey> = BTreeMap::new();
         for f in fks {
-            let fk = by_id.entry(super::text(&f, 0)).or_insert_with(|| ForeignKey {
-                name: None,
-                columns: vec![],
-                ref_table: super::text(&f, 1),
-                ref_columns: vec![],
-                on_delete: action(&super::text(&f, 5)),
-                on_update: action(&super::text(&f, 4)),
-                implicit_index: None,
-            });
+            let fk = by_id
+                .entry(super::text(&f, 0))
+                .or_insert_with(|| ForeignKey {
+                    name: None,
+                    columns: vec![],
+                    ref_table: super::text(&f, 1),
+                    ref_columns: vec![],
+                    on_delete: action(&super::text(&f, 5)),
+                    on_update: action(&super::text(&f, 4)),
+                    implicit_index: None,
+                });
             fk.columns.push(super::text(&f, 2));
             if let Some(to) = opt(&f, 3) {
                 fk.ref_columns.push(to);
@@ -127,7 +152,13 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
 /// A declared type in one spelling: upper case, single spaces, no space before `(`.
 fn normalise_type(declared: &str) -> String {
     let words: Vec<&str> = declared.split_whitespace().collect();
-    words.join(" ").replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(", ", ",").to_ascii_uppercase()
+    words
+        .join(" ")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(", ", ",")
+        .to_ascii_uppercase()
 }
 
 /// The key parts and the predicate of a stored `CREATE INDEX` statement.
@@ -136,7 +167,12 @@ pub(crate) fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
     let Some(on) = toks.iter().position(|t| is_word(sql, t, "ON")) else {
         return (vec![], None);
     };
-    let Some(open) = toks.iter().skip(on).position(|t| t.kind == Kind::Open).map(|p| p + on) else {
+    let Some(open) = toks
+        .iter()
+        .skip(on)
+        .position(|t| t.kind == Kind::Open)
+        .map(|p| p + on)
+    else {
         return (vec![], None);
     };
     let Some(close) = matching_close(&toks, open) else {
@@ -178,15 +214,26 @@ pub(crate) fn checks(sql: &str) -> Vec<CheckConstraint> {
                 if let Some(o) = toks.get(i + 1).filter(|o| o.kind == Kind::Open) {
                     let close = matching_close(&toks, i + 1).unwrap_or(end);
                     let expression = sql[o.end..toks[close].start].trim().to_string();
-                    out.push(CheckConstraint { name: pending_name.take(), expression });
+                    out.push(CheckConstraint {
+                        name: pending_name.take(),
+                        expression,
+                    });
                     i = close + 1;
                     continue;
                 }
             }
             Kind::Word
-                if ["PRIMARY", "UNIQUE", "FOREIGN", "REFERENCES", "NOT", "DEFAULT", "COLLATE"]
-                    .iter()
-                    .any(|w| is_word(sql, t, w)) =>
+                if [
+                    "PRIMARY",
+                    "UNIQUE",
+                    "FOREIGN",
+                    "REFERENCES",
+                    "NOT",
+                    "DEFAULT",
+                    "COLLATE",
+                ]
+                .iter()
+                .any(|w| is_word(sql, t, w)) =>
             {
                 pending_name = None
             }
@@ -202,7 +249,11 @@ pub(crate) fn checks(sql: &str) -> Vec<CheckConstraint> {
 pub(crate) fn create_table_as(sql: &str, new_name: &str) -> String {
     let toks = tokens(sql);
     match toks.iter().position(|t| t.kind == Kind::Open) {
-        Some(open) => format!("CREATE TABLE \"{}\" {}", new_name.replace('"', "\"\""), &sql[toks[open].start..]),
+        Some(open) => format!(
+            "CREATE TABLE \"{}\" {}",
+            new_name.replace('"', "\"\""),
+            &sql[toks[open].start..]
+        ),
         None => sql.to_string(),
     }
 }
@@ -216,13 +267,27 @@ mod tests {
         let sql = "CREATE TABLE t (a INT CHECK (a > 0), b TEXT DEFAULT (lower('X')), CONSTRAINT ck_b CHECK (length(b) < 10))";
         let found = checks(sql);
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0], CheckConstraint { name: None, expression: "a > 0".into() });
-        assert_eq!(found[1], CheckConstraint { name: Some("ck_b".into()), expression: "length(b) < 10".into() });
+        assert_eq!(
+            found[0],
+            CheckConstraint {
+                name: None,
+                expression: "a > 0".into()
+            }
+        );
+        assert_eq!(
+            found[1],
+            CheckConstraint {
+                name: Some("ck_b".into()),
+                expression: "length(b) < 10".into()
+            }
+        );
     }
 
     #[test]
     fn reads_index_expressions_and_predicate() {
-        let (parts, predicate) = index_parts("CREATE INDEX ix ON \"t\" (lower(email), id DESC) WHERE deleted_at IS NULL");
+        let (parts, predicate) = index_parts(
+            "CREATE INDEX ix ON \"t\" (lower(email), id DESC) WHERE deleted_at IS NULL",
+        );
         assert_eq!(parts, vec!["lower(email)", "id DESC"]);
         assert_eq!(predicate.as_deref(), Some("deleted_at IS NULL"));
     }
@@ -230,7 +295,10 @@ mod tests {
     #[test]
     fn renames_a_stored_definition() {
         let sql = "CREATE TABLE IF NOT EXISTS \"users\" (id INTEGER)";
-        assert_eq!(create_table_as(sql, "_aludel_tmp_users"), "CREATE TABLE \"_aludel_tmp_users\" (id INTEGER)");
+        assert_eq!(
+            create_table_as(sql, "_aludel_tmp_users"),
+            "CREATE TABLE \"_aludel_tmp_users\" (id INTEGER)"
+        );
     }
 
     #[test]

@@ -25,9 +25,21 @@ fn actions_are_spelled_one_way() {
 
 #[test]
 fn foreign_keys_match_without_names() {
-    let a = ForeignKey { name: Some("fk_a".into()), columns: vec!["u".into()], ref_table: "users".into(), ref_columns: vec!["id".into()], ..ForeignKey::default() };
-    let b = ForeignKey { name: None, ..a.clone() };
+    let a = ForeignKey {
+        name: Some("fk_a".into()),
+        columns: vec!["u".into()],
+        ref_table: "users".into(),
+        ref_columns: vec!["id".into()],
+        ..ForeignKey::default()
+    };
+    let b = ForeignKey {
+        name: None,
+        ..a.clone()
+    };
     assert!(a.same_as(&b));
-    let c = ForeignKey { on_delete: Some("CASCADE".into()), ..a.clone() };
+    let c = ForeignKey {
+        on_delete: Some("CASCADE".into()),
+        ..a.clone()
+    };
     assert!(!a.same_as(&c));
 }

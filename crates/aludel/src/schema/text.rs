@@ -95,7 +95,12 @@ pub(crate) fn tokens(sql: &str) -> Vec<Token> {
                 Kind::Comma
             }
             c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$' || bytes[i] >= 0x80) {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || bytes[i] == b'$'
+                        || bytes[i] >= 0x80)
+                {
                     i += 1;
                 }
                 Kind::Word
@@ -108,7 +113,11 @@ pub(crate) fn tokens(sql: &str) -> Vec<Token> {
                 Kind::Other
             }
         };
-        out.push(Token { kind, start, end: i });
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+        });
     }
     out
 }
@@ -187,11 +196,21 @@ pub(crate) fn canonical(expr: &str) -> String {
     while i < toks.len() {
         let t = &toks[i];
         let text = &expr[t.start..t.end];
-        if text == ":" && toks.get(i + 1).is_some_and(|n| &expr[n.start..n.end] == ":") {
+        if text == ":"
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| &expr[n.start..n.end] == ":")
+        {
             i += 2;
-            if toks.get(i).is_some_and(|n| n.kind == Kind::Word || n.kind == Kind::Ident) {
+            if toks
+                .get(i)
+                .is_some_and(|n| n.kind == Kind::Word || n.kind == Kind::Ident)
+            {
                 i += 1;
-                while toks.get(i).is_some_and(|n| TYPE_WORDS.iter().any(|w| is_word(expr, n, w))) {
+                while toks
+                    .get(i)
+                    .is_some_and(|n| TYPE_WORDS.iter().any(|w| is_word(expr, n, w)))
+                {
                     i += 1;
                 }
                 // `(n)` of `character varying(n)` and `[]` of an array type.
@@ -201,7 +220,10 @@ pub(crate) fn canonical(expr: &str) -> String {
                 {
                     i += 3;
                 }
-                while toks.get(i).is_some_and(|n| matches!(&expr[n.start..n.end], "[" | "]")) {
+                while toks
+                    .get(i)
+                    .is_some_and(|n| matches!(&expr[n.start..n.end], "[" | "]"))
+                {
                     i += 1;
                 }
             }
@@ -210,7 +232,9 @@ pub(crate) fn canonical(expr: &str) -> String {
         match t.kind {
             Kind::Open | Kind::Close => {}
             Kind::Word => out.push(text.to_ascii_lowercase()),
-            Kind::Ident if text.starts_with('"') || text.starts_with('`') => out.push(unquote(text)),
+            Kind::Ident if text.starts_with('"') || text.starts_with('`') => {
+                out.push(unquote(text))
+            }
             _ => out.push(text.to_string()),
         }
         i += 1;
@@ -241,7 +265,10 @@ mod tests {
 
     #[test]
     fn splits_at_top_level_commas_only() {
-        assert_eq!(split_top_level("a, f(b, c), 'x,y', \"q,r\""), vec!["a", "f(b, c)", "'x,y'", "\"q,r\""]);
+        assert_eq!(
+            split_top_level("a, f(b, c), 'x,y', \"q,r\""),
+            vec!["a", "f(b, c)", "'x,y'", "\"q,r\""]
+        );
     }
 
     #[test]
@@ -254,7 +281,10 @@ mod tests {
     fn skips_comments_and_strings() {
         let sql = "x -- (\n /* ) */ 'a)b' (y)";
         let kinds: Vec<Kind> = tokens(sql).iter().map(|t| t.kind).collect();
-        assert_eq!(kinds, vec![Kind::Word, Kind::Str, Kind::Open, Kind::Word, Kind::Close]);
+        assert_eq!(
+            kinds,
+            vec![Kind::Word, Kind::Str, Kind::Open, Kind::Word, Kind::Close]
+        );
     }
 
     #[test]

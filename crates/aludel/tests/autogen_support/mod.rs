@@ -65,8 +65,16 @@ fn required() -> bool {
 fn unique_name() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 1_000_000_000;
-    format!("aludel_test_{}_{t}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros()
+        % 1_000_000_000;
+    format!(
+        "aludel_test_{}_{t}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 async fn create_target(dialect: Dialect) -> Option<Target> {
@@ -75,7 +83,12 @@ async fn create_target(dialect: Dialect) -> Option<Target> {
         Dialect::sqlite => {
             let url_text = format!("sqlite:///{}", dir.path().join("target.db").display());
             let url = DatabaseUrl::parse(&url_text, dir.path()).unwrap();
-            return Some(Target { url, url_text, admin: None, _dir: dir });
+            return Some(Target {
+                url,
+                url_text,
+                admin: None,
+                _dir: dir,
+            });
         }
         Dialect::postgres => PG_URL,
         Dialect::mysql => MYSQL_URL,
@@ -84,16 +97,36 @@ async fn create_target(dialect: Dialect) -> Option<Target> {
     let mut admin = match Database::connect(&server, TIMEOUT).await {
         Ok(db) => db,
         Err(e) if !required() => {
-            eprintln!("notice: skipping, {dialect:?} server unreachable ({e}); set ALUDEL_REQUIRE_SERVERS=1 to fail instead");
+            eprintln!(
+                "notice: skipping, {dialect:?} server unreachable ({e}); set ALUDEL_REQUIRE_SERVERS=1 to fail instead"
+            );
             return None;
         }
         Err(e) => panic!("{dialect:?} server required but unreachable: {e}"),
     };
     let name = unique_name();
-    admin.run(&format!("CREATE DATABASE {}", admin.dialect().quote_ident(&name))).await.unwrap();
+    admin
+        .run(&format!(
+            "CREATE DATABASE {}",
+            admin.dialect().quote_ident(&name)
+        ))
+        .await
+        .unwrap();
     admin.close().await;
-    let url_text = format!("{}{name}", if dialect == Dialect::postgres { "postgresql://postgres@127.0.0.1:5432/" } else { MYSQL_URL });
-    Some(Target { url: server.with_database(&name), url_text, admin: Some((server, name)), _dir: dir })
+    let url_text = format!(
+        "{}{name}",
+        if dialect == Dialect::postgres {
+            "postgresql://postgres@127.0.0.1:5432/"
+        } else {
+            MYSQL_URL
+        }
+    );
+    Some(Target {
+        url: server.with_database(&name),
+        url_text,
+        admin: Some((server, name)),
+        _dir: dir,
+    })
 }
 
 async fn drop_target(target: Target) {
@@ -113,7 +146,11 @@ async fn drop_target(target: Target) {
 /// (foreign keys to tables created later), and a statement that never succeeds panics.
 pub async fn apply(db: &mut Database, sql: &str, what: &str) {
     let backend = db.dialect().backend();
-    let mut pending: Vec<String> = split_statements(sql, 1, backend).unwrap().into_iter().map(|s| s.sql).collect();
+    let mut pending: Vec<String> = split_statements(sql, 1, backend)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.sql)
+        .collect();
     while !pending.is_empty() {
         let mut failed = Vec::new();
         let mut last = String::new();
@@ -124,7 +161,10 @@ pub async fn apply(db: &mut Database, sql: &str, what: &str) {
                 failed.push(s);
             }
         }
-        assert!(failed.len() < before, "{what} failed: {last}\n--- whole script ---\n{sql}");
+        assert!(
+            failed.len() < before,
+            "{what} failed: {last}\n--- whole script ---\n{sql}"
+        );
         pending = failed;
     }
 }
@@ -133,10 +173,15 @@ async fn counts(db: &mut Database, schema: &Schema) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for name in schema.tables.keys() {
         let q = db.dialect().quote_ident(name);
-        let rows = db.fetch(&format!("SELECT CAST(COUNT(*) AS CHAR(20)) FROM {q}")).await;
+        let rows = db
+            .fetch(&format!("SELECT CAST(COUNT(*) AS CHAR(20)) FROM {q}"))
+            .await;
         let rows = match rows {
             Ok(rows) => rows,
-            Err(_) => db.fetch(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM {q}")).await.unwrap(),
+            Err(_) => db
+                .fetch(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM {q}"))
+                .await
+                .unwrap(),
         };
         out.push((name.clone(), rows[0][0].clone().unwrap_or_default()));
     }
@@ -164,23 +209,38 @@ fn write_project(dir: &Path, url: &str, models: &[String]) -> Config {
 impl Scenario {
     /// Runs the round trip on `dialect`.
     pub async fn run(self, dialect: Dialect) {
-        let Some(target) = create_target(dialect).await else { return };
-        let result = tokio::time::timeout(Duration::from_secs(300), self.round_trip(&target)).await;
+        let Some(target) = create_target(dialect).await else {
+            return;
+        };
+        let (url, url_text) = (target.url.clone(), target.url_text.clone());
+        // The round trip runs in a task of its own so that a failed assertion still lets the
+        // database be dropped before the panic is passed on.
+        let task = tokio::spawn(async move {
+            tokio::time::timeout(Duration::from_secs(300), self.round_trip(&url, &url_text))
+                .await
+                .expect("round trip timed out")
+        });
+        let result = task.await;
         drop_target(target).await;
-        result.expect("round trip timed out");
+        if let Err(e) = result {
+            std::panic::resume_unwind(e.into_panic());
+        }
     }
 
-    async fn round_trip(&self, target: &Target) {
+    async fn round_trip(&self, url: &DatabaseUrl, url_text: &str) {
         let a = self.a_owned.clone().unwrap_or_else(|| self.a.to_string());
-        let seed = self.seed_owned.clone().unwrap_or_else(|| self.seed.to_string());
+        let seed = self
+            .seed_owned
+            .clone()
+            .unwrap_or_else(|| self.seed.to_string());
         let models: Vec<String> = match (&self.b_owned, self.b_files) {
             (Some(b), _) => vec![b.clone()],
             (None, []) => vec![self.b.to_string()],
             (None, files) => files.iter().map(|f| f.to_string()).collect(),
         };
         let project = tempfile::tempdir().unwrap();
-        let config = write_project(project.path(), &target.url_text, &models);
-        let mut db = Database::connect(&target.url, TIMEOUT).await.unwrap();
+        let config = write_project(project.path(), url_text, &models);
+        let mut db = Database::connect(url, TIMEOUT).await.unwrap();
         apply(&mut db, &a, "schema A").await;
         apply(&mut db, &seed, "seed").await;
         let filter = TableFilter::from_config(&config).unwrap();
@@ -188,7 +248,9 @@ impl Scenario {
         let rows_before = counts(&mut db, &before).await;
 
         let renames: Vec<String> = self.renames.iter().map(|r| r.to_string()).collect();
-        let generated = autogen::autogenerate(&config, &mut db, &renames).await.unwrap();
+        let generated = autogen::autogenerate(&config, &mut db, &renames)
+            .await
+            .unwrap();
         let report = format!(
             "detected:\n{}\nwarnings:\n{}\n--- upgrade ---\n{}\n--- downgrade ---\n{}",
             generated.detected.join("\n"),
@@ -197,22 +259,47 @@ impl Scenario {
             generated.downgrade_sql
         );
         for e in self.expect {
-            assert!(generated.detected.iter().any(|d| d.contains(e)), "expected detection '{e}'\n{report}");
+            assert!(
+                generated.detected.iter().any(|d| d.contains(e)),
+                "expected detection '{e}'\n{report}"
+            );
         }
         for w in self.warn {
-            assert!(generated.warnings.iter().any(|d| d.contains(w)), "expected warning '{w}'\n{report}");
+            assert!(
+                generated.warnings.iter().any(|d| d.contains(w)),
+                "expected warning '{w}'\n{report}"
+            );
         }
-        assert!(!generated.changes.is_empty(), "no change detected\n{report}");
+        assert!(
+            !generated.changes.is_empty(),
+            "no change detected\n{report}"
+        );
 
         apply_exact(&mut db, &generated.upgrade_sql, "upgrade", &report).await;
         let left = autogen::compare(&config, &mut db).await.unwrap();
-        assert!(left.is_empty(), "check is not clean after upgrade: {}\n{report}", describe(&left));
+        assert!(
+            left.is_empty(),
+            "check is not clean after upgrade: {}\n{report}",
+            describe(&left)
+        );
         let upgraded = schema::introspect(&mut db, &filter).await.unwrap();
-        let models_schema = autogen::normalise(&autogen::load_models(&config).unwrap(), &target.url, &config).await.unwrap();
-        assert_same(&upgraded, &models_schema, "after upgrade vs models", &report);
+        let models_schema =
+            autogen::normalise(&autogen::load_models(&config).unwrap(), url, &config)
+                .await
+                .unwrap();
+        assert_same(
+            &upgraded,
+            &models_schema,
+            "after upgrade vs models",
+            &report,
+        );
         let rows_up = counts(&mut db, &upgraded).await;
         for (table, n) in &rows_before {
-            let renamed = self.renames.iter().find_map(|r| r.split_once(':').filter(|(o, _)| o == table).map(|(_, n)| n.to_string()));
+            let renamed = self.renames.iter().find_map(|r| {
+                r.split_once(':')
+                    .filter(|(o, _)| o == table)
+                    .map(|(_, n)| n.to_string())
+            });
             let name = renamed.unwrap_or_else(|| table.clone());
             if let Some((_, m)) = rows_up.iter().find(|(t, _)| *t == name) {
                 assert_eq!(n, m, "rows of '{table}' changed by the upgrade\n{report}");
@@ -224,9 +311,17 @@ impl Scenario {
         assert_same(&downgraded, &before, "after downgrade vs A", &report);
         let rows_down = counts(&mut db, &downgraded).await;
         for (table, n) in &rows_before {
-            if rows_up.iter().any(|(t, _)| t == table) || self.renames.iter().any(|r| r.starts_with(&format!("{table}:"))) {
+            if rows_up.iter().any(|(t, _)| t == table)
+                || self
+                    .renames
+                    .iter()
+                    .any(|r| r.starts_with(&format!("{table}:")))
+            {
                 let m = &rows_down.iter().find(|(t, _)| t == table).unwrap().1;
-                assert_eq!(n, m, "rows of '{table}' not kept through upgrade and downgrade\n{report}");
+                assert_eq!(
+                    n, m,
+                    "rows of '{table}' not kept through upgrade and downgrade\n{report}"
+                );
             }
         }
         db.close().await;
@@ -237,13 +332,20 @@ impl Scenario {
 async fn apply_exact(db: &mut Database, sql: &str, what: &str, report: &str) {
     for s in split_statements(sql, 1, db.dialect().backend()).unwrap() {
         if let Err(e) = db.execute(&s.sql).await {
-            panic!("{what} statement at line {} failed: {e}\n  in: {}\n{report}", s.line, s.sql);
+            panic!(
+                "{what} statement at line {} failed: {e}\n  in: {}\n{report}",
+                s.line, s.sql
+            );
         }
     }
 }
 
 fn describe(changes: &[Change]) -> String {
-    changes.iter().flat_map(Change::describe).collect::<Vec<_>>().join("; ")
+    changes
+        .iter()
+        .flat_map(Change::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Two schemas agree: no change either way, and the same tables with the same column order
@@ -251,8 +353,16 @@ fn describe(changes: &[Change]) -> String {
 fn assert_same(actual: &Schema, expected: &Schema, what: &str, report: &str) {
     let there = autogen::diff(actual, expected, &[]);
     let back = autogen::diff(expected, actual, &[]);
-    assert!(there.is_empty() && back.is_empty(), "{what}: {}\n{report}", describe(&there));
-    assert_eq!(actual.tables.keys().collect::<Vec<_>>(), expected.tables.keys().collect::<Vec<_>>(), "{what}");
+    assert!(
+        there.is_empty() && back.is_empty(),
+        "{what}: {}\n{report}",
+        describe(&there)
+    );
+    assert_eq!(
+        actual.tables.keys().collect::<Vec<_>>(),
+        expected.tables.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
     assert_eq!(actual.enums, expected.enums, "{what}: enums\n{report}");
 }
 
@@ -260,12 +370,18 @@ fn assert_same(actual: &Schema, expected: &Schema, what: &str, report: &str) {
 /// constraints, defaults, indexes, and foreign keys to earlier tables (with actions) and to
 /// themselves.
 pub fn realistic_schema(n: usize) -> String {
-    (0..n).map(|i| table(i, false)).collect::<Vec<_>>().join("\n")
+    (0..n)
+        .map(|i| table(i, false))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// [`realistic_schema`] with one table fewer and a handful of changes.
 pub fn realistic_schema_changed(n: usize) -> String {
-    (0..n - 1).map(|i| table(i, true)).collect::<Vec<_>>().join("\n")
+    (0..n - 1)
+        .map(|i| table(i, true))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One row per table of [`realistic_schema`], parents first.
@@ -291,7 +407,7 @@ fn table(i: usize, changed: bool) -> String {
         "born DATE".to_string(),
         "parent_id INTEGER".to_string(),
     ];
-    if i % 3 == 0 && i > 0 {
+    if i.is_multiple_of(3) && i > 0 {
         cols.push("owner_id INTEGER".to_string());
     }
     if changed && i == 3 {
@@ -299,19 +415,36 @@ fn table(i: usize, changed: bool) -> String {
     }
     let mut constraints = vec![format!("CONSTRAINT uq_table_{i:02}_code UNIQUE (code)")];
     if !(changed && i == 9) {
-        constraints.push(format!("CONSTRAINT ck_table_{i:02}_status CHECK (status IN ('new', 'paid', 'void'))"));
+        constraints.push(format!(
+            "CONSTRAINT ck_table_{i:02}_status CHECK (status IN ('new', 'paid', 'void'))"
+        ));
     }
     if i > 0 {
-        let action = if i % 2 == 0 { " ON DELETE CASCADE" } else { "" };
+        let action = if i.is_multiple_of(2) {
+            " ON DELETE CASCADE"
+        } else {
+            ""
+        };
         constraints.push(format!("CONSTRAINT fk_table_{i:02}_parent FOREIGN KEY (parent_id) REFERENCES table_{:02} (id){action}", i - 1));
     } else {
-        constraints.push("CONSTRAINT fk_table_00_parent FOREIGN KEY (parent_id) REFERENCES table_00 (id)".to_string());
+        constraints.push(
+            "CONSTRAINT fk_table_00_parent FOREIGN KEY (parent_id) REFERENCES table_00 (id)"
+                .to_string(),
+        );
     }
-    if i % 3 == 0 && i > 0 && !(changed && i == 12) {
+    if i.is_multiple_of(3) && i > 0 && !(changed && i == 12) {
         constraints.push(format!("CONSTRAINT fk_table_{i:02}_owner FOREIGN KEY (owner_id) REFERENCES table_{:02} (id) ON DELETE SET NULL", i / 3));
     }
-    let mut sql = format!("CREATE TABLE table_{i:02} (\n    {}\n);\n", cols.into_iter().chain(constraints).collect::<Vec<_>>().join(",\n    "));
-    sql.push_str(&format!("CREATE INDEX ix_table_{i:02}_name ON table_{i:02} (name);\n"));
+    let mut sql = format!(
+        "CREATE TABLE table_{i:02} (\n    {}\n);\n",
+        cols.into_iter()
+            .chain(constraints)
+            .collect::<Vec<_>>()
+            .join(",\n    ")
+    );
+    sql.push_str(&format!(
+        "CREATE INDEX ix_table_{i:02}_name ON table_{i:02} (name);\n"
+    ));
     if changed && i == 7 {
         sql.push_str("CREATE INDEX ix_table_07_amount ON table_07 (amount, status);\n");
     }

@@ -27,10 +27,15 @@ pub(crate) struct Context<'a> {
 /// `from` into `to`.
 pub fn render(changes: &[Change], from: &Schema, to: &Schema, backend: Backend) -> Vec<String> {
     let ctx = Context { changes, from, to };
-    let b = Builder { d: dialect_for(backend) };
+    let b = Builder {
+        d: dialect_for(backend),
+    };
     match backend {
         Backend::Sqlite => sqlite::render(&b, &ctx),
-        Backend::Postgres => changes.iter().flat_map(|c| postgres::render(&b, c)).collect(),
+        Backend::Postgres => changes
+            .iter()
+            .flat_map(|c| postgres::render(&b, c))
+            .collect(),
         Backend::MySql => changes.iter().flat_map(|c| mysql::render(&b, c)).collect(),
     }
 }
@@ -42,7 +47,11 @@ pub fn reversed(changes: &[Change]) -> Vec<Change> {
 
 /// Statements as a script: each ends with `;` and a blank line separates them.
 pub fn script(statements: &[String]) -> String {
-    statements.iter().map(|s| format!("{s};\n")).collect::<Vec<_>>().join("\n")
+    statements
+        .iter()
+        .map(|s| format!("{s};\n"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The one place SQL text of autogenerate is assembled, identifiers quoted by the dialect.
@@ -63,7 +72,11 @@ impl Builder {
 
     /// Quoted identifiers separated by commas.
     pub fn list(&self, idents: &[String]) -> String {
-        idents.iter().map(|i| self.q(i)).collect::<Vec<_>>().join(", ")
+        idents
+            .iter()
+            .map(|i| self.q(i))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// `CREATE [UNIQUE] INDEX … ON … [USING …] (…) [WHERE …]`.
@@ -88,13 +101,24 @@ impl Builder {
 
     /// `CONSTRAINT name UNIQUE (…)`, a name made up when the model has none.
     pub fn unique(&self, table: &str, u: &UniqueConstraint) -> String {
-        let name = u.name.clone().unwrap_or_else(|| format!("{table}_{}_key", u.columns.join("_")));
-        format!("CONSTRAINT {} UNIQUE ({})", self.q(&name), self.list(&u.columns))
+        let name = u
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{table}_{}_key", u.columns.join("_")));
+        format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            self.q(&name),
+            self.list(&u.columns)
+        )
     }
 
     /// `CONSTRAINT name CHECK (…)`.
     pub fn check(&self, table: &str, c: &CheckConstraint) -> String {
-        format!("CONSTRAINT {} CHECK ({})", self.q(&check_name(table, c)), c.expression)
+        format!(
+            "CONSTRAINT {} CHECK ({})",
+            self.q(&check_name(table, c)),
+            c.expression
+        )
     }
 
     /// `[CONSTRAINT name] FOREIGN KEY (…) REFERENCES …`.
@@ -120,26 +144,41 @@ impl Builder {
 
     /// `CREATE TABLE` with columns, primary key, unique, check and foreign-key constraints;
     /// `column` writes one column definition, `suffix` what follows the closing parenthesis.
-    pub fn create_table(&self, t: &Table, column: impl Fn(&Column) -> String, suffix: &str) -> String {
+    pub fn create_table(
+        &self,
+        t: &Table,
+        column: impl Fn(&Column) -> String,
+        suffix: &str,
+    ) -> String {
         let mut items: Vec<String> = t.columns.iter().map(column).collect();
         if !t.primary_key.is_empty() {
             let named = match (&t.primary_key_name, self.d.backend()) {
                 (Some(n), Backend::Postgres) => format!("CONSTRAINT {} ", self.q(n)),
                 _ => String::new(),
             };
-            items.push(format!("{named}PRIMARY KEY ({})", self.list(&t.primary_key)));
+            items.push(format!(
+                "{named}PRIMARY KEY ({})",
+                self.list(&t.primary_key)
+            ));
         }
         items.extend(t.uniques.iter().map(|u| self.unique(&t.name, u)));
         items.extend(t.checks.iter().map(|c| self.check(&t.name, c)));
         items.extend(t.foreign_keys.iter().map(|fk| self.foreign_key(fk)));
-        format!("CREATE TABLE {} (\n    {}\n){suffix}", self.q(&t.name), items.join(",\n    "))
+        format!(
+            "CREATE TABLE {} (\n    {}\n){suffix}",
+            self.q(&t.name),
+            items.join(",\n    ")
+        )
     }
 }
 
 /// A check constraint's name: its own, else one made from the table and expression.
 pub(crate) fn check_name(table: &str, c: &CheckConstraint) -> String {
     c.name.clone().unwrap_or_else(|| {
-        let hash = c.expression.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+        let hash = c
+            .expression
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
         format!("ck_{table}_{hash:08x}")
     })
 }

@@ -13,13 +13,32 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
         AddTable(t) => create_table(b, t),
         DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
         RenameTable { from, to } => vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
-        AddColumn { table, column } => vec![format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(b, column))],
-        DropColumn { table, column } => vec![format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name))],
+        AddColumn { table, column } => vec![format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            q(table),
+            column_def(b, column)
+        )],
+        DropColumn { table, column } => vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            q(table),
+            q(&column.name)
+        )],
         RenameColumn { table, from, to } => {
-            vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(table), q(from), q(to))]
+            vec![format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )]
         }
-        AlterColumn { table, to, .. } => vec![format!("ALTER TABLE {} MODIFY COLUMN {}", q(table), column_def(b, to))],
-        AlterPrimaryKey { table, from, to, .. } => {
+        AlterColumn { table, to, .. } => vec![format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            q(table),
+            column_def(b, to)
+        )],
+        AlterPrimaryKey {
+            table, from, to, ..
+        } => {
             let mut parts = Vec::new();
             if !from.is_empty() {
                 parts.push("DROP PRIMARY KEY".to_string());
@@ -30,33 +49,66 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
             vec![format!("ALTER TABLE {} {}", q(table), parts.join(", "))]
         }
         AddIndex { table, index } => vec![b.create_index(table, index)],
-        DropIndex { table, index } => vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))],
-        AddUnique { table, unique } => vec![format!("ALTER TABLE {} ADD {}", q(table), b.unique(table, unique))],
+        DropIndex { table, index } => {
+            vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
+        }
+        AddUnique { table, unique } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.unique(table, unique)
+        )],
         DropUnique { table, unique } => {
-            let name = unique.name.clone().unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
             vec![format!("DROP INDEX {} ON {}", q(&name), q(table))]
         }
-        AddCheck { table, check } => vec![format!("ALTER TABLE {} ADD {}", q(table), b.check(table, check))],
+        AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.check(table, check)
+        )],
         DropCheck { table, check } => {
-            vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&super::check_name(table, check)))]
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&super::check_name(table, check))
+            )]
         }
         AddForeignKey { table, foreign_key } => {
-            vec![format!("ALTER TABLE {} ADD {}", q(table), b.foreign_key(foreign_key))]
+            vec![format!(
+                "ALTER TABLE {} ADD {}",
+                q(table),
+                b.foreign_key(foreign_key)
+            )]
         }
         DropForeignKey { table, foreign_key } => {
             let name = foreign_key.name.clone().unwrap_or_default();
-            let mut out = vec![format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(&name))];
+            let mut out = vec![format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                q(table),
+                q(&name)
+            )];
             if let Some(index) = &foreign_key.implicit_index {
                 out.push(format!("DROP INDEX {} ON {}", q(index), q(table)));
             }
             out
         }
         AlterTableComment { table, to, .. } => {
-            vec![format!("ALTER TABLE {} COMMENT = {}", q(table), b.lit(to.as_deref().unwrap_or("")))]
+            vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                q(table),
+                b.lit(to.as_deref().unwrap_or(""))
+            )]
         }
         AlterTableOptions { table, from, to } => {
             let options = table_options(b, from, to);
-            if options.is_empty() { vec![] } else { vec![format!("ALTER TABLE {}{options}", q(table))] }
+            if options.is_empty() {
+                vec![]
+            } else {
+                vec![format!("ALTER TABLE {}{options}", q(table))]
+            }
         }
     }
 }
@@ -92,7 +144,12 @@ fn create_table(b: &Builder, t: &Table) -> Vec<String> {
 }
 
 fn column_def(b: &Builder, c: &Column) -> String {
-    let mut sql = format!("{} {} {}", b.q(&c.name), c.type_, if c.nullable { "NULL" } else { "NOT NULL" });
+    let mut sql = format!(
+        "{} {} {}",
+        b.q(&c.name),
+        c.type_,
+        if c.nullable { "NULL" } else { "NOT NULL" }
+    );
     if let Some(d) = &c.default {
         sql.push_str(&format!(" DEFAULT {d}"));
     }

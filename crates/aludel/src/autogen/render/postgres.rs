@@ -16,45 +16,107 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
         DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
         RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
         AddColumn { table, column } => {
-            let mut out = vec![format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(b, column))];
+            let mut out = vec![format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                q(table),
+                column_def(b, column)
+            )];
             if let Some(c) = &column.comment {
-                out.push(format!("COMMENT ON COLUMN {}.{} IS {}", q(table), q(&column.name), b.lit(c)));
+                out.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    q(table),
+                    q(&column.name),
+                    b.lit(c)
+                ));
             }
             out
         }
-        DropColumn { table, column } => vec![format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name))],
+        DropColumn { table, column } => vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            q(table),
+            q(&column.name)
+        )],
         RenameColumn { table, from, to } => {
-            vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(table), q(from), q(to))]
+            vec![format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )]
         }
         AlterColumn { table, from, to } => alter_column(b, table, from, to),
-        AlterPrimaryKey { table, name, from, to } => {
+        AlterPrimaryKey {
+            table,
+            name,
+            from,
+            to,
+        } => {
             let name = name.clone().unwrap_or_else(|| format!("{table}_pkey"));
             let mut out = Vec::new();
             if !from.is_empty() {
-                out.push(format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&name)));
+                out.push(format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    q(table),
+                    q(&name)
+                ));
             }
             if !to.is_empty() {
-                out.push(format!("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})", q(table), q(&name), b.list(to)));
+                out.push(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                    q(table),
+                    q(&name),
+                    b.list(to)
+                ));
             }
             out
         }
         AddIndex { table, index } => vec![b.create_index(table, index)],
         DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
-        AddUnique { table, unique } => vec![format!("ALTER TABLE {} ADD {}", q(table), b.unique(table, unique))],
+        AddUnique { table, unique } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.unique(table, unique)
+        )],
         DropUnique { table, unique } => {
-            let name = unique.name.clone().unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
-            vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&name))]
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&name)
+            )]
         }
-        AddCheck { table, check } => vec![format!("ALTER TABLE {} ADD {}", q(table), b.check(table, check))],
+        AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.check(table, check)
+        )],
         DropCheck { table, check } => {
-            vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&super::check_name(table, check)))]
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&super::check_name(table, check))
+            )]
         }
         AddForeignKey { table, foreign_key } => {
-            vec![format!("ALTER TABLE {} ADD {}", q(table), b.foreign_key(foreign_key))]
+            vec![format!(
+                "ALTER TABLE {} ADD {}",
+                q(table),
+                b.foreign_key(foreign_key)
+            )]
         }
         DropForeignKey { table, foreign_key } => {
-            let name = foreign_key.name.clone().unwrap_or_else(|| format!("{table}_{}_fkey", foreign_key.columns.join("_")));
-            vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&name))]
+            let name = foreign_key
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_fkey", foreign_key.columns.join("_")));
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&name)
+            )]
         }
         AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
         AlterTableOptions { .. } => vec![],
@@ -87,7 +149,11 @@ fn alter_enum(b: &Builder, name: &str, from: &[String], to: &[String]) -> Vec<St
                     None => String::new(),
                 },
             };
-            out.push(format!("ALTER TYPE {} ADD VALUE {}{place}", b.q(name), b.lit(v)));
+            out.push(format!(
+                "ALTER TYPE {} ADD VALUE {}{place}",
+                b.q(name),
+                b.lit(v)
+            ));
         }
         return out;
     }
@@ -144,7 +210,12 @@ BEGIN
 END
 $aludel$"
     );
-    vec![format!("ALTER TYPE {qn} RENAME TO {qo}"), create_enum(b, name, to), body, format!("DROP TYPE {qo}")]
+    vec![
+        format!("ALTER TYPE {qn} RENAME TO {qo}"),
+        create_enum(b, name, to),
+        body,
+        format!("DROP TYPE {qo}"),
+    ]
 }
 
 fn create_table(b: &Builder, t: &Table) -> Vec<String> {
@@ -154,7 +225,12 @@ fn create_table(b: &Builder, t: &Table) -> Vec<String> {
     }
     for c in &t.columns {
         if let Some(text) = &c.comment {
-            out.push(format!("COMMENT ON COLUMN {}.{} IS {}", b.q(&t.name), b.q(&c.name), b.lit(text)));
+            out.push(format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                b.q(&t.name),
+                b.q(&c.name),
+                b.lit(text)
+            ));
         }
     }
     out.extend(t.indexes.values().map(|ix| b.create_index(&t.name, ix)));
@@ -162,7 +238,11 @@ fn create_table(b: &Builder, t: &Table) -> Vec<String> {
 }
 
 fn comment_on_table(b: &Builder, table: &str, comment: Option<&str>) -> String {
-    format!("COMMENT ON TABLE {} IS {}", b.q(table), comment.map_or("NULL".to_string(), |c| b.lit(c)))
+    format!(
+        "COMMENT ON TABLE {} IS {}",
+        b.q(table),
+        comment.map_or("NULL".to_string(), |c| b.lit(c))
+    )
 }
 
 /// A column definition; a serial column is written with its serial type, which creates and
@@ -198,17 +278,26 @@ fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<Str
         out.push(format!("{at} DROP DEFAULT"));
     }
     if type_changes {
-        out.push(format!("{at} TYPE {} USING {}::{}", to.type_, b.q(&to.name), to.type_));
+        out.push(format!(
+            "{at} TYPE {} USING {}::{}",
+            to.type_,
+            b.q(&to.name),
+            to.type_
+        ));
     }
     if from.identity != to.identity {
         match (from.identity, to.identity) {
-            (Some(Identity::Always | Identity::ByDefault), _) => out.push(format!("{at} DROP IDENTITY IF EXISTS")),
+            (Some(Identity::Always | Identity::ByDefault), _) => {
+                out.push(format!("{at} DROP IDENTITY IF EXISTS"))
+            }
             (Some(Identity::AutoIncrement), _) => out.push(format!("{at} DROP DEFAULT")),
             _ => {}
         }
         match to.identity {
             Some(Identity::Always) => out.push(format!("{at} ADD GENERATED ALWAYS AS IDENTITY")),
-            Some(Identity::ByDefault) => out.push(format!("{at} ADD GENERATED BY DEFAULT AS IDENTITY")),
+            Some(Identity::ByDefault) => {
+                out.push(format!("{at} ADD GENERATED BY DEFAULT AS IDENTITY"))
+            }
             _ => {}
         }
     }
@@ -220,11 +309,21 @@ fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<Str
         }
     }
     if from.nullable != to.nullable {
-        out.push(format!("{at} {} NOT NULL", if to.nullable { "DROP" } else { "SET" }));
+        out.push(format!(
+            "{at} {} NOT NULL",
+            if to.nullable { "DROP" } else { "SET" }
+        ));
     }
     if from.comment != to.comment {
-        let value = to.comment.as_deref().map_or("NULL".to_string(), |c| b.lit(c));
-        out.push(format!("COMMENT ON COLUMN {}.{} IS {value}", b.q(table), b.q(&to.name)));
+        let value = to
+            .comment
+            .as_deref()
+            .map_or("NULL".to_string(), |c| b.lit(c));
+        out.push(format!(
+            "COMMENT ON COLUMN {}.{} IS {value}",
+            b.q(table),
+            b.q(&to.name)
+        ));
     }
     out
 }

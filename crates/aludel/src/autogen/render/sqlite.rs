@@ -12,15 +12,28 @@ use crate::autogen::Change;
 use crate::schema::{Column, Table};
 
 pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
-    let rebuilt: BTreeSet<&str> = ctx.changes.iter().filter(|c| needs_rebuild(c, ctx)).filter_map(Change::table).collect();
-    let added: BTreeSet<&str> = ctx.changes.iter().filter_map(|c| match c {
-        Change::AddTable(t) => Some(t.name.as_str()),
-        _ => None,
-    }).collect();
-    let dropped: BTreeSet<&str> = ctx.changes.iter().filter_map(|c| match c {
-        Change::DropTable(t) => Some(t.name.as_str()),
-        _ => None,
-    }).collect();
+    let rebuilt: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter(|c| needs_rebuild(c, ctx))
+        .filter_map(Change::table)
+        .collect();
+    let added: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let dropped: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut done: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
     for change in ctx.changes {
@@ -29,10 +42,15 @@ pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
             Change::CreateEnum { .. } | Change::DropEnum { .. } | Change::AlterEnum { .. } => {}
             Change::AddTable(t) => out.extend(create_table(b, t)),
             Change::DropTable(t) => out.push(format!("DROP TABLE {}", q(&t.name))),
-            Change::RenameTable { from, to } => out.push(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))),
-            Change::RenameColumn { table, from, to } => {
-                out.push(format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(table), q(from), q(to)))
+            Change::RenameTable { from, to } => {
+                out.push(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))
             }
+            Change::RenameColumn { table, from, to } => out.push(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )),
             // A table created or dropped in this migration carries its foreign keys in its
             // definition.
             Change::AddForeignKey { table, .. } if added.contains(table.as_str()) => {}
@@ -46,14 +64,20 @@ pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
                     continue;
                 }
                 match other {
-                    Change::AddColumn { table, column } => {
-                        out.push(format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(b, column)))
-                    }
-                    Change::DropColumn { table, column } => {
-                        out.push(format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name)))
-                    }
+                    Change::AddColumn { table, column } => out.push(format!(
+                        "ALTER TABLE {} ADD COLUMN {}",
+                        q(table),
+                        column_def(b, column)
+                    )),
+                    Change::DropColumn { table, column } => out.push(format!(
+                        "ALTER TABLE {} DROP COLUMN {}",
+                        q(table),
+                        q(&column.name)
+                    )),
                     Change::AddIndex { table, index } => out.push(b.create_index(table, index)),
-                    Change::DropIndex { index, .. } => out.push(format!("DROP INDEX {}", q(&index.name))),
+                    Change::DropIndex { index, .. } => {
+                        out.push(format!("DROP INDEX {}", q(&index.name)))
+                    }
                     // Comments and table options do not exist in SQLite.
                     _ => {}
                 }
@@ -67,7 +91,11 @@ pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
 fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
     match change {
         Change::AddColumn { table, column } => {
-            let in_key = ctx.to.tables.get(table).is_some_and(|t| t.primary_key.contains(&column.name));
+            let in_key = ctx
+                .to
+                .tables
+                .get(table)
+                .is_some_and(|t| t.primary_key.contains(&column.name));
             let constant_default = column.default.as_deref().is_none_or(|d| {
                 let d = d.trim().to_ascii_uppercase();
                 !d.starts_with('(') && !d.starts_with("CURRENT_")
@@ -75,14 +103,21 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
             in_key || !constant_default || (!column.nullable && column.default.is_none())
         }
         Change::DropColumn { table, column } => {
-            let Some(t) = current_table(ctx, table) else { return true };
+            let Some(t) = current_table(ctx, table) else {
+                return true;
+            };
             let name = column.name.as_str();
             t.primary_key.iter().any(|c| c == name)
-                || t.uniques.iter().any(|u| u.columns.iter().any(|c| c == name))
-                || t.foreign_keys.iter().any(|f| f.columns.iter().any(|c| c == name))
+                || t.uniques
+                    .iter()
+                    .any(|u| u.columns.iter().any(|c| c == name))
+                || t.foreign_keys
+                    .iter()
+                    .any(|f| f.columns.iter().any(|c| c == name))
                 || t.checks.iter().any(|c| c.expression.contains(name))
                 || t.indexes.values().any(|i| {
-                    i.parts.iter().any(|p| p.contains(name)) || i.predicate.as_deref().is_some_and(|p| p.contains(name))
+                    i.parts.iter().any(|p| p.contains(name))
+                        || i.predicate.as_deref().is_some_and(|p| p.contains(name))
                 })
         }
         Change::AlterColumn { .. }
@@ -113,8 +148,12 @@ fn current_table<'a>(ctx: &Context<'a>, name: &str) -> Option<&'a Table> {
 /// The twelve-step rebuild of `name` into its definition in `ctx.to`, keeping the data of the
 /// columns both definitions share.
 fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
-    let Some(target) = ctx.to.tables.get(name) else { return vec![] };
-    let mut current: Vec<String> = current_table(ctx, name).map(|t| t.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    let Some(target) = ctx.to.tables.get(name) else {
+        return vec![];
+    };
+    let mut current: Vec<String> = current_table(ctx, name)
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
     for c in ctx.changes {
         if let Change::RenameColumn { table, from, to } = c
             && table == name
@@ -124,14 +163,29 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
             }
         }
     }
-    let common: Vec<String> = target.columns.iter().filter(|c| current.contains(&c.name)).map(|c| c.name.clone()).collect();
+    let common: Vec<String> = target
+        .columns
+        .iter()
+        .filter(|c| current.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
     let tmp = format!("_aludel_tmp_{name}");
     let mut out = vec![match &target.sql {
         Some(sql) => crate::schema::create_table_as(sql, &tmp),
-        None => generated_create(b, &Table { name: tmp.clone(), ..target.clone() }),
+        None => generated_create(
+            b,
+            &Table {
+                name: tmp.clone(),
+                ..target.clone()
+            },
+        ),
     }];
     let cols = b.list(&common);
-    out.push(format!("INSERT INTO {} ({cols}) SELECT {cols} FROM {}", b.q(&tmp), b.q(name)));
+    out.push(format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+        b.q(&tmp),
+        b.q(name)
+    ));
     out.push(format!("DROP TABLE {}", b.q(name)));
     out.push(format!("ALTER TABLE {} RENAME TO {}", b.q(&tmp), b.q(name)));
     out.extend(target.indexes.values().map(|ix| b.create_index(name, ix)));
