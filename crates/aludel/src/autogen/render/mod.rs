@@ -1,0 +1,187 @@
+//! Rendering: [`Change`]s to SQL statements for one dialect. Pure: it reads the two schemas
+//! the changes came from (a SQLite table rebuild needs the whole target table) and writes text.
+//!
+//! The shared builder here writes what PostgreSQL and MySQL spell alike; `sqlite`,
+//! `postgres` and `mysql` hold what only one of them says.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::autogen::Change;
+use crate::config::Backend;
+use crate::dialect::{Dialect, dialect_for};
+use crate::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint};
+
+/// What a renderer sees: the changes in order, and the schemas before and after them all.
+pub(crate) struct Context<'a> {
+    /// The changes being rendered, in order.
+    pub changes: &'a [Change],
+    /// The schema the changes start from.
+    pub from: &'a Schema,
+    /// The schema the changes lead to.
+    pub to: &'a Schema,
+}
+
+/// The statements (without terminating `;`) that carry out `changes` on `backend`, turning
+/// `from` into `to`.
+pub fn render(changes: &[Change], from: &Schema, to: &Schema, backend: Backend) -> Vec<String> {
+    let ctx = Context { changes, from, to };
+    let b = Builder {
+        d: dialect_for(backend),
+    };
+    match backend {
+        Backend::Sqlite => sqlite::render(&b, &ctx),
+        Backend::Postgres => changes
+            .iter()
+            .flat_map(|c| postgres::render(&b, c))
+            .collect(),
+        Backend::MySql => changes.iter().flat_map(|c| mysql::render(&b, c)).collect(),
+    }
+}
+
+/// The changes that undo `changes`: each reversed, in reverse order.
+pub fn reversed(changes: &[Change]) -> Vec<Change> {
+    changes.iter().rev().map(Change::reverse).collect()
+}
+
+/// Statements as a script: each ends with `;` and a blank line separates them.
+pub fn script(statements: &[String]) -> String {
+    statements
+        .iter()
+        .map(|s| format!("{s};\n"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The one place SQL text of autogenerate is assembled, identifiers quoted by the dialect.
+pub(crate) struct Builder {
+    pub d: &'static dyn Dialect,
+}
+
+impl Builder {
+    /// A quoted identifier.
+    pub fn q(&self, ident: &str) -> String {
+        self.d.quote_ident(ident)
+    }
+
+    /// A quoted string literal.
+    pub fn lit(&self, value: &str) -> String {
+        self.d.quote_literal(value)
+    }
+
+    /// Quoted identifiers separated by commas.
+    pub fn list(&self, idents: &[String]) -> String {
+        idents
+            .iter()
+            .map(|i| self.q(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `CREATE [UNIQUE] INDEX … ON … [USING …] (…) [WHERE …]`.
+    pub fn create_index(&self, table: &str, index: &Index) -> String {
+        let mut sql = format!(
+            "CREATE {}INDEX {} ON {}",
+            if index.unique { "UNIQUE " } else { "" },
+            self.q(&index.name),
+            self.q(table)
+        );
+        if let Some(method) = &index.method
+            && self.d.backend() == Backend::Postgres
+        {
+            sql.push_str(&format!(" USING {method}"));
+        }
+        sql.push_str(&format!(" ({})", index.parts.join(", ")));
+        if let Some(predicate) = &index.predicate {
+            sql.push_str(&format!(" WHERE {predicate}"));
+        }
+        sql
+    }
+
+    /// `CONSTRAINT name UNIQUE (…)`, a name made up when the model has none.
+    pub fn unique(&self, table: &str, u: &UniqueConstraint) -> String {
+        let name = u
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{table}_{}_key", u.columns.join("_")));
+        format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            self.q(&name),
+            self.list(&u.columns)
+        )
+    }
+
+    /// `CONSTRAINT name CHECK (…)`.
+    pub fn check(&self, table: &str, c: &CheckConstraint) -> String {
+        format!(
+            "CONSTRAINT {} CHECK ({})",
+            self.q(&check_name(table, c)),
+            c.expression
+        )
+    }
+
+    /// `[CONSTRAINT name] FOREIGN KEY (…) REFERENCES …`.
+    pub fn foreign_key(&self, fk: &ForeignKey) -> String {
+        let mut sql = String::new();
+        if let Some(name) = &fk.name {
+            sql.push_str(&format!("CONSTRAINT {} ", self.q(name)));
+        }
+        sql.push_str(&format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({})",
+            self.list(&fk.columns),
+            self.q(&fk.ref_table),
+            self.list(&fk.ref_columns)
+        ));
+        if let Some(a) = &fk.on_delete {
+            sql.push_str(&format!(" ON DELETE {a}"));
+        }
+        if let Some(a) = &fk.on_update {
+            sql.push_str(&format!(" ON UPDATE {a}"));
+        }
+        sql
+    }
+
+    /// `CREATE TABLE` with columns, primary key, unique, check and foreign-key constraints;
+    /// `column` writes one column definition, `suffix` what follows the closing parenthesis.
+    pub fn create_table(
+        &self,
+        t: &Table,
+        column: impl Fn(&Column) -> String,
+        suffix: &str,
+    ) -> String {
+        let mut items: Vec<String> = t.columns.iter().map(column).collect();
+        if !t.primary_key.is_empty() {
+            let named = match (&t.primary_key_name, self.d.backend()) {
+                (Some(n), Backend::Postgres) => format!("CONSTRAINT {} ", self.q(n)),
+                _ => String::new(),
+            };
+            items.push(format!(
+                "{named}PRIMARY KEY ({})",
+                self.list(&t.primary_key)
+            ));
+        }
+        items.extend(t.uniques.iter().map(|u| self.unique(&t.name, u)));
+        items.extend(t.checks.iter().map(|c| self.check(&t.name, c)));
+        items.extend(t.foreign_keys.iter().map(|fk| self.foreign_key(fk)));
+        format!(
+            "CREATE TABLE {} (\n    {}\n){suffix}",
+            self.q(&t.name),
+            items.join(",\n    ")
+        )
+    }
+}
+
+/// A check constraint's name: its own, else one made from the table and expression.
+pub(crate) fn check_name(table: &str, c: &CheckConstraint) -> String {
+    c.name.clone().unwrap_or_else(|| {
+        let hash = c
+            .expression
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+        format!("ck_{table}_{hash:08x}")
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,163 @@
+//! MySQL/MariaDB rendering: `MODIFY COLUMN` with the whole definition, inline comments, table
+//! options, and foreign keys dropped together with the index the server made for them.
+
+use super::Builder;
+use crate::autogen::Change;
+use crate::schema::{Column, Identity, Table, TableOptions};
+
+pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
+        CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => vec![],
+        AddTable(t) => create_table(b, t),
+        DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
+        RenameTable { from, to } => vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
+        AddColumn { table, column } => vec![format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            q(table),
+            column_def(b, column)
+        )],
+        DropColumn { table, column } => vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            q(table),
+            q(&column.name)
+        )],
+        RenameColumn { table, from, to } => {
+            vec![format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )]
+        }
+        AlterColumn { table, to, .. } => vec![format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            q(table),
+            column_def(b, to)
+        )],
+        AlterPrimaryKey {
+            table, from, to, ..
+        } => {
+            let mut parts = Vec::new();
+            if !from.is_empty() {
+                parts.push("DROP PRIMARY KEY".to_string());
+            }
+            if !to.is_empty() {
+                parts.push(format!("ADD PRIMARY KEY ({})", b.list(to)));
+            }
+            vec![format!("ALTER TABLE {} {}", q(table), parts.join(", "))]
+        }
+        AddIndex { table, index } => vec![b.create_index(table, index)],
+        DropIndex { table, index } => {
+            vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
+        }
+        AddUnique { table, unique } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.unique(table, unique)
+        )],
+        DropUnique { table, unique } => {
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+            vec![format!("DROP INDEX {} ON {}", q(&name), q(table))]
+        }
+        AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.check(table, check)
+        )],
+        DropCheck { table, check } => {
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&super::check_name(table, check))
+            )]
+        }
+        AddForeignKey { table, foreign_key } => {
+            vec![format!(
+                "ALTER TABLE {} ADD {}",
+                q(table),
+                b.foreign_key(foreign_key)
+            )]
+        }
+        DropForeignKey { table, foreign_key } => {
+            let name = foreign_key.name.clone().unwrap_or_default();
+            let mut out = vec![format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                q(table),
+                q(&name)
+            )];
+            if let Some(index) = &foreign_key.implicit_index {
+                out.push(format!("DROP INDEX {} ON {}", q(index), q(table)));
+            }
+            out
+        }
+        AlterTableComment { table, to, .. } => {
+            vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                q(table),
+                b.lit(to.as_deref().unwrap_or(""))
+            )]
+        }
+        AlterTableOptions { table, from, to } => {
+            let options = table_options(b, from, to);
+            if options.is_empty() {
+                vec![]
+            } else {
+                vec![format!("ALTER TABLE {}{options}", q(table))]
+            }
+        }
+    }
+}
+
+/// The options of `to` that differ from `from`, each with a leading space.
+fn table_options(b: &Builder, from: &TableOptions, to: &TableOptions) -> String {
+    let mut out = String::new();
+    if to.engine != from.engine
+        && let Some(e) = &to.engine
+    {
+        out.push_str(&format!(" ENGINE={e}"));
+    }
+    if to.charset != from.charset || to.collation != from.collation {
+        if let Some(c) = &to.charset {
+            out.push_str(&format!(" DEFAULT CHARACTER SET={c}"));
+        }
+        if let Some(c) = &to.collation {
+            out.push_str(&format!(" COLLATE={c}"));
+        }
+    }
+    let _ = b;
+    out
+}
+
+fn create_table(b: &Builder, t: &Table) -> Vec<String> {
+    let mut suffix = table_options(b, &TableOptions::default(), &t.options);
+    if let Some(c) = &t.comment {
+        suffix.push_str(&format!(" COMMENT={}", b.lit(c)));
+    }
+    let mut out = vec![b.create_table(t, |c| column_def(b, c), &suffix)];
+    out.extend(t.indexes.values().map(|ix| b.create_index(&t.name, ix)));
+    out
+}
+
+fn column_def(b: &Builder, c: &Column) -> String {
+    let mut sql = format!(
+        "{} {} {}",
+        b.q(&c.name),
+        c.type_,
+        if c.nullable { "NULL" } else { "NOT NULL" }
+    );
+    if let Some(d) = &c.default {
+        sql.push_str(&format!(" DEFAULT {d}"));
+    }
+    if c.identity == Some(Identity::AutoIncrement) {
+        sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &c.comment {
+        sql.push_str(&format!(" COMMENT {}", b.lit(comment)));
+    }
+    sql
+}

@@ -1,0 +1,329 @@
+//! PostgreSQL rendering: `ALTER TABLE … ALTER COLUMN`, `COMMENT ON`, serial and identity
+//! columns, and enum types (`ADD VALUE`, or a rebuild of the type when a label goes away).
+
+use super::Builder;
+use crate::autogen::Change;
+use crate::schema::{Column, Identity, Table};
+
+pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
+        CreateEnum { name, values } => vec![create_enum(b, name, values)],
+        DropEnum { name, .. } => vec![format!("DROP TYPE {}", q(name))],
+        AlterEnum { name, from, to } => alter_enum(b, name, from, to),
+        AddTable(t) => create_table(b, t),
+        DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
+        RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
+        AddColumn { table, column } => {
+            let mut out = vec![format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                q(table),
+                column_def(b, column)
+            )];
+            if let Some(c) = &column.comment {
+                out.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    q(table),
+                    q(&column.name),
+                    b.lit(c)
+                ));
+            }
+            out
+        }
+        DropColumn { table, column } => vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            q(table),
+            q(&column.name)
+        )],
+        RenameColumn { table, from, to } => {
+            vec![format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )]
+        }
+        AlterColumn { table, from, to } => alter_column(b, table, from, to),
+        AlterPrimaryKey {
+            table,
+            name,
+            from,
+            to,
+        } => {
+            let name = name.clone().unwrap_or_else(|| format!("{table}_pkey"));
+            let mut out = Vec::new();
+            if !from.is_empty() {
+                out.push(format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    q(table),
+                    q(&name)
+                ));
+            }
+            if !to.is_empty() {
+                out.push(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                    q(table),
+                    q(&name),
+                    b.list(to)
+                ));
+            }
+            out
+        }
+        AddIndex { table, index } => vec![b.create_index(table, index)],
+        DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
+        AddUnique { table, unique } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.unique(table, unique)
+        )],
+        DropUnique { table, unique } => {
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&name)
+            )]
+        }
+        AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            q(table),
+            b.check(table, check)
+        )],
+        DropCheck { table, check } => {
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&super::check_name(table, check))
+            )]
+        }
+        AddForeignKey { table, foreign_key } => {
+            vec![format!(
+                "ALTER TABLE {} ADD {}",
+                q(table),
+                b.foreign_key(foreign_key)
+            )]
+        }
+        DropForeignKey { table, foreign_key } => {
+            let name = foreign_key
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{table}_{}_fkey", foreign_key.columns.join("_")));
+            vec![format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&name)
+            )]
+        }
+        AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
+        AlterTableOptions { .. } => vec![],
+    }
+}
+
+fn create_enum(b: &Builder, name: &str, values: &[String]) -> String {
+    let labels: Vec<String> = values.iter().map(|v| b.lit(v)).collect();
+    format!("CREATE TYPE {} AS ENUM ({})", b.q(name), labels.join(", "))
+}
+
+/// `ADD VALUE` when `from` keeps its order inside `to`; otherwise the type is rebuilt: renamed
+/// away, created anew, every column of it converted through text (with its default, and the
+/// indexes and checks that mention the type dropped and recreated around it), the old type
+/// dropped. The rebuild finds the columns in the catalog when it runs, so it is right whatever
+/// else the migration changed before it.
+fn alter_enum(b: &Builder, name: &str, from: &[String], to: &[String]) -> Vec<String> {
+    let kept: Vec<&String> = to.iter().filter(|v| from.contains(v)).collect();
+    let only_added = kept.len() == from.len() && kept.iter().zip(from).all(|(a, b)| *a == b);
+    if only_added {
+        let mut out = Vec::new();
+        for (i, v) in to.iter().enumerate() {
+            if from.contains(v) {
+                continue;
+            }
+            let place = match to[i + 1..].iter().find(|n| from.contains(n)) {
+                Some(next) => format!(" BEFORE {}", b.lit(next)),
+                None => match to[..i].last() {
+                    Some(prev) => format!(" AFTER {}", b.lit(prev)),
+                    None => String::new(),
+                },
+            };
+            out.push(format!(
+                "ALTER TYPE {} ADD VALUE {}{place}",
+                b.q(name),
+                b.lit(v)
+            ));
+        }
+        return out;
+    }
+    let old = format!("{name}__aludel_old");
+    let (qn, qo) = (b.q(name), b.q(&old));
+    // Catalog text spells the type unquoted unless it must be quoted; either way the old name
+    // is the new one plus a suffix, so replacing the plain names rewrites it.
+    let (pn, po) = (b.lit(name), b.lit(&old));
+    let (ln, lo) = (b.lit(&qn), b.lit(&qo));
+    let body = format!(
+        "DO $aludel$
+DECLARE
+    r record;
+    index_names text[];
+    index_defs text[];
+    check_tables text[];
+    check_names text[];
+    check_defs text[];
+    i int;
+BEGIN
+    SELECT array_agg(x.indexrelid::regclass::text), array_agg(pg_get_indexdef(x.indexrelid))
+        INTO index_names, index_defs
+        FROM pg_index x
+        WHERE pg_get_indexdef(x.indexrelid) LIKE '%' || {po} || '%'
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'));
+    FOR i IN 1 .. coalesce(array_length(index_names, 1), 0) LOOP
+        EXECUTE 'DROP INDEX ' || index_names[i];
+    END LOOP;
+    SELECT array_agg(k.conrelid::regclass::text), array_agg(k.conname::text), array_agg(pg_get_constraintdef(k.oid))
+        INTO check_tables, check_names, check_defs
+        FROM pg_constraint k WHERE k.contype = 'c' AND pg_get_constraintdef(k.oid) LIKE '%' || {po} || '%';
+    FOR i IN 1 .. coalesce(array_length(check_names, 1), 0) LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', check_tables[i], check_names[i]);
+    END LOOP;
+    FOR r IN SELECT c.oid::regclass::text AS tbl, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.atttypid = {lo}::regtype AND c.relkind IN ('r', 'p') AND NOT a.attisdropped
+    LOOP
+        IF r.def IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.attname);
+        END IF;
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.attname, {ln}, r.attname, {ln});
+        IF r.def IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.attname, replace(r.def, {po}, {pn}));
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(check_names, 1), 0) LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', check_tables[i], check_names[i], replace(check_defs[i], {po}, {pn}));
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(index_defs, 1), 0) LOOP
+        EXECUTE replace(index_defs[i], {po}, {pn});
+    END LOOP;
+END
+$aludel$"
+    );
+    vec![
+        format!("ALTER TYPE {qn} RENAME TO {qo}"),
+        create_enum(b, name, to),
+        body,
+        format!("DROP TYPE {qo}"),
+    ]
+}
+
+fn create_table(b: &Builder, t: &Table) -> Vec<String> {
+    let mut out = vec![b.create_table(t, |c| column_def(b, c), "")];
+    if let Some(c) = &t.comment {
+        out.push(comment_on_table(b, &t.name, Some(c)));
+    }
+    for c in &t.columns {
+        if let Some(text) = &c.comment {
+            out.push(format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                b.q(&t.name),
+                b.q(&c.name),
+                b.lit(text)
+            ));
+        }
+    }
+    out.extend(t.indexes.values().map(|ix| b.create_index(&t.name, ix)));
+    out
+}
+
+fn comment_on_table(b: &Builder, table: &str, comment: Option<&str>) -> String {
+    format!(
+        "COMMENT ON TABLE {} IS {}",
+        b.q(table),
+        comment.map_or("NULL".to_string(), |c| b.lit(c))
+    )
+}
+
+/// A column definition; a serial column is written with its serial type, which creates and
+/// owns the sequence as the model's did.
+fn column_def(b: &Builder, c: &Column) -> String {
+    let type_ = match (c.identity, c.type_.as_str()) {
+        (Some(Identity::AutoIncrement), "integer") => "serial",
+        (Some(Identity::AutoIncrement), "bigint") => "bigserial",
+        (Some(Identity::AutoIncrement), "smallint") => "smallserial",
+        _ => c.type_.as_str(),
+    };
+    let mut sql = format!("{} {type_}", b.q(&c.name));
+    match c.identity {
+        Some(Identity::Always) => sql.push_str(" GENERATED ALWAYS AS IDENTITY"),
+        Some(Identity::ByDefault) => sql.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
+        _ => {}
+    }
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        sql.push_str(&format!(" DEFAULT {d}"));
+    }
+    sql
+}
+
+fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<String> {
+    let at = format!("ALTER TABLE {} ALTER COLUMN {}", b.q(table), b.q(&to.name));
+    let mut out = Vec::new();
+    let type_changes = from.type_ != to.type_;
+    let default_changes = from.default != to.default;
+    if type_changes && from.default.is_some() {
+        out.push(format!("{at} DROP DEFAULT"));
+    }
+    if type_changes {
+        out.push(format!(
+            "{at} TYPE {} USING {}::{}",
+            to.type_,
+            b.q(&to.name),
+            to.type_
+        ));
+    }
+    if from.identity != to.identity {
+        match (from.identity, to.identity) {
+            (Some(Identity::Always | Identity::ByDefault), _) => {
+                out.push(format!("{at} DROP IDENTITY IF EXISTS"))
+            }
+            (Some(Identity::AutoIncrement), _) => out.push(format!("{at} DROP DEFAULT")),
+            _ => {}
+        }
+        match to.identity {
+            Some(Identity::Always) => out.push(format!("{at} ADD GENERATED ALWAYS AS IDENTITY")),
+            Some(Identity::ByDefault) => {
+                out.push(format!("{at} ADD GENERATED BY DEFAULT AS IDENTITY"))
+            }
+            _ => {}
+        }
+    }
+    if default_changes || (type_changes && from.default.is_some()) {
+        match &to.default {
+            Some(d) => out.push(format!("{at} SET DEFAULT {d}")),
+            None if !type_changes => out.push(format!("{at} DROP DEFAULT")),
+            None => {}
+        }
+    }
+    if from.nullable != to.nullable {
+        out.push(format!(
+            "{at} {} NOT NULL",
+            if to.nullable { "DROP" } else { "SET" }
+        ));
+    }
+    if from.comment != to.comment {
+        let value = to
+            .comment
+            .as_deref()
+            .map_or("NULL".to_string(), |c| b.lit(c));
+        out.push(format!(
+            "COMMENT ON COLUMN {}.{} IS {value}",
+            b.q(table),
+            b.q(&to.name)
+        ));
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! SQLite rendering. What `ALTER TABLE` can do (add or rename a column, drop a plain column,
+//! rename a table) is done with it; anything else on a table (a column's type, nullability or
+//! default, constraints, foreign keys) becomes one table rebuild as SQLite's documentation
+//! prescribes: create the new definition under a temporary name, copy the common columns, drop
+//! the old table, rename the new one, recreate the indexes. Foreign-key enforcement is off on
+//! aludel's connections, so dropping the old table neither cascades nor fails.
+
+use std::collections::BTreeSet;
+
+use super::{Builder, Context};
+use crate::autogen::Change;
+use crate::schema::{Column, Table};
+
+pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
+    let rebuilt: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter(|c| needs_rebuild(c, ctx))
+        .filter_map(Change::table)
+        .collect();
+    let added: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let dropped: BTreeSet<&str> = ctx
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::new();
+    for change in ctx.changes {
+        let q = |s: &str| b.q(s);
+        match change {
+            Change::CreateEnum { .. } | Change::DropEnum { .. } | Change::AlterEnum { .. } => {}
+            Change::AddTable(t) => out.extend(create_table(b, t)),
+            Change::DropTable(t) => out.push(format!("DROP TABLE {}", q(&t.name))),
+            Change::RenameTable { from, to } => {
+                out.push(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))
+            }
+            Change::RenameColumn { table, from, to } => out.push(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(from),
+                q(to)
+            )),
+            // A table created or dropped in this migration carries its foreign keys in its
+            // definition.
+            Change::AddForeignKey { table, .. } if added.contains(table.as_str()) => {}
+            Change::DropForeignKey { table, .. } if dropped.contains(table.as_str()) => {}
+            other => {
+                let Some(table) = other.table() else { continue };
+                if rebuilt.contains(table) {
+                    if done.insert(table) {
+                        out.extend(rebuild(b, ctx, table));
+                    }
+                    continue;
+                }
+                match other {
+                    Change::AddColumn { table, column } => out.push(format!(
+                        "ALTER TABLE {} ADD COLUMN {}",
+                        q(table),
+                        column_def(b, column)
+                    )),
+                    Change::DropColumn { table, column } => out.push(format!(
+                        "ALTER TABLE {} DROP COLUMN {}",
+                        q(table),
+                        q(&column.name)
+                    )),
+                    Change::AddIndex { table, index } => out.push(b.create_index(table, index)),
+                    Change::DropIndex { index, .. } => {
+                        out.push(format!("DROP INDEX {}", q(&index.name)))
+                    }
+                    // Comments and table options do not exist in SQLite.
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `change` is beyond SQLite's `ALTER TABLE`.
+fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
+    match change {
+        Change::AddColumn { table, column } => {
+            let in_key = ctx
+                .to
+                .tables
+                .get(table)
+                .is_some_and(|t| t.primary_key.contains(&column.name));
+            let constant_default = column.default.as_deref().is_none_or(|d| {
+                let d = d.trim().to_ascii_uppercase();
+                !d.starts_with('(') && !d.starts_with("CURRENT_")
+            });
+            in_key || !constant_default || (!column.nullable && column.default.is_none())
+        }
+        Change::DropColumn { table, column } => {
+            let Some(t) = current_table(ctx, table) else {
+                return true;
+            };
+            let name = column.name.as_str();
+            t.primary_key.iter().any(|c| c == name)
+                || t.uniques
+                    .iter()
+                    .any(|u| u.columns.iter().any(|c| c == name))
+                || t.foreign_keys
+                    .iter()
+                    .any(|f| f.columns.iter().any(|c| c == name))
+                || t.checks.iter().any(|c| c.expression.contains(name))
+                || t.indexes.values().any(|i| {
+                    i.parts.iter().any(|p| p.contains(name))
+                        || i.predicate.as_deref().is_some_and(|p| p.contains(name))
+                })
+        }
+        Change::AlterColumn { .. }
+        | Change::AlterPrimaryKey { .. }
+        | Change::AddUnique { .. }
+        | Change::DropUnique { .. }
+        | Change::AddCheck { .. }
+        | Change::DropCheck { .. }
+        | Change::AddForeignKey { .. }
+        | Change::DropForeignKey { .. } => true,
+        _ => false,
+    }
+}
+
+/// The table `name` (its name after any rename in this migration) as it was before.
+fn current_table<'a>(ctx: &Context<'a>, name: &str) -> Option<&'a Table> {
+    let old = ctx
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from, to } if to == name => Some(from.as_str()),
+            _ => None,
+        })
+        .unwrap_or(name);
+    ctx.from.tables.get(old)
+}
+
+/// The twelve-step rebuild of `name` into its definition in `ctx.to`, keeping the data of the
+/// columns both definitions share.
+fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
+    let Some(target) = ctx.to.tables.get(name) else {
+        return vec![];
+    };
+    let mut current: Vec<String> = current_table(ctx, name)
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    for c in ctx.changes {
+        if let Change::RenameColumn { table, from, to } = c
+            && table == name
+        {
+            for col in current.iter_mut().filter(|c| *c == from) {
+                *col = to.clone();
+            }
+        }
+    }
+    let common: Vec<String> = target
+        .columns
+        .iter()
+        .filter(|c| current.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    let tmp = format!("_aludel_tmp_{name}");
+    let mut out = vec![match &target.sql {
+        Some(sql) => crate::schema::create_table_as(sql, &tmp),
+        None => generated_create(
+            b,
+            &Table {
+                name: tmp.clone(),
+                ..target.clone()
+            },
+        ),
+    }];
+    let cols = b.list(&common);
+    out.push(format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+        b.q(&tmp),
+        b.q(name)
+    ));
+    out.push(format!("DROP TABLE {}", b.q(name)));
+    out.push(format!("ALTER TABLE {} RENAME TO {}", b.q(&tmp), b.q(name)));
+    out.extend(target.indexes.values().map(|ix| b.create_index(name, ix)));
+    out
+}
+
+fn create_table(b: &Builder, t: &Table) -> Vec<String> {
+    let mut out = vec![t.sql.clone().unwrap_or_else(|| generated_create(b, t))];
+    out.extend(t.indexes.values().map(|ix| b.create_index(&t.name, ix)));
+    out
+}
+
+fn generated_create(b: &Builder, t: &Table) -> String {
+    b.create_table(t, |c| column_def(b, c), "")
+}
+
+fn column_def(b: &Builder, c: &Column) -> String {
+    let mut sql = format!("{} {}", b.q(&c.name), c.type_);
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        sql.push_str(&format!(" DEFAULT {d}"));
+    }
+    sql
+}

@@ -1,0 +1,148 @@
+//! MySQL/MariaDB introspection from `information_schema`, for the tables of the current
+//! database.
+//!
+//! MySQL keeps UNIQUE constraints as unique indexes, so they are read as indexes; the index
+//! MySQL creates by itself for a foreign key is left out of the model (it comes and goes with
+//! its foreign key) and remembered on the foreign key so a drop can remove it too.
+
+use std::collections::BTreeMap;
+
+use super::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, action, opt,
+    text,
+};
+use crate::Result;
+use crate::dialect::Database;
+
+const TABLES: &str = "SELECT t.TABLE_NAME, t.ENGINE, ca.CHARACTER_SET_NAME, t.TABLE_COLLATION, t.TABLE_COMMENT \
+    FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY ca \
+    ON ca.COLLATION_NAME = t.TABLE_COLLATION \
+    WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY t.TABLE_NAME";
+
+const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA \
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE \
+    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
+    WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, \
+    k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE \
+    FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+    ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
+    WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+    ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+    let mut schema = Schema::default();
+    for row in db.fetch(TABLES).await? {
+        let name = text(&row, 0);
+        if !filter.accepts(&name) {
+            continue;
+        }
+        let mut table = Table {
+            name: name.clone(),
+            comment: opt(&row, 4).filter(|c| !c.is_empty()),
+            ..Table::default()
+        };
+        table.options.engine = opt(&row, 1);
+        table.options.charset = opt(&row, 2);
+        table.options.collation = opt(&row, 3);
+        schema.tables.insert(name, table);
+    }
+    for row in db.fetch(COLUMNS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let extra = text(&row, 6).to_ascii_lowercase();
+        table.columns.push(Column {
+            name: text(&row, 1),
+            type_: text(&row, 2),
+            nullable: text(&row, 3) == "YES",
+            default: opt(&row, 4).filter(|d| d != "NULL"),
+            comment: opt(&row, 5).filter(|c| !c.is_empty()),
+            identity: extra
+                .contains("auto_increment")
+                .then_some(Identity::AutoIncrement),
+        });
+    }
+    for row in db.fetch(CHECKS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        table.checks.push(CheckConstraint {
+            name: opt(&row, 1),
+            expression: text(&row, 2),
+        });
+    }
+    let mut fks: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
+    for row in db.fetch(FOREIGN_KEYS).await? {
+        let fk = fks
+            .entry((text(&row, 0), text(&row, 1)))
+            .or_insert_with(|| ForeignKey {
+                name: opt(&row, 1),
+                ref_table: text(&row, 3),
+                on_delete: action(&text(&row, 5)),
+                on_update: action(&text(&row, 6)),
+                ..ForeignKey::default()
+            });
+        fk.columns.push(text(&row, 2));
+        fk.ref_columns.push(text(&row, 4));
+    }
+    for ((table, _), fk) in fks {
+        if let Some(t) = schema.tables.get_mut(&table) {
+            t.foreign_keys.push(fk);
+        }
+    }
+    let mut indexes: BTreeMap<(String, String), (Index, Vec<String>)> = BTreeMap::new();
+    for row in db.fetch(INDEXES).await? {
+        let entry = indexes
+            .entry((text(&row, 0), text(&row, 1)))
+            .or_insert_with(|| {
+                let method = Some(text(&row, 6)).filter(|m| m != "BTREE");
+                (
+                    Index {
+                        name: text(&row, 1),
+                        unique: text(&row, 2) == "0",
+                        method,
+                        ..Index::default()
+                    },
+                    vec![],
+                )
+            });
+        let column = text(&row, 3);
+        let mut part = format!("`{}`", column.replace('`', "``"));
+        if let Some(len) = opt(&row, 4) {
+            part.push_str(&format!("({len})"));
+        }
+        if text(&row, 5) == "D" {
+            part.push_str(" DESC");
+        }
+        entry.0.parts.push(part);
+        entry.1.push(column);
+    }
+    for ((table_name, index_name), (index, columns)) in indexes {
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        if index_name == "PRIMARY" {
+            table.primary_key = columns;
+            continue;
+        }
+        let owner = table.foreign_keys.iter_mut().find(|fk| {
+            !index.unique
+                && fk.implicit_index.is_none()
+                && fk.columns == columns
+                && (fk.name.as_deref() == Some(index_name.as_str()) || fk.columns[0] == index_name)
+        });
+        match owner {
+            Some(fk) => fk.implicit_index = Some(index_name),
+            None => {
+                table.indexes.insert(index_name, index);
+            }
+        }
+    }
+    Ok(schema)
+}

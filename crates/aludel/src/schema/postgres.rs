@@ -1,0 +1,186 @@
+//! PostgreSQL introspection from `pg_catalog`, for the tables of the current schema: a handful
+//! of whole-schema queries (not one per table), every value cast to text in SQL.
+
+use super::text::{Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens};
+use super::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint, action, opt, text,
+};
+use crate::Result;
+use crate::dialect::Database;
+
+/// Separates list items packed into one text value (column names may hold commas).
+const SEP: char = '\u{1f}';
+
+const TABLES: &str = "SELECT c.relname::text, obj_description(c.oid, 'pg_class') \
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname";
+
+const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+    a.attnotnull::text, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum), a.attidentity::text, \
+    (a.attidentity = '' AND d.adbin IS NOT NULL AND pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) IS NOT NULL)::text \
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+    ORDER BY c.relname, a.attnum";
+
+const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid), \
+    array_to_string(ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), chr(31)), \
+    rc.relname::text, \
+    array_to_string(ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), chr(31)), \
+    con.confdeltype::text, con.confupdtype::text \
+    FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+    LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
+    WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY c.relname, con.conname";
+
+const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::text, am.amname::text, \
+    pg_get_expr(ix.indpred, ix.indrelid), pg_get_indexdef(ix.indexrelid) \
+    FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
+    JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam \
+    WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_constraint con \
+        WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u', 'x')) \
+    ORDER BY t.relname, i.relname";
+
+const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+    JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
+    ORDER BY t.typname, e.enumsortorder";
+
+pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+    let mut schema = Schema::default();
+    for row in db.fetch(TABLES).await? {
+        let name = text(&row, 0);
+        if filter.accepts(&name) {
+            schema.tables.insert(
+                name.clone(),
+                Table {
+                    name,
+                    comment: opt(&row, 1),
+                    ..Table::default()
+                },
+            );
+        }
+    }
+    for row in db.fetch(COLUMNS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let serial = text(&row, 7) == "true";
+        let identity = match text(&row, 6).as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ if serial => Some(Identity::AutoIncrement),
+            _ => None,
+        };
+        table.columns.push(Column {
+            name: text(&row, 1),
+            type_: text(&row, 2),
+            nullable: text(&row, 3) != "true",
+            default: if serial { None } else { opt(&row, 4) },
+            comment: opt(&row, 5),
+            identity,
+        });
+    }
+    for row in db.fetch(CONSTRAINTS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let name = text(&row, 1);
+        let columns = list(&text(&row, 4));
+        match text(&row, 2).as_str() {
+            "p" => {
+                table.primary_key = columns;
+                table.primary_key_name = Some(name);
+            }
+            "u" => table.uniques.push(UniqueConstraint {
+                name: Some(name),
+                columns,
+            }),
+            "c" => {
+                let def = text(&row, 3);
+                let body = def.strip_prefix("CHECK ").unwrap_or(&def);
+                let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
+                table.checks.push(CheckConstraint {
+                    name: Some(name),
+                    expression: strip_outer_parens(body).to_string(),
+                });
+            }
+            "f" => table.foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns,
+                ref_table: text(&row, 5),
+                ref_columns: list(&text(&row, 6)),
+                on_delete: action(&text(&row, 7)),
+                on_update: action(&text(&row, 8)),
+                implicit_index: None,
+            }),
+            _ => {}
+        }
+    }
+    for row in db.fetch(INDEXES).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let name = text(&row, 1);
+        let method = Some(text(&row, 3)).filter(|m| m != "btree");
+        let predicate = opt(&row, 4).map(|p| strip_outer_parens(&p).to_string());
+        let parts = index_parts(&text(&row, 5));
+        table.indexes.insert(
+            name.clone(),
+            Index {
+                name,
+                parts,
+                unique: text(&row, 2) == "true",
+                predicate,
+                method,
+            },
+        );
+    }
+    for row in db.fetch(ENUMS).await? {
+        schema
+            .enums
+            .entry(text(&row, 0))
+            .or_default()
+            .push(text(&row, 1));
+    }
+    Ok(schema)
+}
+
+fn list(packed: &str) -> Vec<String> {
+    if packed.is_empty() {
+        vec![]
+    } else {
+        packed.split(SEP).map(str::to_string).collect()
+    }
+}
+
+/// The key parts of `pg_get_indexdef` text: the list after `USING method`.
+fn index_parts(def: &str) -> Vec<String> {
+    let toks = tokens(def);
+    let Some(using) = toks.iter().position(|t| is_word(def, t, "USING")) else {
+        return vec![];
+    };
+    let Some(open) = toks
+        .iter()
+        .skip(using)
+        .position(|t| t.kind == Kind::Open)
+        .map(|p| p + using)
+    else {
+        return vec![];
+    };
+    let close = matching_close(&toks, open).unwrap_or(toks.len() - 1);
+    split_top_level(&def[toks[open].end..toks[close].start])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn index_parts_come_from_the_using_list() {
+        let def = "CREATE UNIQUE INDEX ix ON public.t USING btree (lower((email)::text), id DESC) WHERE (a > 0)";
+        assert_eq!(
+            super::index_parts(def),
+            vec!["lower((email)::text)", "id DESC"]
+        );
+    }
+}
