@@ -79,6 +79,15 @@ pub enum Command {
         /// Folder to write the file in.
         #[arg(long = "version-path")]
         version_path: Option<PathBuf>,
+        /// Write the SQL that brings the database to the models.
+        #[arg(long)]
+        autogenerate: bool,
+        /// Rename hints for autogenerate: `TABLE.OLD:NEW` for a column, `OLD:NEW` for a table.
+        #[arg(long = "rename", requires = "autogenerate")]
+        rename: Vec<String>,
+        /// Write the file even when autogenerate detects no change.
+        #[arg(long = "allow-empty", requires = "autogenerate")]
+        allow_empty: bool,
     },
     /// Upgrade to a later revision.
     Upgrade {
@@ -186,6 +195,12 @@ pub enum Command {
         /// Use this id instead of a generated one.
         #[arg(long = "rev-id")]
         rev_id: Option<String>,
+    },
+    /// Exit 1 and list the differences if the models and the database differ.
+    Check {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Open a revision file in $EDITOR.
     Edit {
