@@ -365,6 +365,40 @@ fn postgres_function_bodies_and_concurrent_index_outside_a_transaction() {
 }
 
 #[test]
+fn postgres_non_transactional_failure_reports_what_already_ran() {
+    let Some(db) = TestDb::new(Kind::Postgres, "pg_nontx_fail") else {
+        return;
+    };
+    let p = Project::new(&db.url, "");
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);",
+        Some("DROP TABLE items;"),
+    );
+    let bad = p.revision_with(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        "-- transactional = false",
+        "CREATE INDEX CONCURRENTLY ix_items_name ON items (name);\nINSERT INTO no_such_table VALUES (1);",
+        Some("DROP INDEX CONCURRENTLY ix_items_name;"),
+    );
+    let err = p.fails(&["upgrade", "head"], 1);
+    assert!(err.contains(&format!("{}:7:", bad.display())), "{err}");
+    assert!(err.contains("outside a transaction"), "{err}");
+    assert!(
+        err.contains("line 6: CREATE INDEX CONCURRENTLY ix_items_name ON items (name)"),
+        "{err}"
+    );
+    assert_eq!(db.versions(), ["aaaa00000001"]);
+    assert_eq!(
+        db.column("SELECT indexname::text FROM pg_indexes WHERE indexname = 'ix_items_name'"),
+        ["ix_items_name"],
+        "the statement that ran outside a transaction stays, as reported"
+    );
+}
+
+#[test]
 fn postgres_version_table_in_another_schema() {
     let Some(db) = TestDb::new(Kind::Postgres, "pg_schema") else {
         return;
@@ -812,6 +846,32 @@ fn a_lost_connection_is_reported_and_the_version_table_stays_consistent() {
     assert!(err.contains("bbbb00000002"), "{err}");
     assert!(err.contains("terminating connection"), "{err}");
     assert_no_trace(&db);
+}
+
+#[test]
+fn mysql_lost_connection_is_reported_and_the_version_table_stays_consistent() {
+    let Some(db) = TestDb::new(Kind::MySql, "my_lost") else {
+        return;
+    };
+    let p = long_migration(&db, "");
+    let child = p.spawn(&["upgrade", "head"]);
+    wait_in_flight(&db);
+    let id = db.column(&in_flight_query(&db, "SLEEP(30)"));
+    db.query(&format!("KILL {}", id[0]));
+    let out = wait_bounded(child, Duration::from_secs(10));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bbbb00000002"), "{err}");
+    assert!(
+        err.contains("these statements of it had already run")
+            && err.contains("line 6: CREATE TABLE during_t (id INT)"),
+        "{err}"
+    );
+    assert_eq!(db.versions(), ["aaaa00000001"]);
+    assert_eq!(
+        db.column("SELECT revision FROM aludel_history"),
+        ["aaaa00000001"]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -137,11 +137,13 @@ impl Database {
             Backend::MySql => Some("SELECT CAST(CONNECTION_ID() AS SIGNED)"),
         };
         if let Some(query) = session_query {
+            // Best effort: without it, an interrupted run leaves the server to notice.
             db.session = db
                 .fetch(query)
-                .await?
-                .first()
-                .and_then(|row| row.first().cloned().flatten())
+                .await
+                .ok()
+                .and_then(|rows| rows.into_iter().next())
+                .and_then(|row| row.into_iter().next().flatten())
                 .and_then(|id| id.parse().ok());
         }
         Ok(db)

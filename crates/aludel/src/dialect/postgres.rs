@@ -74,10 +74,12 @@ pub(super) async fn connect(
     // From PostgreSQL 14 the server can notice a vanished client while a statement runs: a
     // killed or interrupted aludel then has its migration rolled back within a second instead
     // of when the statement would have finished (a long `pg_sleep`, a big index build).
+    // Best effort: a server that reports a recent version but lacks the setting (a
+    // PostgreSQL-compatible database) still gets its migrations run.
     if conn.server_version_num().is_some_and(|v| v >= 140_000) {
-        sqlx::raw_sql("SET client_connection_check_interval = 1000")
+        let _ = sqlx::raw_sql("SET client_connection_check_interval = 1000")
             .execute(&mut conn)
-            .await?;
+            .await;
     }
     Ok(conn)
 }
