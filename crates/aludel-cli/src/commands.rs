@@ -289,6 +289,7 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = connect(&p.config).await?;
+    let canceller = db.canceller();
     let mut progress = Progress::new(g.quiet);
     let work = async {
         let mut on_event = |e| progress.event(e);
@@ -316,9 +317,13 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
     // in flight and the lock's session or file handle goes with it.
     let report: Result<RunReport> = tokio::select! {
         report = work => report.map_err(Into::into),
-        _ = tokio::signal::ctrl_c() => Err(aludel::Error::Interrupted {
-            message: "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)".to_string(),
-        }.into()),
+        _ = tokio::signal::ctrl_c() => {
+            // End the session on the server too, so a long statement stops now.
+            canceller.cancel().await;
+            Err(aludel::Error::Interrupted {
+                message: "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)".to_string(),
+            }.into())
+        }
     };
     progress.finish();
     let report = report?;

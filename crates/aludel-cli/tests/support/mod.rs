@@ -316,3 +316,32 @@ pub fn each_dialect(test: &str, scenario: impl Fn(&TestDb)) {
         }
     }
 }
+
+impl TestDb {
+    /// The database's name on its server (PostgreSQL, MySQL).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Polls `sql` until it returns a row or `within` passes; returns whether it did.
+    pub fn wait_for_row(&self, sql: &str, within: Duration) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < within {
+            if !self.query(sql).is_empty() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+/// The server databases only: PostgreSQL and MariaDB, for scenarios SQLite has no part in.
+pub fn each_server(test: &str, scenario: impl Fn(&TestDb)) {
+    for kind in [Kind::Postgres, Kind::MySql] {
+        if let Some(db) = TestDb::new(kind, test) {
+            eprintln!("-- {test} on {kind:?}");
+            scenario(&db);
+        }
+    }
+}

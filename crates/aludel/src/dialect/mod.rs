@@ -87,6 +87,8 @@ pub struct Database {
     dialect: &'static dyn Dialect,
     url: DatabaseUrl,
     connect_timeout: Duration,
+    /// The server's id of this session (PostgreSQL backend pid, MySQL connection id).
+    session: Option<i64>,
 }
 
 /// A driver error as text, without any URL or password in it.
@@ -122,12 +124,39 @@ impl Database {
                 });
             }
         };
-        Ok(Database {
+        let mut db = Database {
             conn,
             dialect: dialect_for(url.backend()),
             url: url.clone(),
             connect_timeout: timeout,
-        })
+            session: None,
+        };
+        let session_query = match url.backend() {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SELECT pg_backend_pid()::bigint"),
+            Backend::MySql => Some("SELECT CAST(CONNECTION_ID() AS SIGNED)"),
+        };
+        if let Some(query) = session_query {
+            // Best effort: without it, an interrupted run leaves the server to notice.
+            db.session = db
+                .fetch(query)
+                .await
+                .ok()
+                .and_then(|rows| rows.into_iter().next())
+                .and_then(|row| row.into_iter().next().flatten())
+                .and_then(|id| id.parse().ok());
+        }
+        Ok(db)
+    }
+
+    /// A handle that can end this connection's session from another connection, for when the
+    /// run is interrupted while a statement is in flight.
+    pub fn canceller(&self) -> Canceller {
+        Canceller {
+            url: self.url.clone(),
+            session: self.session,
+            connect_timeout: self.connect_timeout,
+        }
     }
 
     /// The dialect of this connection.
@@ -179,13 +208,19 @@ impl Database {
         let _ = self.execute("ROLLBACK").await;
     }
 
-    /// Takes the migration lock, waiting up to `timeout`. The returned guard releases it when
-    /// released or dropped, on every path.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<LockGuard> {
+    /// Takes the migration lock of the version table `table`, waiting up to `timeout`. The
+    /// returned guard releases it when released or dropped, on every path.
+    pub async fn lock(
+        &mut self,
+        table: &crate::sql::TableName,
+        timeout: Duration,
+    ) -> Result<LockGuard> {
         let inner = match &mut self.conn {
             Conn::Sqlite(_) => sqlite::lock(&self.url, timeout).await?,
-            Conn::Postgres(_) => postgres::lock(&self.url, self.connect_timeout, timeout).await?,
-            Conn::MySql(_) => mysql::lock(&self.url, self.connect_timeout, timeout).await?,
+            Conn::Postgres(_) => {
+                postgres::lock(&self.url, table, self.connect_timeout, timeout).await?
+            }
+            Conn::MySql(_) => mysql::lock(&self.url, table, self.connect_timeout, timeout).await?,
         };
         Ok(LockGuard { inner })
     }
@@ -236,6 +271,35 @@ where
     row.try_get_unchecked::<String, _>(i).ok()
 }
 
+/// Ends a connection's server session from another connection (see
+/// [`Database::canceller`]).
+pub struct Canceller {
+    url: DatabaseUrl,
+    session: Option<i64>,
+    connect_timeout: Duration,
+}
+
+impl Canceller {
+    /// Terminates the session, so the server rolls back its open transaction and stops its
+    /// statement now rather than when it would have noticed the client is gone; errors are
+    /// ignored (the session may be gone already). Nothing to do on SQLite, where the
+    /// statement runs in this process.
+    pub async fn cancel(&self) {
+        let Some(session) = self.session else {
+            return;
+        };
+        let sql = match self.url.backend() {
+            Backend::Sqlite => return,
+            Backend::Postgres => format!("SELECT pg_terminate_backend({session})"),
+            Backend::MySql => format!("KILL {session}"),
+        };
+        if let Ok(mut db) = Database::connect(&self.url, self.connect_timeout).await {
+            let _ = db.execute(&sql).await;
+            db.close().await;
+        }
+    }
+}
+
 /// What holds the migration lock, per database.
 pub(crate) enum LockInner {
     /// No lock (in-memory SQLite, or `--no-lock`).
@@ -270,6 +334,23 @@ impl LockGuard {
             LockInner::Postgres(c) => postgres::unlock(c).await,
             LockInner::MySql(c) => mysql::unlock(c).await,
         }
+    }
+}
+
+/// `scheme://user@/db?host=/socket/dir` (libpq and PyMySQL accept credentials with an empty
+/// host, the socket named in the query) gets the placeholder host `localhost`, which the URL
+/// parser of the driver requires; the socket in the query still decides where to connect.
+fn with_placeholder_host(connect: String) -> String {
+    let Some(start) = connect.find("://").map(|i| i + 3) else {
+        return connect;
+    };
+    let end = connect[start..]
+        .find(['/', '?'])
+        .map_or(connect.len(), |i| start + i);
+    if connect[start..end].ends_with('@') {
+        format!("{}localhost{}", &connect[..end], &connect[end..])
+    } else {
+        connect
     }
 }
 

@@ -9,6 +9,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use super::{Dialect, LockInner};
 use crate::config::{Backend, DatabaseUrl};
+use crate::sql::TableName;
 use crate::{Error, Result};
 
 /// MySQL's and MariaDB's facts.
@@ -70,8 +71,40 @@ impl Dialect for MySqlDialect {
     }
 }
 
+/// The libpq spelling of `sslmode` (which DATABASE_URLs written for PostgreSQL tools use)
+/// in MySQL's spelling; MySQL's own values pass through.
+fn mysql_ssl_mode(value: &str) -> &str {
+    match value.to_ascii_lowercase().as_str() {
+        "disable" => "DISABLED",
+        "allow" | "prefer" => "PREFERRED",
+        "require" => "REQUIRED",
+        "verify-ca" => "VERIFY_CA",
+        "verify-full" => "VERIFY_IDENTITY",
+        _ => value,
+    }
+}
+
+/// The connect string with `sslmode` values translated for the MySQL driver.
+fn connect_string(url: &DatabaseUrl) -> String {
+    let full = url.connect_string();
+    let Some((base, query)) = full.split_once('?') else {
+        return full;
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("sslmode" | "ssl-mode" | "ssl_mode", value)) => {
+                format!("ssl-mode={}", mysql_ssl_mode(value))
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
+}
+
 fn options(url: &DatabaseUrl) -> std::result::Result<MySqlConnectOptions, sqlx::Error> {
-    Ok(MySqlConnectOptions::from_str(&url.connect_string())?.disable_statement_logging())
+    let connect = super::with_placeholder_host(connect_string(url));
+    Ok(MySqlConnectOptions::from_str(&connect)?.disable_statement_logging())
 }
 
 pub(super) async fn connect(
@@ -80,17 +113,26 @@ pub(super) async fn connect(
     options(url)?.connect().await
 }
 
-fn lock_name(url: &DatabaseUrl) -> String {
-    // GET_LOCK names are limited to 64 characters.
-    format!("aludel:{}", url.database().unwrap_or(""))
-        .chars()
-        .take(64)
-        .collect()
+/// The `GET_LOCK` name of one version table (`schema` is the database holding it). Names are
+/// limited to 64 characters: a longer one is shortened to a prefix and a hash of the whole.
+fn lock_name(schema: &str, table: &str) -> String {
+    let name = format!("aludel:{schema}.{table}");
+    if name.chars().count() <= 64 {
+        return name;
+    }
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    let prefix: String = name.chars().take(47).collect();
+    format!("{prefix}:{hash:016x}")
 }
 
 /// Takes `GET_LOCK` on a connection of its own; the server releases it if the session dies.
 pub(super) async fn lock(
     url: &DatabaseUrl,
+    table: &TableName,
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<LockInner> {
@@ -101,18 +143,24 @@ pub(super) async fn lock(
     let mut conn = tokio::time::timeout(connect_timeout, connect(url))
         .await
         .map_err(|_| connect_error("no answer within connect_timeout (lock connection)".into()))?
-        .map_err(|e| connect_error(e.to_string()))?;
-    let sql = format!(
-        "SELECT CAST(GET_LOCK({}, {}) AS SIGNED)",
-        MySqlDialect.quote_literal(&lock_name(url)),
-        timeout.as_secs().max(1)
-    );
-    let taken: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .map_err(|e| connect_error(super::message(e)))?;
+    let database_error = |e: sqlx::Error| Error::Database {
+        message: format!("cannot take the migration lock: {}", super::message(e)),
+    };
+    let schema = match &table.schema {
+        Some(schema) => schema.clone(),
+        None => sqlx::query_scalar::<_, Option<String>>("SELECT DATABASE()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(database_error)?
+            .unwrap_or_default(),
+    };
+    let taken: Option<i64> = sqlx::query_scalar("SELECT CAST(GET_LOCK(?, ?) AS SIGNED)")
+        .bind(lock_name(&schema, &table.name))
+        .bind(timeout.as_secs().max(1) as i64)
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| Error::Database {
-            message: e.to_string(),
-        })?;
+        .map_err(database_error)?;
     if taken == Some(1) {
         Ok(LockInner::MySql(conn))
     } else {
@@ -145,12 +193,68 @@ pub(super) async fn backup(url: &DatabaseUrl) -> Result<PathBuf> {
     command
         .arg(format!("--result-file={}", target.display()))
         .arg("--single-transaction")
-        .arg("--host")
-        .arg(options.get_host())
-        .arg("--port")
-        .arg(options.get_port().to_string())
+        .arg("--routines")
         .arg("--user")
-        .arg(options.get_username())
-        .arg(&database);
+        .arg(options.get_username());
+    match options.get_socket() {
+        Some(socket) => command.arg("--socket").arg(socket),
+        None => command
+            .arg("--host")
+            .arg(options.get_host())
+            .arg("--port")
+            .arg(options.get_port().to_string()),
+    };
+    command.arg(&database);
     super::run_dump(command, url, "mysqldump", target).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn url(text: &str) -> DatabaseUrl {
+        DatabaseUrl::parse(text, Path::new("/")).unwrap()
+    }
+
+    #[test]
+    fn libpq_sslmode_values_are_translated() {
+        assert_eq!(
+            connect_string(&url("mysql://root@h/db?sslmode=require&charset=utf8mb4")),
+            "mysql://root@h/db?ssl-mode=REQUIRED&charset=utf8mb4"
+        );
+        assert_eq!(
+            connect_string(&url("mysql://root@h/db?ssl-mode=VERIFY_CA")),
+            "mysql://root@h/db?ssl-mode=VERIFY_CA"
+        );
+        assert_eq!(
+            connect_string(&url("mariadb://root@h/db?sslmode=disable")),
+            "mysql://root@h/db?ssl-mode=DISABLED"
+        );
+        assert!(options(&url("mysql://root@h/db?sslmode=prefer")).is_ok());
+    }
+
+    #[test]
+    fn socket_urls_without_a_host_parse() {
+        let o = options(&url("mysql://root@/db?socket=/run/mysqld/mysqld.sock")).unwrap();
+        assert_eq!(
+            o.get_socket().map(|p| p.as_path()),
+            Some(Path::new("/run/mysqld/mysqld.sock"))
+        );
+        assert_eq!(o.get_username(), "root");
+    }
+
+    #[test]
+    fn lock_names_fit_in_64_characters_and_stay_distinct() {
+        assert_eq!(
+            lock_name("app", "aludel_version"),
+            "aludel:app.aludel_version"
+        );
+        let long = "x".repeat(60);
+        let a = lock_name(&long, "aludel_version");
+        let b = lock_name(&long, "other_version");
+        assert_eq!(a.chars().count(), 64);
+        assert_ne!(a, b);
+    }
 }

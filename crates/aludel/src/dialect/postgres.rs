@@ -9,6 +9,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use super::{Dialect, LockInner};
 use crate::config::{Backend, DatabaseUrl};
+use crate::sql::TableName;
 use crate::{Error, Result};
 
 /// PostgreSQL's facts.
@@ -62,31 +63,49 @@ impl Dialect for PostgresDialect {
 }
 
 fn options(url: &DatabaseUrl) -> std::result::Result<PgConnectOptions, sqlx::Error> {
-    Ok(PgConnectOptions::from_str(&url.connect_string())?.disable_statement_logging())
+    let connect = super::with_placeholder_host(url.connect_string());
+    Ok(PgConnectOptions::from_str(&connect)?.disable_statement_logging())
 }
 
 pub(super) async fn connect(
     url: &DatabaseUrl,
 ) -> std::result::Result<sqlx::PgConnection, sqlx::Error> {
-    options(url)?.connect().await
+    let mut conn = options(url)?.connect().await?;
+    // From PostgreSQL 14 the server can notice a vanished client while a statement runs: a
+    // killed or interrupted aludel then has its migration rolled back within a second instead
+    // of when the statement would have finished (a long `pg_sleep`, a big index build).
+    // Best effort: a server that reports a recent version but lacks the setting (a
+    // PostgreSQL-compatible database) still gets its migrations run.
+    if conn.server_version_num().is_some_and(|v| v >= 140_000) {
+        let _ = sqlx::raw_sql("SET client_connection_check_interval = 1000")
+            .execute(&mut conn)
+            .await;
+    }
+    Ok(conn)
 }
 
-/// A lock key derived from the URL's database, stable across runs and processes.
-fn lock_key(url: &DatabaseUrl) -> i64 {
-    let name = format!("aludel:{}", url.database().unwrap_or(""));
-    // FNV-1a: a fixed, documented hash, so every aludel build agrees on the key.
+/// FNV-1a: a fixed, documented hash, so every aludel build agrees on the lock key.
+fn fnv1a(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf29ce484222325;
-    for byte in name.bytes() {
+    for byte in text.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x100000001b3);
     }
-    hash as i64
+    hash
+}
+
+/// The advisory lock key of one version table (`database`, `schema`, `table`), stable across
+/// runs and processes: two projects with their own version tables in one database do not wait
+/// for each other.
+fn lock_key(database: &str, schema: &str, table: &str) -> i64 {
+    fnv1a(&format!("aludel:{database}:{schema}.{table}")) as i64
 }
 
 /// Takes a session advisory lock on a connection of its own, so that migrations that run
 /// outside a transaction work under it and a crash releases it with the session.
 pub(super) async fn lock(
     url: &DatabaseUrl,
+    table: &TableName,
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<LockInner> {
@@ -97,18 +116,30 @@ pub(super) async fn lock(
     let mut conn = tokio::time::timeout(connect_timeout, connect(url))
         .await
         .map_err(|_| connect_error("no answer within connect_timeout (lock connection)".into()))?
-        .map_err(|e| connect_error(e.to_string()))?;
-    let key = lock_key(url);
+        .map_err(|e| connect_error(super::message(e)))?;
+    let database_error = |e: sqlx::Error| Error::Database {
+        message: format!("cannot take the migration lock: {}", super::message(e)),
+    };
+    // An unqualified version table lives in the current schema: resolve it, so that `public`
+    // named explicitly and left implicit take the same lock.
+    let (database, schema): (String, Option<String>) =
+        sqlx::query_as("SELECT current_database()::text, current_schema()::text")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(database_error)?;
+    let schema = table
+        .schema
+        .clone()
+        .or(schema)
+        .unwrap_or_else(|| "public".to_string());
+    let key = lock_key(&database, &schema, &table.name);
     let start = Instant::now();
     loop {
-        let taken: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT pg_try_advisory_lock({key})"
-        )))
-        .fetch_one(&mut conn)
-        .await
-        .map_err(|e| Error::Database {
-            message: e.to_string(),
-        })?;
+        let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(key)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(database_error)?;
         if taken {
             return Ok(LockInner::Postgres(conn));
         }
@@ -147,11 +178,47 @@ pub(super) async fn backup(url: &DatabaseUrl) -> Result<PathBuf> {
         .arg("--file")
         .arg(&target)
         .arg("--host")
-        .arg(options.get_host())
+        .arg(match options.get_socket() {
+            // pg_dump takes the socket's directory as its host.
+            Some(dir) => dir.as_os_str().to_owned(),
+            None => options.get_host().into(),
+        })
         .arg("--port")
         .arg(options.get_port().to_string())
         .arg("--username")
         .arg(options.get_username())
         .arg(options.get_database().unwrap_or("postgres"));
     super::run_dump(command, url, "pg_dump", target).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn socket_urls_without_a_host_parse() {
+        let url = DatabaseUrl::parse(
+            "postgresql://postgres@/app?host=/var/run/postgresql",
+            Path::new("/"),
+        )
+        .unwrap();
+        let o = options(&url).unwrap();
+        assert_eq!(
+            o.get_socket().map(|p| p.as_path()),
+            Some(Path::new("/var/run/postgresql"))
+        );
+        assert_eq!(o.get_username(), "postgres");
+        assert_eq!(o.get_database(), Some("app"));
+    }
+
+    #[test]
+    fn lock_keys_differ_per_version_table() {
+        let a = lock_key("app", "public", "aludel_version");
+        assert_eq!(a, lock_key("app", "public", "aludel_version"));
+        assert_ne!(a, lock_key("app", "public", "other_version"));
+        assert_ne!(a, lock_key("app", "ops", "aludel_version"));
+        assert_ne!(a, lock_key("other", "public", "aludel_version"));
+    }
 }

@@ -331,7 +331,8 @@ impl<'a> Migrator<'a> {
         let lock = if options.no_lock {
             crate::dialect::LockGuard::none()
         } else {
-            db.lock(self.config.lock_timeout).await?
+            db.lock(&self.version_table.table, self.config.lock_timeout)
+                .await?
         };
         let result = execute::run_locked(self, db, &operation, options, on_event).await;
         lock.release().await;

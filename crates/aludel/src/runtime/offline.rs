@@ -95,6 +95,11 @@ pub(super) fn render(
                 "-- transactional = false: runs outside a transaction\n"
             );
         }
+        // A migration that cannot run in a transaction interrupts the run's transaction.
+        let interrupts_run = whole_run && !script.transactional;
+        if interrupts_run {
+            let _ = writeln!(out, "COMMIT;\n");
+        }
         if own_transaction {
             let _ = writeln!(out, "{};\n", d.begin_offline());
         }
@@ -141,6 +146,9 @@ pub(super) fn render(
         let _ = writeln!(out, "{};\n", m.history_table.insert(d, &row));
         if own_transaction {
             let _ = writeln!(out, "COMMIT;\n");
+        }
+        if interrupts_run {
+            let _ = writeln!(out, "{};\n", d.begin_offline());
         }
     }
     if whole_run {

@@ -202,7 +202,9 @@ pub(super) async fn repair(
     db: &mut Database,
     only: &[String],
 ) -> Result<Vec<RevisionId>> {
-    let lock = db.lock(m.config.lock_timeout).await?;
+    let lock = db
+        .lock(&m.version_table.table, m.config.lock_timeout)
+        .await?;
     let result = async {
         let current = read_heads(m, db).await?;
         check_known_heads(m.scripts, &current)?;
