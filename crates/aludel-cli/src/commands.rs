@@ -313,18 +313,20 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
         db.close().await;
         report
     };
-    // On Ctrl-C the run is dropped with its connection: the database rolls back the migration
-    // in flight and the lock's session or file handle goes with it.
+    // On Ctrl-C the migration's server session is ended first, so the statement in flight stops
+    // and rolls back, and only then is the run dropped with its lock; a second run can never
+    // take the lock while the first one's statement still runs.
+    let mut work = Box::pin(work);
     let report: Result<RunReport> = tokio::select! {
-        report = work => report.map_err(Into::into),
+        report = &mut work => report.map_err(Into::into),
         _ = tokio::signal::ctrl_c() => {
-            // End the session on the server too, so a long statement stops now.
             canceller.cancel().await;
             Err(aludel::Error::Interrupted {
                 message: "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)".to_string(),
             }.into())
         }
     };
+    drop(work);
     progress.finish();
     let report = report?;
     if !g.quiet && report.steps.is_empty() {

@@ -465,3 +465,57 @@ fn several_version_locations() {
     p.ok(&["downgrade", "billing@base"]);
     assert_eq!(db.versions(), ["aaaa00000001"]);
 }
+
+#[test]
+fn ctrl_c_on_sqlite_rolls_back_the_migration_in_flight() {
+    let (db, p) = sqlite_project();
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE before_t (id INTEGER);",
+        Some("DROP TABLE before_t;"),
+    );
+    let long = "CREATE TABLE during_t (id INTEGER);\nINSERT INTO during_t VALUES (1);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT count(*) FROM c;";
+    p.revision(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        long,
+        Some("DROP TABLE during_t;"),
+    );
+    let child = p.spawn(&["upgrade", "head"]);
+    // Wait until the first migration is recorded, so the long one is in flight.
+    let started = std::time::Instant::now();
+    while db.versions_if_any() != ["aaaa00000001"] {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the first migration never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("interrupted") && err.contains("rolled back"),
+        "{err}"
+    );
+    assert_eq!(db.versions(), ["aaaa00000001"]);
+    assert!(
+        !db.has_table("during_t"),
+        "no trace of the interrupted migration"
+    );
+    p.revision(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        "CREATE TABLE during_t (id INTEGER);",
+        Some("DROP TABLE during_t;"),
+    );
+    p.ok(&["upgrade", "head"]);
+    assert_eq!(db.versions(), ["bbbb00000002"]);
+}

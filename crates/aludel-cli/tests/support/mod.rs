@@ -144,6 +144,31 @@ impl TestDb {
         v
     }
 
+    /// The version table's rows, sorted; empty while the table does not exist or is locked.
+    pub fn versions_if_any(&self) -> Vec<String> {
+        if !self.has_table("aludel_version") {
+            return Vec::new();
+        }
+        let url = self.url.clone();
+        let rows = block_on(async move {
+            let url = DatabaseUrl::parse(&url, Path::new("/")).ok()?;
+            let mut db = Database::connect(&url, Duration::from_secs(5)).await.ok()?;
+            let rows = db
+                .fetch("SELECT version_num FROM aludel_version")
+                .await
+                .ok();
+            db.close().await;
+            rows
+        });
+        let mut v: Vec<String> = rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().flatten())
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Whether a table exists.
     pub fn has_table(&self, table: &str) -> bool {
         let sql = match self.kind {
