@@ -9,7 +9,7 @@ use super::{
 };
 use crate::dialect::Database;
 use crate::revision::{Direction, Step};
-use crate::script::{Section, Statement, split_statements};
+use crate::script::{Section, Statement};
 use crate::sql::{HistoryKind, HistoryRow};
 use crate::{Error, Result};
 
@@ -242,26 +242,12 @@ impl Runner<'_, '_> {
     async fn statements(&mut self, step: &Step, section: &Section) -> Result<Vec<Statement>> {
         let script = self.m.scripts.script(&step.revision);
         let backend = self.db.dialect().backend();
-        let text = if script.template {
-            let catalog = template::CatalogSnapshot::read(self.db).await?;
-            let ctx = self.m.template_context(backend, self.options.tag.clone());
-            template::render_section(
-                &script.path.display().to_string(),
-                &section.text,
-                &ctx,
-                Some(catalog),
-            )?
-        } else {
-            section.text.clone()
+        let catalog = match script.template {
+            true => Some(template::CatalogSnapshot::read(self.db).await?),
+            false => None,
         };
-        split_statements(&text, section.first_line, backend).map_err(|e| match e {
-            Error::Script { line, message, .. } => Error::Script {
-                path: script.path.clone(),
-                line,
-                message,
-            },
-            other => other,
-        })
+        self.m
+            .section_statements(script, section, backend, self.options.tag.clone(), catalog)
     }
 
     /// Re-runs a `-- migrate:batch` statement, each run in its own transaction, until it

@@ -308,6 +308,33 @@ impl<'a> Migrator<'a> {
         }
     }
 
+    /// The statements of a section, rendered first when the file is a template. `catalog` feeds
+    /// the inspector functions online; offline it is `None` and they refuse.
+    fn section_statements(
+        &self,
+        script: &crate::script::Script,
+        section: &crate::script::Section,
+        backend: crate::config::Backend,
+        tag: Option<String>,
+        catalog: Option<template::CatalogSnapshot>,
+    ) -> Result<Vec<crate::script::Statement>> {
+        if !script.template {
+            return section.statements(&script.path, backend);
+        }
+        let ctx = self.template_context(backend, tag);
+        let text = template::render_section(
+            &script.path.display().to_string(),
+            &section.text,
+            &ctx,
+            catalog,
+        )?;
+        let rendered = crate::script::Section {
+            text,
+            first_line: section.first_line,
+        };
+        rendered.statements(&script.path, backend)
+    }
+
     fn template_context(
         &self,
         backend: crate::config::Backend,

@@ -2,11 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{Migrator, Operation, template};
+use super::{Migrator, Operation};
 use crate::config::Backend;
 use crate::dialect::dialect_for;
 use crate::revision::{Direction, RevisionId, Step};
-use crate::script::split_statements;
 use crate::sql::{HistoryKind, HistoryRow};
 use crate::{Error, Result};
 
@@ -74,7 +73,6 @@ pub(super) fn render(
     if let Operation::Stamp { purge: true, .. } = operation {
         let _ = writeln!(out, "{};\n", m.version_table.purge(d));
     }
-    let ctx = m.template_context(backend, None);
     for step in &plan.steps {
         let script = m.scripts.script(&step.revision);
         let stamp = matches!(operation, Operation::Stamp { .. });
@@ -104,25 +102,7 @@ pub(super) fn render(
             let _ = writeln!(out, "{};\n", d.begin_offline());
         }
         if let Some(section) = section {
-            let text = if script.template {
-                template::render_section(
-                    &script.path.display().to_string(),
-                    &section.text,
-                    &ctx,
-                    None,
-                )?
-            } else {
-                section.text.clone()
-            };
-            let statements =
-                split_statements(&text, section.first_line, backend).map_err(|e| match e {
-                    Error::Script { line, message, .. } => Error::Script {
-                        path: script.path.clone(),
-                        line,
-                        message,
-                    },
-                    other => other,
-                })?;
+            let statements = m.section_statements(script, section, backend, None, None)?;
             for statement in statements {
                 let _ = writeln!(out, "{};\n", statement.sql.trim_end());
             }

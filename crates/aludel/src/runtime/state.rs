@@ -148,18 +148,10 @@ pub(super) async fn changed_files(
         else {
             continue;
         };
-        let actual = script
-            .upgrade
-            .as_ref()
-            .map(|s| s.checksum().0)
-            .unwrap_or_else(|| {
-                crate::script::Section {
-                    text: String::new(),
-                    first_line: 1,
-                }
-                .checksum()
-                .0
-            });
+        let actual = match &script.upgrade {
+            Some(section) => section.checksum().0,
+            None => crate::script::checksum_of("").0,
+        };
         if *recorded != actual {
             changed.push(ChangedFile {
                 revision: id,
