@@ -13,6 +13,7 @@ mod interpolate;
 mod raw;
 mod url;
 
+pub(crate) use url::normalize_path;
 pub use url::{Backend, DatabaseUrl};
 
 use std::collections::BTreeMap;

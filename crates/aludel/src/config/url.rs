@@ -324,7 +324,7 @@ fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
         base.join(path)
     };
     Ok(Kind::Sqlite {
-        path: Some(normalize(&path)),
+        path: Some(normalize_path(&path)),
         query,
     })
 }
@@ -535,7 +535,7 @@ fn encode_path(path: &str) -> String {
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -109,21 +109,7 @@ impl Database {
                 Backend::MySql => mysql::connect(url).await.map(Conn::MySql),
             }
         };
-        let conn = match tokio::time::timeout(timeout, connecting).await {
-            Ok(Ok(conn)) => conn,
-            Ok(Err(err)) => {
-                return Err(Error::Connect {
-                    url: url.to_string(),
-                    message: message(err),
-                });
-            }
-            Err(_) => {
-                return Err(Error::Connect {
-                    url: url.to_string(),
-                    message: format!("no answer within {} s (connect_timeout)", timeout.as_secs()),
-                });
-            }
-        };
+        let conn = connect_within(url, timeout, connecting).await?;
         let mut db = Database {
             conn,
             dialect: dialect_for(url.backend()),
@@ -351,6 +337,25 @@ fn with_placeholder_host(connect: String) -> String {
         format!("{}localhost{}", &connect[..end], &connect[end..])
     } else {
         connect
+    }
+}
+
+/// Awaits a connection attempt for at most `timeout`; failures name the (masked) URL.
+pub(crate) async fn connect_within<C>(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    connecting: impl std::future::Future<Output = std::result::Result<C, sqlx::Error>>,
+) -> Result<C> {
+    match tokio::time::timeout(timeout, connecting).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(Error::Connect {
+            url: url.to_string(),
+            message: message(err),
+        }),
+        Err(_) => Err(Error::Connect {
+            url: url.to_string(),
+            message: format!("no answer within {} s (connect_timeout)", timeout.as_secs()),
+        }),
     }
 }
 

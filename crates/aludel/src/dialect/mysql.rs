@@ -136,14 +136,7 @@ pub(super) async fn lock(
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<LockInner> {
-    let connect_error = |message: String| Error::Connect {
-        url: url.to_string(),
-        message,
-    };
-    let mut conn = tokio::time::timeout(connect_timeout, connect(url))
-        .await
-        .map_err(|_| connect_error("no answer within connect_timeout (lock connection)".into()))?
-        .map_err(|e| connect_error(super::message(e)))?;
+    let mut conn = super::connect_within(url, connect_timeout, connect(url)).await?;
     let database_error = |e: sqlx::Error| Error::Database {
         message: format!("cannot take the migration lock: {}", super::message(e)),
     };

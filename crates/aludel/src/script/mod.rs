@@ -22,9 +22,9 @@ pub use template::{
 };
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, normalize_path};
 use crate::revision::{RevisionGraph, RevisionId};
 use crate::{Error, Result};
 
@@ -252,10 +252,10 @@ impl RevisionWriter<'_> {
         let locations: Vec<PathBuf> = self
             .version_locations
             .iter()
-            .map(|l| normalize(l))
+            .map(|l| normalize_path(l))
             .collect();
         if let Some(given) = &new.version_path {
-            let wanted = normalize(&self.config.root.join(given));
+            let wanted = normalize_path(&self.config.root.join(given));
             if !locations.contains(&wanted) {
                 return Err(Error::refused(format!(
                     "path {} is not represented in the current version locations ({})",
@@ -274,29 +274,12 @@ impl RevisionWriter<'_> {
             .first()
             .and_then(|id| self.scripts.get(id))
             .and_then(|script| script.path.parent())
-            .map(normalize)
+            .map(normalize_path)
             .filter(|folder| locations.contains(folder));
         parent_folder
             .or_else(|| locations.first().cloned())
             .ok_or_else(|| Error::refused("no version location is configured"))
     }
-}
-
-/// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
