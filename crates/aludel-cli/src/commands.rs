@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aludel::config::{Config, LoadOptions};
-use aludel::dialect::Database;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aludel::dialect::{Canceller, Database};
 use aludel::revision::RevisionId;
-use aludel::runtime::{Migrator, RunOptions, RunReport};
+use aludel::runtime::{Migrator, RunOptions};
 use aludel::script::{NewRevision, ScriptDirectory};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
@@ -112,6 +115,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 no_lock,
                 backup,
                 tag,
+                ..RunOptions::default()
             };
             run(g, Run::Upgrade(revision), sql, options).await
         }
@@ -123,8 +127,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         } => {
             let options = RunOptions {
                 no_lock,
-                backup: false,
                 tag,
+                ..RunOptions::default()
             };
             run(g, Run::Downgrade(revision), sql, options).await
         }
@@ -289,9 +293,12 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = connect(&p.config).await?;
-    let canceller = db.canceller();
+    let mut options = options;
+    let cancelled = Arc::new(AtomicBool::new(false));
+    options.cancelled = Some(cancelled.clone());
+    watch_for_ctrl_c(db.canceller(), cancelled.clone());
     let mut progress = Progress::new(g.quiet);
-    let work = async {
+    let report = {
         let mut on_event = |e| progress.event(e);
         let report = match &what {
             Run::Upgrade(target) => {
@@ -313,26 +320,37 @@ async fn run(g: &Global, what: Run, sql: bool, options: RunOptions) -> Result<Ex
         db.close().await;
         report
     };
-    // On Ctrl-C the migration's server session is ended first, so the statement in flight stops
-    // and rolls back, and only then is the run dropped with its lock; a second run can never
-    // take the lock while the first one's statement still runs.
-    let mut work = Box::pin(work);
-    let report: Result<RunReport> = tokio::select! {
-        report = &mut work => report.map_err(Into::into),
-        _ = tokio::signal::ctrl_c() => {
-            canceller.cancel().await;
-            Err(aludel::Error::Interrupted {
-                message: "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)".to_string(),
-            }.into())
-        }
-    };
-    drop(work);
     progress.finish();
     let report = report?;
     if !g.quiet && report.steps.is_empty() {
         eprintln!("Nothing to do: the database is already at the target.");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// On Ctrl-C, stops the run from a thread of its own: the flag keeps further statements from
+/// starting and the canceller stops the one in flight (SQLite interrupts it; a server ends its
+/// session), so the run rolls back through its ordinary failure path and releases its lock
+/// after that. A second Ctrl-C exits at once.
+fn watch_for_ctrl_c(canceller: Canceller, cancelled: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            cancelled.store(true, Ordering::SeqCst);
+            canceller.cancel().await;
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        });
+    });
 }
 
 async fn current_heads(p: &Project) -> Result<Vec<RevisionId>> {

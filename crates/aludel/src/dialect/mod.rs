@@ -89,6 +89,8 @@ pub struct Database {
     connect_timeout: Duration,
     /// The server's id of this session (PostgreSQL backend pid, MySQL connection id).
     session: Option<i64>,
+    /// SQLite: the connection's own handle, used directly for statements.
+    sqlite: Option<sqlite::RawHandle>,
 }
 
 /// A driver error as text, without any URL or password in it.
@@ -116,7 +118,14 @@ impl Database {
             url: url.clone(),
             connect_timeout: timeout,
             session: None,
+            sqlite: None,
         };
+        if let Conn::Sqlite(c) = &mut db.conn {
+            db.sqlite = Some(sqlite::RawHandle::of(c).await.map_err(|e| Error::Connect {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?);
+        }
         let session_query = match url.backend() {
             Backend::Sqlite => None,
             Backend::Postgres => Some("SELECT pg_backend_pid()::bigint"),
@@ -142,6 +151,7 @@ impl Database {
             url: self.url.clone(),
             session: self.session,
             connect_timeout: self.connect_timeout,
+            sqlite: self.sqlite.clone(),
         }
     }
 
@@ -158,6 +168,9 @@ impl Database {
     /// Runs one statement (or a script of several, where the driver allows) and returns the
     /// number of rows it changed. The error is the database's message.
     pub async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
+        if let Some(handle) = &self.sqlite {
+            return handle.execute(sql);
+        }
         let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
         with_conn!(&mut self.conn, c => query.execute(&mut *c).await.map(|r| r.rows_affected()).map_err(message))
     }
@@ -263,14 +276,19 @@ pub struct Canceller {
     url: DatabaseUrl,
     session: Option<i64>,
     connect_timeout: Duration,
+    sqlite: Option<sqlite::RawHandle>,
 }
 
 impl Canceller {
-    /// Terminates the session, so the server rolls back its open transaction and stops its
-    /// statement now rather than when it would have noticed the client is gone; errors are
-    /// ignored (the session may be gone already). Nothing to do on SQLite, where the
-    /// statement runs in this process.
+    /// Stops the statement in flight: SQLite interrupts it; a server's session is terminated,
+    /// so the server rolls back its open transaction and stops its statement now rather than
+    /// when it would have noticed the client is gone. Errors are ignored (the session may be
+    /// gone already). Safe to call from another thread while the connection is in use.
     pub async fn cancel(&self) {
+        if let Some(handle) = &self.sqlite {
+            handle.interrupt();
+            return;
+        }
         let Some(session) = self.session else {
             return;
         };

@@ -74,6 +74,65 @@ pub(super) async fn connect(
         .await
 }
 
+/// The raw handle of an open SQLite connection. aludel runs migration statements on it
+/// directly, on the calling thread: going through sqlx's worker thread costs a thread hand-off
+/// per statement, which dominated the time of a long run. SQLite is built in serialized mode
+/// (`SQLITE_THREADSAFE=1`), so the handle may be used from any thread; it stays valid while
+/// the sqlx connection it belongs to is open, which outlives every use here.
+#[derive(Clone)]
+pub(super) struct RawHandle(std::ptr::NonNull<libsqlite3_sys::sqlite3>);
+
+// SAFETY: see the type's documentation: SQLite serializes access to the handle itself.
+unsafe impl Send for RawHandle {}
+// SAFETY: as above.
+unsafe impl Sync for RawHandle {}
+
+impl RawHandle {
+    /// The handle of `conn`.
+    pub(super) async fn of(
+        conn: &mut sqlx::SqliteConnection,
+    ) -> std::result::Result<RawHandle, sqlx::Error> {
+        let mut locked = conn.lock_handle().await?;
+        Ok(RawHandle(locked.as_raw_handle()))
+    }
+
+    /// Runs `sql` (one statement or several) and returns the rows changed by the last one.
+    pub(super) fn execute(&self, sql: &str) -> std::result::Result<u64, String> {
+        use libsqlite3_sys as ffi;
+        let text = std::ffi::CString::new(sql)
+            .map_err(|_| "the statement contains a NUL character".to_string())?;
+        let db = self.0.as_ptr();
+        // SAFETY: the handle is live (see the type's documentation), the statement text
+        // outlives the call, and no callback is registered.
+        unsafe {
+            let mut error: *mut std::ffi::c_char = std::ptr::null_mut();
+            let rc = ffi::sqlite3_exec(db, text.as_ptr(), None, std::ptr::null_mut(), &mut error);
+            if rc != ffi::SQLITE_OK {
+                let message = if error.is_null() {
+                    std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db))
+                        .to_string_lossy()
+                        .into_owned()
+                } else {
+                    let message = std::ffi::CStr::from_ptr(error)
+                        .to_string_lossy()
+                        .into_owned();
+                    ffi::sqlite3_free(error.cast());
+                    message
+                };
+                return Err(message);
+            }
+            Ok(ffi::sqlite3_changes64(db) as u64)
+        }
+    }
+
+    /// Makes the statement running on this handle stop with an "interrupted" error.
+    pub(super) fn interrupt(&self) {
+        // SAFETY: `sqlite3_interrupt` is documented as safe to call from any thread while the
+        // connection is open.
+        unsafe { libsqlite3_sys::sqlite3_interrupt(self.0.as_ptr()) }
+    }
+}
+
 /// Takes an exclusive advisory lock on the database file itself. SQLite locks with POSIX
 /// record locks, which are independent of `flock`, so this lock never blocks SQLite; the
 /// kernel drops it when the process ends, so a crash leaves nothing behind.

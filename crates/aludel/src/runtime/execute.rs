@@ -116,6 +116,12 @@ async fn stamp(m: &Migrator<'_>, db: &mut Database, steps: &[Step], purge: bool)
     }
 }
 
+/// What an interrupted run reports.
+const INTERRUPTED: &str = "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)";
+
+/// The savepoint a transactional migration's statements run under.
+const SAVEPOINT: &str = "aludel_step";
+
 struct Runner<'r, 'a> {
     m: &'r Migrator<'a>,
     db: &'r mut Database,
@@ -124,6 +130,20 @@ struct Runner<'r, 'a> {
 }
 
 impl Runner<'_, '_> {
+    /// Rolls back what is open and stops when the run was cancelled.
+    async fn stop_if_cancelled(&mut self) -> Result<()> {
+        if !self.options.is_cancelled() {
+            return Ok(());
+        }
+        if self.in_transaction {
+            self.in_transaction = false;
+            self.db.rollback().await;
+        }
+        Err(Error::Interrupted {
+            message: INTERRUPTED.to_string(),
+        })
+    }
+
     async fn begin(&mut self) -> Result<()> {
         if !self.in_transaction {
             self.db.begin().await?;
@@ -149,10 +169,7 @@ impl Runner<'_, '_> {
                 line: line.clone(),
             });
             let started = Instant::now();
-            let transactional = self.run_step(step, on_event).await?;
-            if per_migration || !transactional {
-                self.commit().await?;
-            }
+            let transactional = self.run_step(step, per_migration, on_event).await?;
             on_event(Event::StepFinished {
                 step: step.clone(),
                 line,
@@ -163,13 +180,17 @@ impl Runner<'_, '_> {
         self.commit().await
     }
 
-    /// Runs one migration and records it; returns whether it ran inside a transaction.
-    async fn run_step(&mut self, step: &Step, on_event: &mut dyn FnMut(Event)) -> Result<bool> {
+    /// Runs one migration and records it, committing afterwards when `commit` is set or the
+    /// migration ran outside a transaction; returns whether it ran inside one.
+    async fn run_step(
+        &mut self,
+        step: &Step,
+        commit: bool,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<bool> {
         let script = self.m.scripts.script(&step.revision);
         let transactional = script.transactional && self.db.dialect().transactional_ddl();
-        if transactional {
-            self.begin().await?;
-        } else {
+        if !transactional {
             // A migration that cannot run in a transaction ends the run's transaction first.
             self.commit().await?;
         }
@@ -177,47 +198,36 @@ impl Runner<'_, '_> {
             Direction::Upgrade => script.upgrade.as_ref(),
             Direction::Downgrade => script.downgrade.as_ref(),
         };
+        let statements = match section {
+            Some(section) => self.statements(step, section).await?,
+            None => Vec::new(),
+        };
         let started_at = jiff::Timestamp::now().to_string();
         let clock = Instant::now();
-        if let Some(section) = section {
-            let statements = self.statements(step, section).await?;
-            let mut applied = Vec::new();
-            for statement in &statements {
-                let outcome = if statement.batch {
-                    self.run_batch(step, statement, transactional, on_event)
-                        .await
-                } else {
-                    self.db.execute(&statement.sql).await.map(drop)
-                };
-                if let Err(message) = outcome {
-                    let rolled_back = self.in_transaction;
-                    if self.in_transaction {
-                        self.in_transaction = false;
-                        self.db.rollback().await;
-                    }
-                    return Err(Error::StatementFailed {
-                        path: script.path.clone(),
-                        line: statement.line,
-                        revision: step.revision.to_string(),
-                        message,
-                        applied_before: if rolled_back { vec![] } else { applied },
-                        rolled_back,
-                    });
-                }
-                applied.push(format!(
-                    "line {}: {}",
-                    statement.line,
-                    first_line(&statement.sql)
-                ));
-            }
+        // Inside a transaction the statements go to the database in one round trip; batched
+        // statements and migrations outside a transaction go one by one.
+        let in_savepoint = transactional && !statements.iter().any(|s| s.batch);
+        if in_savepoint {
+            self.run_in_savepoint(step, &statements).await?;
+        } else {
+            self.run_one_by_one(step, &statements, transactional, on_event)
+                .await?;
         }
-        // The bookkeeping goes in the migration's transaction; a migration that ran outside one
-        // gets a short transaction of its own for it.
-        self.begin().await?;
+        // The bookkeeping goes in the migration's transaction, in one round trip with the
+        // commit; a migration that ran outside a transaction gets a short one of its own.
         let d = self.db.dialect();
-        for op in &step.version_ops {
-            self.db.run(&self.m.version_table.apply(d, op)).await?;
+        let mut sql = Vec::new();
+        if !self.in_transaction {
+            sql.push(d.begin_online().to_string());
         }
+        if in_savepoint {
+            sql.push(format!("RELEASE SAVEPOINT {SAVEPOINT}"));
+        }
+        sql.extend(
+            step.version_ops
+                .iter()
+                .map(|op| self.m.version_table.apply(d, op)),
+        );
         let checksum = section.map(|s| s.checksum().0);
         let user = current_user();
         let row = HistoryRow {
@@ -231,11 +241,134 @@ impl Runner<'_, '_> {
             duration_ms: clock.elapsed().as_millis() as u64,
             applied_by: &user,
         };
-        self.db.run(&self.m.history_table.insert(d, &row)).await?;
-        if !transactional {
-            self.commit().await?;
+        sql.push(self.m.history_table.insert(d, &row));
+        let commit = commit || !transactional;
+        if commit {
+            sql.push("COMMIT".to_string());
         }
+        self.in_transaction = true;
+        if let Err(e) = self.db.run(&sql.join(";\n")).await {
+            self.in_transaction = false;
+            self.db.rollback().await;
+            return Err(e);
+        }
+        self.in_transaction = !commit;
         Ok(transactional)
+    }
+
+    /// Runs a transactional migration's statements in one round trip, under a savepoint. When
+    /// one fails, the savepoint is rolled back and the statements are run again one at a time
+    /// to find the failing one, so the error names its line; then the transaction is rolled
+    /// back.
+    async fn run_in_savepoint(&mut self, step: &Step, statements: &[Statement]) -> Result<()> {
+        let mut sql = String::new();
+        if !self.in_transaction {
+            sql.push_str(self.db.dialect().begin_online());
+            sql.push_str(";\n");
+        }
+        sql.push_str(&format!("SAVEPOINT {SAVEPOINT}"));
+        for statement in statements {
+            // The newline first: a statement may end in a line comment.
+            sql.push_str("\n;\n");
+            sql.push_str(&statement.sql);
+        }
+        self.in_transaction = true;
+        let Err(message) = self.db.execute(&sql).await else {
+            return Ok(());
+        };
+        if self.options.is_cancelled() {
+            self.in_transaction = false;
+            self.db.rollback().await;
+            return Err(Error::Interrupted {
+                message: INTERRUPTED.to_string(),
+            });
+        }
+        let script = self.m.scripts.script(&step.revision);
+        let mut failure = (statements.first().map_or(0, |s| s.line), message);
+        if self
+            .db
+            .execute(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}"))
+            .await
+            .is_ok()
+        {
+            for statement in statements {
+                if let Err(message) = self.db.execute(&statement.sql).await {
+                    failure = (statement.line, message);
+                    break;
+                }
+            }
+        }
+        self.in_transaction = false;
+        self.db.rollback().await;
+        Err(Error::StatementFailed {
+            path: script.path.clone(),
+            line: failure.0,
+            revision: step.revision.to_string(),
+            message: failure.1,
+            applied_before: vec![],
+            rolled_back: true,
+        })
+    }
+
+    /// Runs statements one at a time (outside a transaction, or with batched statements).
+    async fn run_one_by_one(
+        &mut self,
+        step: &Step,
+        statements: &[Statement],
+        transactional: bool,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        if transactional {
+            self.begin().await?;
+        }
+        let mut applied = Vec::new();
+        for statement in statements {
+            self.stop_if_cancelled().await?;
+            let outcome = if statement.batch {
+                self.run_batch(step, statement, transactional, on_event)
+                    .await
+            } else {
+                self.db.execute(&statement.sql).await.map(drop)
+            };
+            if let Err(message) = outcome {
+                let rolled_back = self.in_transaction;
+                if self.in_transaction {
+                    self.in_transaction = false;
+                    self.db.rollback().await;
+                }
+                if self.options.is_cancelled() {
+                    let message = if rolled_back {
+                        INTERRUPTED.to_string()
+                    } else {
+                        format!(
+                            "revision {} was stopped at line {}; it ran outside a transaction, so what it had already run stays applied{}; the version table is at the last complete revision",
+                            step.revision,
+                            statement.line,
+                            if applied.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", applied.join("; "))
+                            }
+                        )
+                    };
+                    return Err(Error::Interrupted { message });
+                }
+                return Err(Error::StatementFailed {
+                    path: self.m.scripts.script(&step.revision).path.clone(),
+                    line: statement.line,
+                    revision: step.revision.to_string(),
+                    message,
+                    applied_before: if rolled_back { vec![] } else { applied },
+                    rolled_back,
+                });
+            }
+            applied.push(format!(
+                "line {}: {}",
+                statement.line,
+                first_line(&statement.sql)
+            ));
+        }
+        Ok(())
     }
 
     /// The statements of a section, rendered first when the file is a template.

@@ -79,6 +79,19 @@ pub struct RunOptions {
     pub backup: bool,
     /// `--tag`, visible to templates.
     pub tag: Option<String>,
+    /// Set from elsewhere (a Ctrl-C handler) to stop the run: no further statement starts, and
+    /// the migration in flight is rolled back. Pair it with [`Canceller`](crate::dialect::Canceller)
+    /// to stop a statement that is already running.
+    pub cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl RunOptions {
+    /// Whether the run was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled
+            .as_ref()
+            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::SeqCst))
+    }
 }
 
 /// What a run did.
