@@ -362,9 +362,32 @@ async fn current_heads(p: &Project) -> Result<Vec<RevisionId>> {
     Ok(heads)
 }
 
+/// The project and the database's current revisions, the migration files read on a thread of
+/// their own while the database answers: on a long history both take a while.
+async fn project_and_current(g: &Global) -> Result<(Project, Vec<RevisionId>)> {
+    let config = Config::load(&load_options(g)?)?;
+    let loading = {
+        let config = config.clone();
+        std::thread::spawn(move || ScriptDirectory::load(&config))
+    };
+    let heads = async {
+        let mut db = connect(&config).await?;
+        let heads = aludel::runtime::current_revisions(&config, &mut db).await;
+        db.close().await;
+        Ok::<_, anyhow::Error>(heads?)
+    }
+    .await;
+    let scripts = match loading.join() {
+        Ok(scripts) => scripts?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let heads = heads?;
+    aludel::runtime::check_known_heads(&scripts, &heads)?;
+    Ok((Project { config, scripts }, heads))
+}
+
 async fn current(g: &Global, check_heads: bool, json: bool) -> Result<ExitCode> {
-    let p = project(g)?;
-    let heads = current_heads(&p).await?;
+    let (p, heads) = project_and_current(g).await?;
     let at_heads = heads.iter().collect::<BTreeSet<_>>()
         == p.scripts.graph.heads().iter().collect::<BTreeSet<_>>();
     let none = BTreeSet::new();

@@ -23,7 +23,7 @@ pub(super) async fn run_locked(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<RunReport> {
     state::ensure_tables(m, db).await?;
-    let current = state::read_heads(m, db).await?;
+    let current = state::read_heads(&m.version_table, db).await?;
     check_known_heads(m.scripts, &current)?;
     let plan = m.plan(operation, &current)?;
     if let Operation::Upgrade(_) = operation {

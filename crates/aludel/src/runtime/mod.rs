@@ -119,15 +119,26 @@ pub(crate) enum Operation {
     Stamp { targets: Vec<String>, purge: bool },
 }
 
+/// The version table a configuration names.
+fn version_table_of(config: &Config) -> VersionTable {
+    VersionTable {
+        table: TableName {
+            schema: config.version_table_schema.clone(),
+            name: config.version_table.clone(),
+        },
+    }
+}
+
+/// The database's current revisions (the version table's rows), without reading the migration
+/// files: callers may read those meanwhile. Empty when the table does not exist yet.
+pub async fn current_revisions(config: &Config, db: &mut Database) -> Result<Vec<RevisionId>> {
+    state::read_heads(&version_table_of(config), db).await
+}
+
 impl<'a> Migrator<'a> {
     /// A migrator for `scripts` as `config` describes the database side.
     pub fn new(config: &'a Config, scripts: &'a ScriptDirectory) -> Migrator<'a> {
-        let version_table = VersionTable {
-            table: TableName {
-                schema: config.version_table_schema.clone(),
-                name: config.version_table.clone(),
-            },
-        };
+        let version_table = version_table_of(config);
         let history_table = HistoryTable::beside(&version_table);
         Migrator {
             config,
@@ -231,7 +242,7 @@ impl<'a> Migrator<'a> {
     /// The database's current revisions (the version table's rows); empty when the table does
     /// not exist yet.
     pub async fn current(&self, db: &mut Database) -> Result<Vec<RevisionId>> {
-        state::read_heads(self, db).await
+        state::read_heads(&self.version_table, db).await
     }
 
     /// Creates the version table and the history log when missing (`ensure_version`).

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::{Migrator, check_known_heads, current_user};
 use crate::dialect::Database;
 use crate::revision::RevisionId;
-use crate::sql::{HistoryKind, HistoryRow};
+use crate::sql::{HistoryKind, HistoryRow, VersionTable};
 use crate::{Error, Result};
 
 /// An applied revision whose file's upgrade section changed since it was applied.
@@ -57,8 +57,8 @@ impl Status {
     }
 }
 
-async fn table_exists(m: &Migrator<'_>, db: &mut Database) -> Result<bool> {
-    let table = &m.version_table.table;
+async fn table_exists(version_table: &VersionTable, db: &mut Database) -> Result<bool> {
+    let table = &version_table.table;
     let query = db
         .dialect()
         .table_exists_query(table.schema.as_deref(), &table.name);
@@ -72,11 +72,14 @@ pub(super) async fn ensure_tables(m: &Migrator<'_>, db: &mut Database) -> Result
     Ok(())
 }
 
-pub(super) async fn read_heads(m: &Migrator<'_>, db: &mut Database) -> Result<Vec<RevisionId>> {
-    if !table_exists(m, db).await? {
+pub(super) async fn read_heads(
+    version_table: &VersionTable,
+    db: &mut Database,
+) -> Result<Vec<RevisionId>> {
+    if !table_exists(version_table, db).await? {
         return Ok(Vec::new());
     }
-    let rows = db.fetch(&m.version_table.select(db.dialect())).await?;
+    let rows = db.fetch(&version_table.select(db.dialect())).await?;
     rows.into_iter()
         .filter_map(|row| row.into_iter().next().flatten())
         .map(|id| {
@@ -165,7 +168,7 @@ pub(super) async fn changed_files(
 }
 
 pub(super) async fn status(m: &Migrator<'_>, db: &mut Database) -> Result<super::Status> {
-    let current = read_heads(m, db).await?;
+    let current = read_heads(&m.version_table, db).await?;
     check_known_heads(m.scripts, &current)?;
     let heads = m.scripts.graph.heads();
     let pending = m
@@ -176,7 +179,7 @@ pub(super) async fn status(m: &Migrator<'_>, db: &mut Database) -> Result<super:
         .into_iter()
         .map(|s| s.revision)
         .collect();
-    let changed = if table_exists(m, db).await? {
+    let changed = if table_exists(&m.version_table, db).await? {
         changed_files(m, db, &current).await?
     } else {
         Vec::new()
@@ -198,7 +201,7 @@ pub(super) async fn repair(
         .lock(&m.version_table.table, m.config.lock_timeout)
         .await?;
     let result = async {
-        let current = read_heads(m, db).await?;
+        let current = read_heads(&m.version_table, db).await?;
         check_known_heads(m.scripts, &current)?;
         let mut wanted = BTreeSet::new();
         for target in only {

@@ -296,17 +296,25 @@ impl Header {
         }
         self.seen.push(key.to_string());
         let entry = line.trim_start().strip_prefix("--").unwrap_or(line);
-        let table: toml::Table = toml::from_str(entry).map_err(|e| {
-            format!(
-                "invalid header line for '{key}': {}",
-                e.message().trim_end()
-            )
-        })?;
-        let value = table
-            .into_iter()
-            .next()
-            .map(|(_, v)| v)
-            .ok_or_else(|| format!("invalid header line for '{key}'"))?;
+        let value = match entry
+            .split_once('=')
+            .and_then(|(_, v)| simple_value(v.trim()))
+        {
+            Some(value) => value,
+            None => {
+                let table: toml::Table = toml::from_str(entry).map_err(|e| {
+                    format!(
+                        "invalid header line for '{key}': {}",
+                        e.message().trim_end()
+                    )
+                })?;
+                table
+                    .into_iter()
+                    .next()
+                    .map(|(_, v)| v)
+                    .ok_or_else(|| format!("invalid header line for '{key}'"))?
+            }
+        };
         match key {
             "message" => self.message = Some(string(key, value)?),
             "revision" => self.revision = Some((string(key, value)?, number)),
@@ -331,6 +339,35 @@ impl Header {
         }
         Ok(())
     }
+}
+
+/// The value of the common header spellings (`"text"` without escapes, `true`, `false`, an
+/// array of such strings) read without a TOML parser; `None` for anything else, which the TOML
+/// parser then reads. Headers are read for every file on every command, so this is the hot
+/// path of `heads` and `history` on a long history.
+fn simple_value(text: &str) -> Option<toml::Value> {
+    fn plain_string(text: &str) -> Option<String> {
+        let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+        let plain = !inner.contains(['"', '\\']) && !inner.chars().any(char::is_control);
+        plain.then(|| inner.to_string())
+    }
+    match text {
+        "true" => return Some(toml::Value::Boolean(true)),
+        "false" => return Some(toml::Value::Boolean(false)),
+        _ => {}
+    }
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let inner = inner.trim();
+        if inner.is_empty() {
+            return Some(toml::Value::Array(Vec::new()));
+        }
+        let items = inner.strip_suffix(',').unwrap_or(inner).split(',');
+        return items
+            .map(|item| plain_string(item.trim()).map(toml::Value::String))
+            .collect::<Option<Vec<_>>>()
+            .map(toml::Value::Array);
+    }
+    plain_string(text).map(toml::Value::String)
 }
 
 fn expected(key: &str, what: &str, got: &toml::Value) -> String {
