@@ -197,16 +197,32 @@ pub(crate) async fn load_and_introspect(
                 .map(|s| (file.path.clone(), s.line, s.sql)),
         );
     }
-    loop {
+    if let Some(setup) = db.dialect().scratch_session_sql() {
+        db.run(setup).await?;
+    }
+    // Models usually come in an order that loads as written: where DDL is transactional, try
+    // them all in one round trip first, and fall back to one by one only when that fails.
+    if db.dialect().transactional_ddl() && !pending.is_empty() {
+        let mut script = db.dialect().begin_online().to_string();
+        for (_, _, sql) in &pending {
+            // The newline first: a statement may end in a line comment.
+            script.push_str("\n;\n");
+            script.push_str(sql);
+        }
+        script.push_str("\n;\nCOMMIT");
+        if db.execute(&script).await.is_ok() {
+            pending.clear();
+        } else {
+            db.rollback().await;
+        }
+    }
+    while !pending.is_empty() {
         let mut failed = Vec::new();
         let before = pending.len();
         for (path, line, sql) in pending {
             if let Err(message) = db.execute(&sql).await {
                 failed.push((path, line, sql, message));
             }
-        }
-        if failed.is_empty() {
-            break;
         }
         if failed.len() == before {
             let (path, line, _, message) = failed.swap_remove(0);

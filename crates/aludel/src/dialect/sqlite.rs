@@ -125,6 +125,72 @@ impl RawHandle {
         }
     }
 
+    /// Runs one query and returns every row, each value as text (`None` for NULL).
+    pub(super) fn fetch(&self, sql: &str) -> std::result::Result<Vec<Vec<Option<String>>>, String> {
+        use libsqlite3_sys as ffi;
+        let db = self.0.as_ptr();
+        let error = || {
+            // SAFETY: the handle is live; the message is copied before any other call.
+            unsafe {
+                std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db))
+                    .to_string_lossy()
+                    .into_owned()
+            }
+        };
+        let length = std::ffi::c_int::try_from(sql.len())
+            .map_err(|_| "the query is too long".to_string())?;
+        let mut statement: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+        // SAFETY: the handle is live and the text outlives the call; SQLite reads `length`
+        // bytes of it.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(
+                db,
+                sql.as_ptr().cast(),
+                length,
+                &mut statement,
+                std::ptr::null_mut(),
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            return Err(error());
+        }
+        if statement.is_null() {
+            return Ok(Vec::new()); // only white space or comments
+        }
+        let mut rows = Vec::new();
+        let result = loop {
+            // SAFETY: `statement` is a prepared statement of this handle, finalized below.
+            match unsafe { ffi::sqlite3_step(statement) } {
+                ffi::SQLITE_ROW => {
+                    // SAFETY: as above; column values are copied before the next step.
+                    let row = unsafe {
+                        (0..ffi::sqlite3_column_count(statement))
+                            .map(|i| {
+                                if ffi::sqlite3_column_type(statement, i) == ffi::SQLITE_NULL {
+                                    return None;
+                                }
+                                let text = ffi::sqlite3_column_text(statement, i);
+                                let len = ffi::sqlite3_column_bytes(statement, i) as usize;
+                                let bytes = if text.is_null() {
+                                    &[][..]
+                                } else {
+                                    std::slice::from_raw_parts(text, len)
+                                };
+                                Some(String::from_utf8_lossy(bytes).into_owned())
+                            })
+                            .collect()
+                    };
+                    rows.push(row);
+                }
+                ffi::SQLITE_DONE => break Ok(rows),
+                _ => break Err(error()),
+            }
+        };
+        // SAFETY: finalizing the statement prepared above, once.
+        unsafe { ffi::sqlite3_finalize(statement) };
+        result
+    }
+
     /// Makes the statement running on this handle stop with an "interrupted" error.
     pub(super) fn interrupt(&self) {
         // SAFETY: `sqlite3_interrupt` is documented as safe to call from any thread while the
