@@ -65,7 +65,17 @@ fn the_guides_autogenerate_workflow() {
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("Detected added column 'users.phone'")
         );
+        // A data update kept by hand in the generated file, as the guide's data migrations do.
+        let generated = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        let text = std::fs::read_to_string(&generated).unwrap().replacen(
+            "-- migrate:downgrade",
+            "UPDATE users SET phone = 'unknown' WHERE phone IS NULL;\n\n-- migrate:downgrade",
+            1,
+        );
+        std::fs::write(&generated, text).unwrap();
+        db.query("INSERT INTO users (id, username, email) VALUES (1, 'ann', 'ann@example.com')");
         p.ok(&["upgrade", "head"]);
+        assert_eq!(db.column("SELECT phone FROM users"), ["unknown"]);
         p.ok(&["check"]);
         p.ok(&["downgrade", "-1"]);
         p.ok(&["upgrade", "head"]);
