@@ -789,8 +789,8 @@ async fn stairway(g: &Global) -> Result<ExitCode> {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos());
-            let dir = std::env::temp_dir()
-                .join(format!("aludel-test-{}-{nanos}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("aludel-test-{}-{nanos}", std::process::id()));
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             options.url = Some(format!("sqlite:///{}", dir.join("stairway.db").display()));
@@ -811,7 +811,11 @@ async fn stairway(g: &Global) -> Result<ExitCode> {
                     _ => "",
                 };
                 let status = if outcome.passed() { "ok  " } else { "FAIL" };
-                println!("{status} {} {steps}, {}", outcome.revision, outcome.message);
+                if steps.is_empty() {
+                    println!("{status} {} {}", outcome.revision, outcome.message);
+                } else {
+                    println!("{status} {} {steps}, {}", outcome.revision, outcome.message);
+                }
             }
             StairwayEvent::ModelsChecked(ModelsCheck::Match) if !quiet => {
                 println!("ok   models match the database at head");

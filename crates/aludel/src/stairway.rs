@@ -96,7 +96,10 @@ impl StairwayReport {
     pub fn passed(&self) -> bool {
         self.revisions.len() == self.total
             && self.revisions.iter().all(RevisionOutcome::passed)
-            && !matches!(self.models, ModelsCheck::Differs(_) | ModelsCheck::NotReached)
+            && !matches!(
+                self.models,
+                ModelsCheck::Differs(_) | ModelsCheck::NotReached
+            )
     }
 
     /// The failures, one message each.
