@@ -229,6 +229,9 @@ pub enum Command {
         /// Only these revisions (default: every changed one).
         revisions: Vec<String>,
     },
+    /// Stairway test: upgrade, downgrade and upgrade every revision on a scratch database
+    /// (a temporary SQLite file, or the database of the global --url), then compare the models.
+    Test,
     /// Print the revision graph as dot or mermaid.
     Graph {
         /// Output format.

@@ -162,6 +162,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Status { exit_code, json } => status(g, exit_code, json).await,
         Command::Repair { revisions } => repair(g, &revisions).await,
         Command::Graph { format } => graph(g, format),
+        Command::Test => stairway(g).await,
     }
 }
 
@@ -775,4 +776,81 @@ async fn check(g: &Global, json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `aludel test`: the stairway test on the database of `--url`, else on a SQLite file in a
+/// temporary folder removed afterwards.
+async fn stairway(g: &Global) -> Result<ExitCode> {
+    use aludel::stairway::{DownCheck, ModelsCheck, StairwayEvent};
+    let mut options = load_options(g)?;
+    let scratch = match &g.url {
+        Some(_) => None,
+        None => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let dir =
+                std::env::temp_dir().join(format!("aludel-test-{}-{nanos}", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            options.url = Some(format!("sqlite:///{}", dir.join("stairway.db").display()));
+            Some(dir)
+        }
+    };
+    let result = async {
+        let config = Config::load(&options)?;
+        let scripts = ScriptDirectory::load(&config)?;
+        let mut db = connect(&config).await?;
+        let quiet = g.quiet;
+        let mut on_event = |event| match event {
+            StairwayEvent::Checked(outcome) if !quiet || !outcome.passed() => {
+                let steps = match (&outcome.down, outcome.passed()) {
+                    (DownCheck::Verified, _) => "up/down/up",
+                    (DownCheck::Irreversible, true) => "up (irreversible: down skipped)",
+                    (DownCheck::NotAlone, true) => "up (no single-step downgrade: down skipped)",
+                    _ => "",
+                };
+                let status = if outcome.passed() { "ok  " } else { "FAIL" };
+                if steps.is_empty() {
+                    println!("{status} {} {}", outcome.revision, outcome.message);
+                } else {
+                    println!("{status} {} {steps}, {}", outcome.revision, outcome.message);
+                }
+            }
+            StairwayEvent::ModelsChecked(ModelsCheck::Match) if !quiet => {
+                println!("ok   models match the database at head");
+            }
+            StairwayEvent::ModelsChecked(ModelsCheck::Differs(_)) => {
+                println!("FAIL models differ from the database at head");
+            }
+            _ => {}
+        };
+        let report = aludel::stairway::run(&config, &scripts, &mut db, &mut on_event).await;
+        db.close().await;
+        Ok::<_, anyhow::Error>(report?)
+    }
+    .await;
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    let report = result?;
+    let failures = report.failures();
+    if failures.is_empty() {
+        if !g.quiet {
+            println!(
+                "Stairway test passed: {} revision(s) up to {}.",
+                report.total, report.head
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    eprintln!(
+        "Stairway test failed: {} of {} revision(s) checked.",
+        report.revisions.len(),
+        report.total
+    );
+    Ok(ExitCode::FAILURE)
 }

@@ -10,6 +10,7 @@
 //! - [`dialect`] is the only place that names a concrete database.
 //! - [`sql`] builds the SQL text aludel itself issues (version table, history log).
 //! - [`schema`] and [`autogen`] compare models with a database and write migrations.
+//! - [`stairway`] tests the migrations themselves: up, down and up again, revision by revision.
 #![deny(missing_docs)]
 
 pub mod autogen;
@@ -21,5 +22,6 @@ pub mod runtime;
 pub mod schema;
 pub mod script;
 pub mod sql;
+pub mod stairway;
 
 pub use error::{Error, Result};
