@@ -229,6 +229,15 @@ pub enum Command {
         /// Only these revisions (default: every changed one).
         revisions: Vec<String>,
     },
+    /// Flag risky statements in upgrade sections (drops, renames, NOT NULL without default…).
+    Lint {
+        /// Range START:END as for `history -r` (default: every revision).
+        #[arg(allow_hyphen_values = true)]
+        range: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the revision graph as dot or mermaid.
     Graph {
         /// Output format.
