@@ -232,6 +232,15 @@ pub enum Command {
     /// Stairway test: upgrade, downgrade and upgrade every revision on a scratch database
     /// (a temporary SQLite file, or the database of the global --url), then compare the models.
     Test,
+    /// Flag risky statements in upgrade sections (drops, renames, NOT NULL without default…).
+    Lint {
+        /// Range START:END as for `history -r` (default: every revision).
+        #[arg(allow_hyphen_values = true)]
+        range: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the revision graph as dot or mermaid.
     Graph {
         /// Output format.

@@ -163,6 +163,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Repair { revisions } => repair(g, &revisions).await,
         Command::Graph { format } => graph(g, format),
         Command::Test => stairway(g).await,
+        Command::Lint { range, json } => lint(g, range.as_deref(), json).await,
     }
 }
 
@@ -853,4 +854,94 @@ async fn stairway(g: &Global) -> Result<ExitCode> {
         report.total
     );
     Ok(ExitCode::FAILURE)
+}
+
+async fn lint(g: &Global, range: Option<&str>, json: bool) -> Result<ExitCode> {
+    let p = project(g)?;
+    let graph = &p.scripts.graph;
+    let mut ids: Vec<RevisionId> = match range {
+        None => graph
+            .revisions()
+            .into_iter()
+            .map(|r| r.id.clone())
+            .collect(),
+        Some(range) => {
+            let Some((start, end)) = range.split_once(':') else {
+                bail!("lint range must be [start]:[end], got '{range}'");
+            };
+            let current = if range.contains("current") {
+                current_heads(&p).await?
+            } else {
+                Vec::new()
+            };
+            graph.history_range(
+                (!start.is_empty()).then_some(start),
+                (!end.is_empty()).then_some(end),
+                &current,
+            )?
+        }
+    };
+    // Newest first from the graph; the linter wants parents before children.
+    ids.reverse();
+    let scripts: Vec<_> = ids
+        .iter()
+        .filter_map(|id| p.scripts.scripts.get(id))
+        .collect();
+    let findings = aludel::lint::lint(&scripts, p.config.url()?.backend())?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.level == aludel::lint::Level::Error)
+        .count();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = |path: &Path| {
+        path.strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    if json {
+        let items: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "rule": f.rule.id(),
+                    "level": f.level.as_str(),
+                    "revision": f.revision.as_str(),
+                    "path": shown(&f.path),
+                    "line": f.line,
+                    "message": f.message,
+                    "hint": f.hint,
+                })
+            })
+            .collect();
+        print_json(
+            &json!({ "findings": items, "errors": errors, "warnings": findings.len() - errors }),
+        );
+    } else {
+        let mut out = String::new();
+        for f in &findings {
+            out += &format!(
+                "{}:{}: {}[{}]: {}\n  hint: {}\n",
+                shown(&f.path),
+                f.line,
+                f.level,
+                f.rule,
+                f.message,
+                f.hint
+            );
+        }
+        print!("{out}");
+        if !g.quiet {
+            eprintln!(
+                "{} revision(s) linted: {errors} error(s), {} warning(s)",
+                scripts.len(),
+                findings.len() - errors
+            );
+        }
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

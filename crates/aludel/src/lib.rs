@@ -11,12 +11,14 @@
 //! - [`sql`] builds the SQL text aludel itself issues (version table, history log).
 //! - [`schema`] and [`autogen`] compare models with a database and write migrations.
 //! - [`stairway`] tests the migrations themselves: up, down and up again, revision by revision.
+//! - [`lint`] flags risky statements in migrations; it does no I/O.
 #![deny(missing_docs)]
 
 pub mod autogen;
 pub mod config;
 pub mod dialect;
 pub mod error;
+pub mod lint;
 pub mod revision;
 pub mod runtime;
 pub mod schema;

@@ -1,0 +1,144 @@
+//! `aludel lint`: findings, levels, exit codes, ranges, suppression and JSON.
+
+mod support;
+
+use support::Project;
+
+/// Runs `aludel ARGS` and returns (exit code, stdout, stderr).
+fn run(project: &Project, args: &[&str]) -> (i32, String, String) {
+    let out = project.cmd().args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn sqlite_project() -> (tempfile::TempDir, Project) {
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:///{}", db.path().join("t.db").display());
+    (db, Project::new(&url, ""))
+}
+
+#[test]
+fn warnings_only_exit_zero_and_downgrades_are_ignored() {
+    let (_db, p) = sqlite_project();
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE users (id INT, name TEXT);",
+        Some("DROP TABLE users;"),
+    );
+    p.revision(
+        "b2",
+        &["a1"],
+        "SELECT 1;\nALTER TABLE users DROP COLUMN name;",
+        Some("ALTER TABLE users ADD COLUMN name TEXT;"),
+    );
+    let (code, stdout, stderr) = run(&p, &["lint"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("b2.sql:7: warning[drop-column]: drops column name of table users"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  hint: "), "{stdout}");
+    assert!(!stdout.contains("drop-table"), "{stdout}");
+    assert!(stderr.contains("0 error(s), 1 warning(s)"), "{stderr}");
+}
+
+#[test]
+fn an_error_exits_one_unless_suppressed() {
+    let (_db, p) = sqlite_project();
+    p.revision("a1", &[], "CREATE TABLE users (id INT);", None);
+    p.revision(
+        "b2",
+        &["a1"],
+        "ALTER TABLE users ADD COLUMN email TEXT NOT NULL;",
+        None,
+    );
+    let (code, stdout, _) = run(&p, &["lint"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("b2.sql:6: error[add-not-null-column]"),
+        "{stdout}"
+    );
+    p.revision(
+        "b2",
+        &["a1"],
+        "-- aludel:lint-ignore add-not-null-column\nALTER TABLE users ADD COLUMN email TEXT NOT NULL;",
+        None,
+    );
+    let stdout = p.ok(&["lint"]);
+    assert!(stdout.is_empty(), "{stdout}");
+}
+
+#[test]
+fn range_limits_the_revisions_linted() {
+    let (_db, p) = sqlite_project();
+    p.revision("a1", &[], "CREATE TABLE users (id INT);", None);
+    p.revision("b2", &["a1"], "DROP TABLE users;", None);
+    p.revision("c3", &["b2"], "CREATE TABLE posts (id INT);", None);
+    p.revision("d4", &["c3"], "ALTER TABLE posts RENAME TO articles;", None);
+    let all = p.ok(&["lint"]);
+    assert!(
+        all.contains("drop-table") && all.contains("rename-table"),
+        "{all}"
+    );
+    let tail = p.ok(&["lint", "c3:head"]);
+    assert!(!tail.contains("drop-table"), "{tail}");
+    assert!(tail.contains("d4.sql:6: warning[rename-table]"), "{tail}");
+    let head = p.ok(&["lint", ":b2"]);
+    assert!(
+        head.contains("drop-table") && !head.contains("rename-table"),
+        "{head}"
+    );
+    p.fails(&["lint", "nonsense"], 1);
+}
+
+#[test]
+fn postgres_index_rule_follows_the_project_dialect() {
+    // No server needed: lint reads files only; the URL names the dialect.
+    let p = Project::new("postgresql://nobody@127.0.0.1:1/none", "");
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE t (x INT);\nCREATE INDEX t_x ON t (x);",
+        None,
+    );
+    p.revision("b2", &["a1"], "CREATE INDEX t_x2 ON t (x);", None);
+    let (code, stdout, _) = run(&p, &["lint"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("b2.sql:6: error[create-index-non-concurrent]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("a1.sql"), "{stdout}");
+}
+
+#[test]
+fn json_output() {
+    let (_db, p) = sqlite_project();
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE users (id INT, name VARCHAR(100));",
+        None,
+    );
+    p.revision(
+        "b2",
+        &["a1"],
+        "ALTER TABLE users RENAME COLUMN name TO full_name;",
+        None,
+    );
+    let (code, stdout, _) = run(&p, &["lint", "--json"]);
+    assert_eq!(code, 0, "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["errors"], 0);
+    assert_eq!(value["warnings"], 1);
+    let finding = &value["findings"][0];
+    assert_eq!(finding["rule"], "rename-column");
+    assert_eq!(finding["level"], "warning");
+    assert_eq!(finding["revision"], "b2");
+    assert_eq!(finding["line"], 6);
+    assert!(finding["path"].as_str().unwrap().ends_with("b2.sql"));
+}
