@@ -17,6 +17,7 @@ CREATE TABLE users_new (
     PRIMARY KEY (id)
 );
 INSERT INTO users_new SELECT id, username, email, full_name, is_active, created_at, updated_at FROM users;
+-- aludel:lint-ignore drop-table
 DROP TABLE users;
 ALTER TABLE users_new RENAME TO users;
 CREATE UNIQUE INDEX ix_users_email ON users (email);
