@@ -12,11 +12,13 @@
 //! - [`schema`] and [`autogen`] compare models with a database and write migrations.
 //! - [`stairway`] tests the migrations themselves: up, down and up again, revision by revision.
 //! - [`lint`] flags risky statements in migrations; it does no I/O.
+//! - [`embed`] embeds the migrations in an application's binary at compile time.
 #![deny(missing_docs)]
 
 pub mod autogen;
 pub mod config;
 pub mod dialect;
+pub mod embed;
 pub mod error;
 pub mod lint;
 pub mod revision;
