@@ -9,7 +9,7 @@
 //! (a file added, removed or renamed) and when any listed file changes, and each file's text
 //! reaches the binary through `include_str!`, which cargo also tracks.
 //!
-//! ```ignore
+//! ```text
 //! // build.rs
 //! fn main() {
 //!     aludel::embed::build("migrations").expect("cannot embed the migrations");
