@@ -87,9 +87,8 @@ impl Embedded {
     ///
     /// Works from any tokio runtime, multi-threaded included. On SQLite the migration
     /// statements run synchronously on the calling thread, blocking that worker while they
-    /// run; at start-up that is usually what is wanted. The future is not `Send` (the
-    /// migrator's event callback is a plain `&mut dyn FnMut`): await it in `main` or in
-    /// `Runtime::block_on`, not inside `tokio::spawn`.
+    /// run; at start-up that is usually what is wanted. The future is `Send`, so it may also
+    /// run inside `tokio::spawn`.
     pub async fn upgrade_to_head(&self, url: &str) -> Result<RunReport> {
         let scripts = self.scripts()?;
         let config = config_for(url)?;

@@ -161,3 +161,12 @@ async fn upgrade_to_head_in_memory() {
     let report = EMBEDDED.upgrade_to_head("sqlite://").await.unwrap();
     assert_eq!(report.steps.len(), 2);
 }
+
+/// Applications start migrations from `tokio::spawn` too, which needs a `Send` future.
+#[test]
+fn upgrade_to_head_can_be_spawned() {
+    fn assert_send<T: Send>(_: &T) {}
+    static EMPTY: Embedded = Embedded { files: &[] };
+    let future = EMPTY.upgrade_to_head("sqlite://");
+    assert_send(&future);
+}

@@ -20,7 +20,7 @@ pub(super) async fn run_locked(
     db: &mut Database,
     operation: &Operation,
     options: &RunOptions,
-    on_event: &mut dyn FnMut(Event),
+    on_event: &mut (dyn FnMut(Event) + Send),
 ) -> Result<RunReport> {
     state::ensure_tables(m, db).await?;
     let current = state::read_heads(&m.version_table, db).await?;
@@ -160,7 +160,11 @@ impl Runner<'_, '_> {
         Ok(())
     }
 
-    async fn run_steps(&mut self, steps: &[Step], on_event: &mut dyn FnMut(Event)) -> Result<()> {
+    async fn run_steps(
+        &mut self,
+        steps: &[Step],
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<()> {
         let per_migration = self.m.config.transaction_per_migration;
         for step in steps {
             let line = self.m.step_line(step);
@@ -186,7 +190,7 @@ impl Runner<'_, '_> {
         &mut self,
         step: &Step,
         commit: bool,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<bool> {
         let script = self.m.scripts.script(&step.revision);
         let transactional = script.transactional && self.db.dialect().transactional_ddl();
@@ -316,7 +320,7 @@ impl Runner<'_, '_> {
         step: &Step,
         statements: &[Statement],
         transactional: bool,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         if transactional {
             self.begin().await?;
@@ -390,7 +394,7 @@ impl Runner<'_, '_> {
         step: &Step,
         statement: &Statement,
         transactional: bool,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> std::result::Result<(), String> {
         self.commit().await.map_err(|e| e.to_string())?;
         let (mut runs, mut rows) = (0u64, 0u64);

@@ -159,7 +159,7 @@ impl<'a> Migrator<'a> {
         db: &mut Database,
         target: &str,
         options: &RunOptions,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
         self.run(
             db,
@@ -176,7 +176,7 @@ impl<'a> Migrator<'a> {
         db: &mut Database,
         target: &str,
         options: &RunOptions,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
         self.run(
             db,
@@ -194,7 +194,7 @@ impl<'a> Migrator<'a> {
         targets: &[String],
         purge: bool,
         options: &RunOptions,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
         let operation = Operation::Stamp {
             targets: targets.to_vec(),
@@ -377,7 +377,7 @@ impl<'a> Migrator<'a> {
         db: &mut Database,
         operation: Operation,
         options: &RunOptions,
-        on_event: &mut dyn FnMut(Event),
+        on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
         let lock = if options.no_lock {
             crate::dialect::LockGuard::none()
