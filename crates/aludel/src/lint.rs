@@ -37,7 +37,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::Result;
@@ -510,11 +509,7 @@ enum Tok {
 }
 
 fn tokens(sql: &str, backend: Backend) -> Vec<Tok> {
-    let dialect: Box<dyn Dialect> = match backend {
-        Backend::Sqlite => Box::new(SQLiteDialect {}),
-        Backend::Postgres => Box::new(PostgreSqlDialect {}),
-        Backend::MySql => Box::new(MySqlDialect {}),
-    };
+    let dialect = crate::script::sqlparser_dialect(backend);
     let Ok(tokens) = Tokenizer::new(dialect.as_ref(), sql).tokenize() else {
         return Vec::new();
     };

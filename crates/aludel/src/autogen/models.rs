@@ -135,10 +135,7 @@ pub async fn normalise(
         result
     }
     .await;
-    let drop_sql = match backend {
-        Backend::Postgres => format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"),
-        _ => format!("DROP DATABASE IF EXISTS {quoted}"),
-    };
+    let drop_sql = admin.dialect().drop_database_sql(&quoted);
     let dropped = admin.run(&drop_sql).await;
     admin.close().await;
     let schema = result?;
@@ -178,9 +175,6 @@ pub(crate) async fn load_and_introspect(
     filter: &TableFilter,
 ) -> Result<Schema> {
     let backend = db.dialect().backend();
-    if backend == Backend::MySql {
-        db.run("SET FOREIGN_KEY_CHECKS = 0").await?;
-    }
     let mut pending = Vec::new();
     for file in &models.files {
         let statements = split_statements(&file.sql, 1, backend).map_err(|e| match e {
@@ -233,9 +227,6 @@ pub(crate) async fn load_and_introspect(
             });
         }
         pending = failed.into_iter().map(|(p, l, s, _)| (p, l, s)).collect();
-    }
-    if backend == Backend::MySql {
-        db.run("SET FOREIGN_KEY_CHECKS = 1").await?;
     }
     schema::introspect(db, filter).await
 }

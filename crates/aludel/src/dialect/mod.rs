@@ -38,10 +38,16 @@ pub trait Dialect: Send + Sync + 'static {
     fn begin_online(&self) -> &'static str {
         "BEGIN"
     }
-    /// A statement that makes a session on a scratch database (where models are normalised)
-    /// faster at the cost of durability, which a scratch database does not need.
+    /// A statement that prepares a session on a scratch database, where models are loaded
+    /// and normalised: faster at the cost of durability, which a scratch database does not
+    /// need, and tolerant of foreign keys to tables defined later.
     fn scratch_session_sql(&self) -> Option<&'static str> {
         None
+    }
+    /// `DROP DATABASE` for a scratch database (`quoted` is already quoted), ending any session
+    /// still connected to it where the server allows.
+    fn drop_database_sql(&self, quoted: &str) -> String {
+        format!("DROP DATABASE IF EXISTS {quoted}")
     }
     /// Column definition of an auto-incrementing integer primary key named `id`.
     fn serial_primary_key(&self) -> &'static str;

@@ -44,6 +44,10 @@ impl Dialect for MySqlDialect {
     fn begin_online(&self) -> &'static str {
         "START TRANSACTION"
     }
+    fn scratch_session_sql(&self) -> Option<&'static str> {
+        // Models may reference tables that later files define.
+        Some("SET FOREIGN_KEY_CHECKS = 0")
+    }
     fn serial_primary_key(&self) -> &'static str {
         "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }

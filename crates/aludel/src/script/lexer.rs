@@ -35,6 +35,16 @@ pub struct Statement {
     pub batch: bool,
 }
 
+/// The sqlparser dialect whose tokenizer reads `backend`'s SQL (quotes, `$$` strings,
+/// backslash escapes).
+pub(crate) fn sqlparser_dialect(backend: Backend) -> Box<dyn Dialect> {
+    match backend {
+        Backend::Sqlite => Box::new(SQLiteDialect {}),
+        Backend::Postgres => Box::new(PostgreSqlDialect {}),
+        Backend::MySql => Box::new(MySqlDialect {}),
+    }
+}
+
 /// Splits `sql`, whose first line is file line `first_line`, into statements for `backend`.
 ///
 /// A lexing error (an unterminated quote or comment) is an [`Error::Script`] with the file
@@ -51,11 +61,7 @@ pub struct Statement {
 /// assert_eq!(statements[1].line, 11);
 /// ```
 pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
-    let dialect: Box<dyn Dialect> = match backend {
-        Backend::Sqlite => Box::new(SQLiteDialect {}),
-        Backend::Postgres => Box::new(PostgreSqlDialect {}),
-        Backend::MySql => Box::new(MySqlDialect {}),
-    };
+    let dialect = sqlparser_dialect(backend);
     let tokens = Tokenizer::new(dialect.as_ref(), sql)
         .with_unescape(false)
         .tokenize_with_location()

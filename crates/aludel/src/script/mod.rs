@@ -14,6 +14,7 @@ mod template;
 
 pub use file::{Checksum, HEADER_KEYS, Script, Section, checksum_of};
 pub use init::init_project;
+pub(crate) use lexer::sqlparser_dialect;
 pub use lexer::{BATCH_MARKER, Statement, split_statements};
 pub use template::{
     DEFAULT_CONFIG, DEFAULT_README, DEFAULT_SCRIPT_TEMPLATE, DOWNGRADE_PLACEHOLDER, NewRevision,
