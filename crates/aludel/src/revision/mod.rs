@@ -292,6 +292,14 @@ impl RevisionGraph {
         self.ids_of(&self.heads)
     }
 
+    /// Whether `current` (a version table's rows) is exactly the set of heads: every branch
+    /// applied to its end, nothing else recorded.
+    pub fn is_at_heads(&self, current: &[RevisionId]) -> bool {
+        let heads = self.heads();
+        let wanted: std::collections::BTreeSet<&RevisionId> = heads.iter().collect();
+        current.iter().collect::<std::collections::BTreeSet<_>>() == wanted
+    }
+
     /// Revisions with no parent.
     pub fn bases(&self) -> Vec<RevisionId> {
         self.ids_of(&self.bases)

@@ -72,3 +72,13 @@ fn an_unknown_parent_is_the_graphs_error() {
         "error: can't locate revision identified by 'zz'"
     );
 }
+
+#[test]
+fn at_heads_means_exactly_the_heads() {
+    use crate::revision::tests::ids;
+    let g = graph("a; b1<-a; b2<-a");
+    assert!(g.is_at_heads(&ids("b2,b1")));
+    assert!(!g.is_at_heads(&ids("b1")));
+    assert!(!g.is_at_heads(&ids("a")));
+    assert!(graph("").is_at_heads(&[]));
+}
