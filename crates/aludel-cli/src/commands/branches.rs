@@ -29,7 +29,11 @@ struct BranchPoint {
 pub fn branches(g: &Global, args: &BranchesArgs) -> Result<ExitCode> {
     let p = Project::load(g)?;
     let graph = &p.scripts.graph;
-    let ids: Vec<RevisionId> = graph.revisions().into_iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<RevisionId> = graph
+        .revisions()
+        .into_iter()
+        .map(|r| r.id.clone())
+        .collect();
     let points: Vec<Entry<'_>> = format::entries(&p.scripts, &ids, &BTreeSet::new())
         .into_iter()
         .filter(|e| e.is_branch_point())

@@ -15,10 +15,7 @@ pub fn show(g: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let p = Project::load(g)?;
     let ids = p.scripts.graph.resolve(&args.revision)?;
     if ids.is_empty() {
-        bail!(
-            "no revision files indicated by symbol '{}'",
-            args.revision
-        );
+        bail!("no revision files indicated by symbol '{}'", args.revision);
     }
     let entries = format::entries(&p.scripts, &ids, &BTreeSet::new());
     if args.json {

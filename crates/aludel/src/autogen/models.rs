@@ -58,9 +58,8 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
         });
     }
     if config.models.is_empty() {
-        return Err(Error::refused("no models configured").with_hint(
-            "set `models = [\"schema/**/*.sql\"]` or `models_command` in aludel.toml",
-        ));
+        return Err(Error::refused("no models configured")
+            .with_hint("set `models = [\"schema/**/*.sql\"]` or `models_command` in aludel.toml"));
     }
     let mut files: Vec<ModelFile> = Vec::new();
     for pattern in &config.models {
@@ -119,7 +118,8 @@ pub async fn normalise(
             return Err(Error::refused(format!(
                 "dev_url {dev} is not a {} database like the target",
                 backend_name(backend)
-            )).with_hint("point dev_url at a server of the same kind"));
+            ))
+            .with_hint("point dev_url at a server of the same kind"));
         }
         Some(dev) => dev.clone(),
         None => target.clone(),

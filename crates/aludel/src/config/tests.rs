@@ -352,7 +352,9 @@ fn empty_url_is_reported_by_url() {
         &Env::new(&[]),
     )
     .unwrap();
-    assert!(matches!(config.url(), Err(Error::Config { message, .. }) if message.contains("empty")));
+    assert!(
+        matches!(config.url(), Err(Error::Config { message, .. }) if message.contains("empty"))
+    );
 }
 
 #[test]

@@ -306,7 +306,10 @@ impl<'a> Migrator<'a> {
                     "revision {} ({}) has no downgrade section: it is irreversible, so the downgrade was refused and nothing ran",
                     step.revision,
                     script.path.display()
-                )).with_hint("add a `-- migrate:downgrade` section to the file, or downgrade to a target above it"));
+                ))
+                .with_hint(
+                    "add a `-- migrate:downgrade` section to the file, or downgrade to a target above it",
+                ));
             }
         }
         Ok(())
@@ -406,7 +409,10 @@ pub fn check_known_heads(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Res
         if scripts.graph.get(head.as_str()).is_none() {
             return Err(Error::refused(format!(
                 "the database is at revision {head}, which no migration file has"
-            )).with_hint("restore the missing file, or if it was removed on purpose, `aludel stamp` the database to a revision that exists"));
+            ))
+            .with_hint(
+                "restore the missing file, or if it was removed on purpose, `aludel stamp` the database to a revision that exists",
+            ));
         }
     }
     Ok(())

@@ -25,7 +25,8 @@ fn split_range(operation: &Operation, range: &str) -> Result<(Option<String>, St
         None => match operation {
             Operation::Downgrade(_) => Err(Error::refused(
                 "downgrade with --sql needs a range <fromrev>:<torev>, since there is no database to read the current revision from",
-            ).with_hint(format!("aludel downgrade head:{range} --sql"))),
+            )
+            .with_hint(format!("aludel downgrade head:{range} --sql"))),
             _ => Ok((None, range.to_string())),
         },
     }
