@@ -160,3 +160,19 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
         Vec::new()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::sorted;
+
+    #[test]
+    fn every_object_prints_its_keys_in_alphabetical_order() {
+        let value = sorted(json!({ "b": [{ "z": 1, "a": 2 }], "a": { "y": 0, "x": 0 } }));
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"a":{"x":0,"y":0},"b":[{"a":2,"z":1}]}"#
+        );
+    }
+}

@@ -63,3 +63,6 @@ pub async fn check_rev_id_fits(
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -57,3 +57,51 @@ impl ScriptDirectory {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::revision::RevisionId;
+    use crate::script::{Script, ScriptDirectory};
+
+    fn directory() -> ScriptDirectory {
+        let script = |id: &str, down: &str| {
+            let text = format!(
+                "-- revision = \"{id}\"\n-- down_revision = \"{down}\"\n-- message = \"rev {id}\"\n\n-- migrate:upgrade\nSELECT 1;\n"
+            );
+            Script::parse(&PathBuf::from(format!("/m/versions/{id}.sql")), &text).unwrap()
+        };
+        let scripts = vec![script("a1", ""), script("b1", "a1"), script("b2", "a1")];
+        ScriptDirectory::from_scripts(PathBuf::from("/m"), scripts).unwrap()
+    }
+
+    #[test]
+    fn a_summary_places_the_revision_in_the_graph() {
+        let dir = directory();
+        let a1 = dir.summary(&RevisionId::new("a1").unwrap(), true);
+        assert!(a1.is_branch_point && a1.is_current && !a1.is_head && !a1.is_merge_point);
+        assert_eq!(a1.message, "rev a1");
+        assert_eq!(a1.path, "/m/versions/a1.sql");
+        let b2 = dir.summary(&RevisionId::new("b2").unwrap(), false);
+        assert!(b2.is_head && !b2.is_current);
+        assert_eq!(b2.down_revisions, [RevisionId::new("a1").unwrap()]);
+    }
+
+    #[test]
+    fn the_json_keys_are_in_alphabetical_order() {
+        let summary = directory().summary(&RevisionId::new("b1").unwrap(), false);
+        let text = serde_json::to_string(&summary).unwrap();
+        let keys: Vec<&str> = text
+            .split('"')
+            .collect::<Vec<_>>()
+            .windows(2)
+            .filter(|w| w[1].starts_with(':'))
+            .map(|w| w[0])
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+        assert_eq!(keys.len(), 11, "{text}");
+    }
+}
