@@ -52,199 +52,271 @@ pub enum GraphFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create aludel.toml and a migration folder.
-    Init {
-        /// The migration folder to create.
-        directory: PathBuf,
-    },
+    Init(InitArgs),
     /// Create a new revision file.
-    Revision {
-        /// The revision's message.
-        #[arg(short = 'm', long)]
-        message: Option<String>,
-        /// Parent revision (default: head).
-        #[arg(long, default_value = "head")]
-        head: String,
-        /// Allow a parent that is not a head (start a branch).
-        #[arg(long)]
-        splice: bool,
-        /// Branch label for the new revision.
-        #[arg(long = "branch-label")]
-        branch_label: Vec<String>,
-        /// Revisions the new one depends on.
-        #[arg(long = "depends-on")]
-        depends_on: Vec<String>,
-        /// Use this id instead of a generated one.
-        #[arg(long = "rev-id")]
-        rev_id: Option<String>,
-        /// Folder to write the file in.
-        #[arg(long = "version-path")]
-        version_path: Option<PathBuf>,
-        /// Write the SQL that brings the database to the models.
-        #[arg(long)]
-        autogenerate: bool,
-        /// Rename hints for autogenerate: `TABLE.OLD:NEW` for a column, `OLD:NEW` for a table.
-        #[arg(long = "rename", requires = "autogenerate")]
-        rename: Vec<String>,
-        /// Write the file even when autogenerate detects no change.
-        #[arg(long = "allow-empty", requires = "autogenerate")]
-        allow_empty: bool,
-    },
+    Revision(RevisionArgs),
     /// Upgrade to a later revision.
-    Upgrade {
-        /// Target: head, heads, an id, +N, LABEL@head… (FROM:TO with --sql).
-        #[arg(allow_hyphen_values = true)]
-        revision: String,
-        /// Print the SQL instead of running it.
-        #[arg(long)]
-        sql: bool,
-        /// Tag passed to templates.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Back up the database first.
-        #[arg(long)]
-        backup: bool,
-        /// Do not take the migration lock.
-        #[arg(long = "no-lock")]
-        no_lock: bool,
-    },
+    Upgrade(UpgradeArgs),
     /// Revert to a previous revision.
-    Downgrade {
-        /// Target: base, an id, -N, LABEL@base… (FROM:TO with --sql).
-        #[arg(allow_hyphen_values = true)]
-        revision: String,
-        /// Print the SQL instead of running it.
-        #[arg(long)]
-        sql: bool,
-        /// Tag passed to templates.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Do not take the migration lock.
-        #[arg(long = "no-lock")]
-        no_lock: bool,
-    },
+    Downgrade(DowngradeArgs),
     /// Show the database's current revision(s).
-    Current {
-        /// Exit 1 unless the database is at every head.
-        #[arg(long = "check-heads")]
-        check_heads: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Current(CurrentArgs),
     /// List revisions, newest first.
-    History {
-        /// Range START:END (e.g. base:head, -3:current, abc:).
-        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
-        rev_range: Option<String>,
-        /// Mark the current revision(s).
-        #[arg(short = 'i', long = "indicate-current")]
-        indicate_current: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    History(HistoryArgs),
     /// Show the head revisions.
-    Heads {
-        /// Include revisions the heads depend on.
-        #[arg(long = "resolve-dependencies")]
-        resolve_dependencies: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Heads(HeadsArgs),
     /// Show branch points.
-    Branches {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Branches(BranchesArgs),
     /// Show a revision in detail.
-    Show {
-        /// The revision (id, prefix, head, LABEL@head…).
-        revision: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
     /// Set the version table without running migrations.
-    Stamp {
-        /// Target revision(s).
-        #[arg(required = true, allow_hyphen_values = true)]
-        revisions: Vec<String>,
-        /// Print the SQL instead of running it.
-        #[arg(long)]
-        sql: bool,
-        /// Empty the version table first.
-        #[arg(long)]
-        purge: bool,
-        /// Do not take the migration lock.
-        #[arg(long = "no-lock")]
-        no_lock: bool,
-    },
+    Stamp(StampArgs),
     /// Create a merge revision over several heads.
-    Merge {
-        /// The revisions to merge (e.g. heads).
-        #[arg(required = true)]
-        revisions: Vec<String>,
-        /// The revision's message.
-        #[arg(short = 'm', long)]
-        message: Option<String>,
-        /// Branch label for the merge revision.
-        #[arg(long = "branch-label")]
-        branch_label: Vec<String>,
-        /// Use this id instead of a generated one.
-        #[arg(long = "rev-id")]
-        rev_id: Option<String>,
-    },
+    Merge(MergeArgs),
     /// Exit 1 and list the differences if the models and the database differ.
-    Check {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Check(CheckArgs),
     /// Open a revision file in $EDITOR.
-    Edit {
-        /// The revision (default: current).
-        #[arg(default_value = "current")]
-        revision: String,
-    },
+    Edit(EditArgs),
     /// Create the version table if missing.
     #[command(name = "ensure_version", alias = "ensure-version")]
-    EnsureVersion {
-        /// Print the SQL instead of running it.
-        #[arg(long)]
-        sql: bool,
-    },
+    EnsureVersion(EnsureVersionArgs),
     /// Current revisions against heads, pending revisions, changed files.
-    Status {
-        /// Exit 1 when revisions are pending or an applied file changed.
-        #[arg(long = "exit-code")]
-        exit_code: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Status(StatusArgs),
     /// Accept the current checksums of applied revisions whose files changed.
-    Repair {
-        /// Only these revisions (default: every changed one).
-        revisions: Vec<String>,
-    },
+    Repair(RepairArgs),
     /// Stairway test: upgrade, downgrade and upgrade every revision on a scratch database
     /// (a temporary SQLite file, or the database of the global --url), then compare the models.
     Test,
     /// Flag risky statements in upgrade sections (drops, renames, NOT NULL without default…).
-    Lint {
-        /// Range START:END as for `history -r` (default: every revision).
-        #[arg(allow_hyphen_values = true)]
-        range: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Lint(LintArgs),
     /// Print the revision graph as dot or mermaid.
-    Graph {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "dot")]
-        format: GraphFormat,
-    },
+    Graph(GraphArgs),
+}
+
+/// The flags of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The migration folder to create.
+    pub directory: PathBuf,
+}
+
+/// The flags of `revision`.
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// The revision's message.
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Parent revision (default: head).
+    #[arg(long, default_value = "head")]
+    pub head: String,
+    /// Allow a parent that is not a head (start a branch).
+    #[arg(long)]
+    pub splice: bool,
+    /// Branch label for the new revision.
+    #[arg(long = "branch-label")]
+    pub branch_label: Vec<String>,
+    /// Revisions the new one depends on.
+    #[arg(long = "depends-on")]
+    pub depends_on: Vec<String>,
+    /// Use this id instead of a generated one.
+    #[arg(long = "rev-id")]
+    pub rev_id: Option<String>,
+    /// Folder to write the file in.
+    #[arg(long = "version-path")]
+    pub version_path: Option<PathBuf>,
+    /// Write the SQL that brings the database to the models.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// Rename hints for autogenerate: `TABLE.OLD:NEW` for a column, `OLD:NEW` for a table.
+    #[arg(long = "rename", requires = "autogenerate")]
+    pub rename: Vec<String>,
+    /// Write the file even when autogenerate detects no change.
+    #[arg(long = "allow-empty", requires = "autogenerate")]
+    pub allow_empty: bool,
+}
+
+/// The flags of `upgrade`.
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Target: head, heads, an id, +N, LABEL@head… (FROM:TO with --sql).
+    #[arg(allow_hyphen_values = true)]
+    pub revision: String,
+    /// Print the SQL instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+    /// Tag passed to templates.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Back up the database first.
+    #[arg(long)]
+    pub backup: bool,
+    /// Do not take the migration lock.
+    #[arg(long = "no-lock")]
+    pub no_lock: bool,
+}
+
+/// The flags of `downgrade`.
+#[derive(Debug, Args)]
+pub struct DowngradeArgs {
+    /// Target: base, an id, -N, LABEL@base… (FROM:TO with --sql).
+    #[arg(allow_hyphen_values = true)]
+    pub revision: String,
+    /// Print the SQL instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+    /// Tag passed to templates.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Do not take the migration lock.
+    #[arg(long = "no-lock")]
+    pub no_lock: bool,
+}
+
+/// The flags of `current`.
+#[derive(Debug, Args)]
+pub struct CurrentArgs {
+    /// Exit 1 unless the database is at every head.
+    #[arg(long = "check-heads")]
+    pub check_heads: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Range START:END (e.g. base:head, -3:current, abc:).
+    #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
+    pub rev_range: Option<String>,
+    /// Mark the current revision(s).
+    #[arg(short = 'i', long = "indicate-current")]
+    pub indicate_current: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `heads`.
+#[derive(Debug, Args)]
+pub struct HeadsArgs {
+    /// Include revisions the heads depend on.
+    #[arg(long = "resolve-dependencies")]
+    pub resolve_dependencies: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `branches`.
+#[derive(Debug, Args)]
+pub struct BranchesArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The revision (id, prefix, head, LABEL@head…).
+    pub revision: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `stamp`.
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    /// Target revision(s).
+    #[arg(required = true, allow_hyphen_values = true)]
+    pub revisions: Vec<String>,
+    /// Print the SQL instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+    /// Empty the version table first.
+    #[arg(long)]
+    pub purge: bool,
+    /// Do not take the migration lock.
+    #[arg(long = "no-lock")]
+    pub no_lock: bool,
+}
+
+/// The flags of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The revisions to merge (e.g. heads).
+    #[arg(required = true)]
+    pub revisions: Vec<String>,
+    /// The revision's message.
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Branch label for the merge revision.
+    #[arg(long = "branch-label")]
+    pub branch_label: Vec<String>,
+    /// Use this id instead of a generated one.
+    #[arg(long = "rev-id")]
+    pub rev_id: Option<String>,
+}
+
+/// The flags of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `edit`.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The revision (default: current).
+    #[arg(default_value = "current")]
+    pub revision: String,
+}
+
+/// The flags of `ensure_version`.
+#[derive(Debug, Args)]
+pub struct EnsureVersionArgs {
+    /// Print the SQL instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+}
+
+/// The flags of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Exit 1 when revisions are pending or an applied file changed.
+    #[arg(long = "exit-code")]
+    pub exit_code: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `repair`.
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// Only these revisions (default: every changed one).
+    pub revisions: Vec<String>,
+}
+
+/// The flags of `lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Range START:END as for `history -r` (default: every revision).
+    #[arg(allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
 }

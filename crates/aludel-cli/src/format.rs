@@ -1,11 +1,10 @@
-//! Alembic's line formats for revisions (`current`, `heads`, `branches`, `history`, `show`) and
-//! their JSON form.
+//! Alembic's line formats for revisions (`current`, `heads`, `branches`, `history`, `show`);
+//! their JSON form is the library's [`RevisionSummary`].
 
 use std::collections::BTreeSet;
 
 use aludel::revision::RevisionId;
-use aludel::script::{Script, ScriptDirectory};
-use serde::Serialize;
+use aludel::script::{RevisionSummary, Script, ScriptDirectory};
 
 /// Which decorations a line carries, as Alembic's `cmd_format` arguments.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,20 +30,20 @@ fn comma(ids: &[RevisionId]) -> String {
 }
 
 impl Entry<'_> {
-    fn id(&self) -> &RevisionId {
+    pub fn id(&self) -> &RevisionId {
         &self.script.revision.id
     }
     fn children(&self) -> Vec<RevisionId> {
         self.scripts.graph.children(self.id())
     }
-    pub fn is_head(&self) -> bool {
-        self.children().is_empty()
+    fn is_head(&self) -> bool {
+        self.scripts.graph.is_head(self.id())
     }
     pub fn is_branch_point(&self) -> bool {
-        self.children().len() > 1
+        self.scripts.graph.is_branch_point(self.id())
     }
-    pub fn is_merge_point(&self) -> bool {
-        self.script.revision.down_revisions.len() > 1
+    fn is_merge_point(&self) -> bool {
+        self.scripts.graph.is_merge_point(self.id())
     }
     fn down(&self) -> String {
         let down = &self.script.revision.down_revisions;
@@ -141,37 +140,9 @@ impl Entry<'_> {
     }
 
     /// The JSON form.
-    pub fn json(&self) -> JsonRevision {
-        JsonRevision {
-            revision: self.id().clone(),
-            down_revisions: self.script.revision.down_revisions.clone(),
-            branch_labels: self.scripts.graph.branch_labels(self.id()),
-            depends_on: self.script.revision.depends_on.clone(),
-            message: self.script.message.clone(),
-            create_date: self.script.create_date.clone(),
-            path: self.script.path.display().to_string(),
-            is_head: self.is_head(),
-            is_branch_point: self.is_branch_point(),
-            is_merge_point: self.is_merge_point(),
-            is_current: self.current,
-        }
+    pub fn summary(&self) -> RevisionSummary {
+        self.scripts.summary(self.id(), self.current)
     }
-}
-
-/// A revision as `--json` prints it.
-#[derive(Debug, Serialize)]
-pub struct JsonRevision {
-    pub revision: RevisionId,
-    pub down_revisions: Vec<RevisionId>,
-    pub branch_labels: Vec<String>,
-    pub depends_on: Vec<String>,
-    pub message: String,
-    pub create_date: Option<String>,
-    pub path: String,
-    pub is_head: bool,
-    pub is_branch_point: bool,
-    pub is_merge_point: bool,
-    pub is_current: bool,
 }
 
 /// Entries for `ids`, marking those in `current`.

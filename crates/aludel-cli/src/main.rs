@@ -12,7 +12,6 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let quiet = cli.global.quiet;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -26,7 +25,7 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(code) => code,
         Err(err) => {
-            output::report_error(&err, quiet);
+            output::print_error(&err);
             ExitCode::FAILURE
         }
     }

@@ -1,11 +1,14 @@
-//! Rendering for people: run events on stderr (a progress bar on a terminal), results on
-//! stdout, errors with their hints.
+//! Rendering: run events on stderr (a progress bar on a terminal), JSON results on stdout,
+//! errors with their hints on stderr.
 
 use std::io::IsTerminal;
 
 use aludel::Error;
+use aludel::revision::GraphError;
 use aludel::runtime::Event;
 use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Shows run events: one line per migration with its duration, a bar on a terminal.
 pub struct Progress {
@@ -86,8 +89,30 @@ impl Progress {
     }
 }
 
-/// Prints an error paragraph to stderr, with the details a failed migration needs.
-pub fn report_error(err: &anyhow::Error, _quiet: bool) {
+/// Prints `value` as pretty JSON on stdout, the keys of every object in alphabetical order:
+/// that order is the documented wire format, kept whatever order a struct declares its fields
+/// in or serde_json's map preserves.
+pub fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
+    let value = sorted(serde_json::to_value(value)?);
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
+}
+
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut fields: Vec<(String, Value)> = map.into_iter().collect();
+            fields.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(fields.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+/// Prints an error paragraph to stderr: the message, the details a failed migration needs,
+/// then the error's hints, one `hint:` line each.
+pub fn print_error(err: &anyhow::Error) {
     eprintln!("error: {err}");
     if let Some(Error::StatementFailed {
         applied_before,
@@ -96,25 +121,58 @@ pub fn report_error(err: &anyhow::Error, _quiet: bool) {
         ..
     }) = err.downcast_ref::<Error>()
     {
-        if *rolled_back {
-            eprintln!(
-                "the migration was rolled back: the database and the version table are as before revision {revision}"
-            );
-        } else {
-            eprintln!(
-                "revision {revision} is not recorded as applied; its statements ran outside a transaction"
-            );
-            if applied_before.is_empty() {
-                eprintln!("no statement of it had run before the failing one");
-            } else {
-                eprintln!("these statements of it had already run and stay applied:");
-                for line in applied_before {
-                    eprintln!("  {line}");
-                }
-            }
-            eprintln!(
-                "hint: undo or complete those statements by hand, then run the command again"
-            );
+        statement_failed(revision, *rolled_back, applied_before);
+    }
+    for hint in hints(err) {
+        eprintln!("hint: {hint}");
+    }
+}
+
+/// What a failed migration left behind: nothing when it was rolled back, else the statements
+/// that stay applied.
+fn statement_failed(revision: &str, rolled_back: bool, applied_before: &[String]) {
+    if rolled_back {
+        eprintln!(
+            "the migration was rolled back: the database and the version table are as before revision {revision}"
+        );
+        return;
+    }
+    eprintln!(
+        "revision {revision} is not recorded as applied; its statements ran outside a transaction"
+    );
+    if applied_before.is_empty() {
+        eprintln!("no statement of it had run before the failing one");
+    } else {
+        eprintln!("these statements of it had already run and stay applied:");
+        for line in applied_before {
+            eprintln!("  {line}");
         }
+    }
+}
+
+/// The hints of a library error, whether it arrived as an [`Error`] or as the graph's own.
+fn hints(err: &anyhow::Error) -> Vec<String> {
+    if let Some(error) = err.downcast_ref::<Error>() {
+        error.hints()
+    } else if let Some(error) = err.downcast_ref::<GraphError>() {
+        error.hint().into_iter().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::sorted;
+
+    #[test]
+    fn every_object_prints_its_keys_in_alphabetical_order() {
+        let value = sorted(json!({ "b": [{ "z": 1, "a": 2 }], "a": { "y": 0, "x": 0 } }));
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"a":{"x":0,"y":0},"b":[{"a":2,"z":1}]}"#
+        );
     }
 }

@@ -1,5 +1,10 @@
 //! The library's error type: one kind per failure a user can meet, with the context (file,
 //! line, revision) needed to act on it.
+//!
+//! A message says what went wrong; what the user can do about it is a separate hint, kept as
+//! data beside the message and returned by [`Error::hints`]. The message alone is the error's
+//! `Display`, so a program embedding aludel can show or drop the advice as it sees fit; the
+//! `aludel` binary prints each hint on a `hint:` line under the error.
 
 use std::path::PathBuf;
 
@@ -17,6 +22,8 @@ pub enum Error {
     Config {
         /// What is wrong, naming the file.
         message: String,
+        /// What the user can do about it, when there is a known remedy.
+        hint: Option<String>,
     },
     /// A database URL that cannot be understood (the password is already masked).
     #[error("invalid database URL '{url}': {reason}")]
@@ -82,8 +89,10 @@ pub enum Error {
     /// revision in the database, an option that does not apply here, …).
     #[error("{message}")]
     Refused {
-        /// What was refused and why, with hints.
+        /// What was refused and why.
         message: String,
+        /// What the user can do about it, when there is a known remedy.
+        hint: Option<String>,
     },
     /// A file-system error, with the path involved.
     #[error("{}: {source}", path.display())]
@@ -114,6 +123,54 @@ impl Error {
     pub fn refused(message: impl Into<String>) -> Self {
         Error::Refused {
             message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A configuration error with a message.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// The same error with `hint` as its advice, for the kinds that carry one ([`Config`] and
+    /// [`Refused`]); other kinds derive their hints from their own fields, so they are returned
+    /// unchanged.
+    ///
+    /// [`Config`]: Error::Config
+    /// [`Refused`]: Error::Refused
+    ///
+    /// ```
+    /// let error = aludel::Error::refused("no revisions to test").with_hint("write one first");
+    /// assert_eq!(error.to_string(), "no revisions to test");
+    /// assert_eq!(error.hints(), ["write one first"]);
+    /// ```
+    #[must_use]
+    pub fn with_hint(mut self, advice: impl Into<String>) -> Self {
+        if let Error::Config { hint, .. } | Error::Refused { hint, .. } = &mut self {
+            *hint = Some(advice.into());
+        }
+        self
+    }
+
+    /// What the user can do about this error, one sentence per hint, most useful first; empty
+    /// when there is nothing more to say than the message.
+    pub fn hints(&self) -> Vec<String> {
+        match self {
+            Error::Config { hint, .. } | Error::Refused { hint, .. } => {
+                hint.iter().cloned().collect()
+            }
+            Error::Graph(graph) => graph.hint().into_iter().collect(),
+            // Statements that committed on their own cannot be rolled back by aludel: only the
+            // user knows whether to undo or finish them.
+            Error::StatementFailed {
+                rolled_back: false, ..
+            } => vec![
+                "undo or complete those statements by hand, then run the command again".to_string(),
+            ],
+            _ => Vec::new(),
         }
     }
 

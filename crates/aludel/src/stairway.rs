@@ -136,10 +136,11 @@ pub async fn run(
         many => {
             let names: Vec<&str> = many.iter().map(RevisionId::as_str).collect();
             return Err(Error::refused(format!(
-                "the stairway test needs exactly one head, found {}: {}\nhint: run `aludel merge heads` to join them",
+                "the stairway test needs exactly one head, found {}: {}",
                 many.len(),
                 names.join(", ")
-            )));
+            ))
+            .with_hint("run `aludel merge heads` to join them"));
         }
     };
     let filter = TableFilter::from_config(config)?;

@@ -192,9 +192,8 @@ impl Rename {
     /// Parses `old:new` or `table.old:new`.
     pub fn parse(hint: &str) -> Result<Rename> {
         let bad = || {
-            Error::refused(format!(
-                "invalid rename hint '{hint}'\nhint: write OLD:NEW for a table or TABLE.OLD:NEW for a column"
-            ))
+            Error::refused(format!("invalid rename hint '{hint}'"))
+                .with_hint("write OLD:NEW for a table or TABLE.OLD:NEW for a column")
         };
         let (left, to) = hint.split_once(':').ok_or_else(bad)?;
         let to = to.trim();

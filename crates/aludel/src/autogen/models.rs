@@ -58,15 +58,15 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
         });
     }
     if config.models.is_empty() {
-        return Err(Error::refused(
-            "no models configured\nhint: set `models = [\"schema/**/*.sql\"]` or `models_command` in aludel.toml",
-        ));
+        return Err(Error::refused("no models configured")
+            .with_hint("set `models = [\"schema/**/*.sql\"]` or `models_command` in aludel.toml"));
     }
     let mut files: Vec<ModelFile> = Vec::new();
     for pattern in &config.models {
         let full = config.root.join(pattern);
         let bad = |e: String| Error::Config {
             message: format!("invalid models pattern '{pattern}': {e}"),
+            hint: None,
         };
         let mut matches: Vec<PathBuf> = glob::glob(&full.to_string_lossy())
             .map_err(|e| bad(e.to_string()))?
@@ -116,9 +116,10 @@ pub async fn normalise(
     let server = match &config.dev_url {
         Some(dev) if dev.backend() != backend => {
             return Err(Error::refused(format!(
-                "dev_url {dev} is not a {} database like the target\nhint: point dev_url at a server of the same kind",
+                "dev_url {dev} is not a {} database like the target",
                 backend_name(backend)
-            )));
+            ))
+            .with_hint("point dev_url at a server of the same kind"));
         }
         Some(dev) => dev.clone(),
         None => target.clone(),

@@ -123,10 +123,12 @@ impl Config {
         if dotenv.is_file() {
             dotenvy::from_path(&dotenv).map_err(|e| Error::Config {
                 message: format!("{}: cannot load: {e}", dotenv.display()),
+                hint: None,
             })?;
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::Config {
             message: format!("{}: cannot read: {e}", path.display()),
+            hint: None,
         })?;
         Config::from_text(&path, &text, options, &env)
     }
@@ -148,6 +150,7 @@ impl Config {
         };
         let file: raw::File = toml::from_str(text).map_err(|e| Error::Config {
             message: format!("{}: {}", path.display(), e.to_string().trim_end()),
+            hint: None,
         })?;
         let environment = select_environment(&file, &path, options, env)?;
         let section = match file.environments.get(&environment) {
@@ -163,6 +166,7 @@ impl Config {
             Ok(url) => Ok(url),
             Err(UrlProblem::Config(message)) => Err(Error::Config {
                 message: message.clone(),
+                hint: None,
             }),
             Err(UrlProblem::Invalid { url, reason }) => Err(Error::Url {
                 url: url.clone(),
@@ -202,6 +206,7 @@ fn find_config(options: &LoadOptions, env: &dyn Fn(&str) -> Option<String>) -> R
                     "{}: configuration file not found (given by {source})",
                     path.display()
                 ),
+                hint: None,
             });
         }
         return Ok(path);
@@ -214,9 +219,10 @@ fn find_config(options: &LoadOptions, env: &dyn Fn(&str) -> Option<String>) -> R
     }
     Err(Error::Config {
         message: format!(
-            "no {CONFIG_FILE_NAME} found in {} or any parent directory\nhint: run `aludel init migrations` to create one, or name one with -c FILE",
+            "no {CONFIG_FILE_NAME} found in {} or any parent directory",
             options.cwd.display()
         ),
+        hint: Some("run `aludel init migrations` to create one, or name one with -c FILE".into()),
     })
 }
 
@@ -270,6 +276,7 @@ fn select_environment(
                 "{}: environment '{name}' (from {source}) has no [environments.{name}] section; known environments: {known}",
                 path.display()
             ),
+            hint: None,
         });
     }
     Ok(name)
@@ -288,6 +295,7 @@ fn build(
     let text = |key: &str, value: &str| -> Result<String> {
         interpolate::interpolate(value, env).map_err(|reason| Error::Config {
             message: format!("{file}: key '{key}': {reason}"),
+            hint: None,
         })
     };
     let optional = |key: &str, value: Option<String>| -> Result<Option<String>> {
@@ -321,6 +329,7 @@ fn build(
             None => Ok(Duration::from_secs(default)),
             Some(seconds) => Duration::try_from_secs_f64(seconds).map_err(|_| Error::Config {
                 message: format!("{file}: key '{key}': expected a non-negative number of seconds"),
+                hint: None,
             }),
         }
     };

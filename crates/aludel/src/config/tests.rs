@@ -33,7 +33,7 @@ fn load(text: &str) -> Config {
 
 fn config_error(result: Result<Config>) -> String {
     match result {
-        Err(Error::Config { message }) => message,
+        Err(Error::Config { message, .. }) => message,
         other => panic!("expected a config error, got {other:?}"),
     }
 }
@@ -254,7 +254,7 @@ fn unset_variable_in_the_url_is_reported_by_url_only() {
     let config = load_with(ENVIRONMENTS, &opts, &Env::new(&[])).unwrap();
     assert_eq!(config.version_table, "prod_v");
     let message = match config.url() {
-        Err(Error::Config { message }) => message,
+        Err(Error::Config { message, .. }) => message,
         other => panic!("expected an error, got {other:?}"),
     };
     assert!(
@@ -352,7 +352,9 @@ fn empty_url_is_reported_by_url() {
         &Env::new(&[]),
     )
     .unwrap();
-    assert!(matches!(config.url(), Err(Error::Config { message }) if message.contains("empty")));
+    assert!(
+        matches!(config.url(), Err(Error::Config { message, .. }) if message.contains("empty"))
+    );
 }
 
 #[test]

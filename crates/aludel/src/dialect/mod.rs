@@ -415,8 +415,11 @@ async fn run_dump(
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::refused(format!(
-                "--backup needs `{tool}`, which is not installed or not on PATH\nhint: install the database's client tools, or back up by other means and run without --backup"
-            )));
+                "--backup needs `{tool}`, which is not installed or not on PATH"
+            ))
+            .with_hint(
+                "install the database's client tools, or back up by other means and run without --backup",
+            ));
         }
         Err(e) => return Err(Error::io(tool, e)),
     };

@@ -8,8 +8,13 @@
 use std::collections::HashMap;
 use std::fmt;
 
+pub use parents::Attach;
+pub use range::Range;
+
 mod graph;
+mod parents;
 mod plan;
+mod range;
 mod target;
 #[cfg(test)]
 mod tests;
@@ -179,9 +184,47 @@ pub enum GraphError {
     /// A target that cannot be reached from where the database is, or that is malformed.
     #[error("{message}")]
     BadTarget {
-        /// What is wrong, in a sentence with hints.
+        /// What is wrong.
         message: String,
     },
+    /// A new revision asked to follow `head` while several heads exist.
+    #[error(
+        "multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge"
+    )]
+    AmbiguousParent {
+        /// The heads it could follow.
+        heads: Vec<RevisionId>,
+    },
+    /// The same parent named twice for a new revision.
+    #[error("duplicate head revisions specified")]
+    DuplicateParents,
+    /// A new revision asked to follow a revision that has children, without `--splice`.
+    #[error(
+        "revision {revision} is not a head revision; please specify --splice to create a new branch from this revision"
+    )]
+    NotAHead {
+        /// The revision asked for.
+        revision: RevisionId,
+    },
+    /// A revision range without its `:`.
+    #[error("range must be [start]:[end], got '{range}'")]
+    BadRange {
+        /// The range as given.
+        range: String,
+    },
+}
+
+impl GraphError {
+    /// What the user can do about this error, when the error alone does not say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            GraphError::AmbiguousParent { .. } => Some(
+                "`aludel heads` lists them; `aludel merge heads -m \"merge\"` joins them, or pass --head REV"
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 fn join(ids: &[RevisionId]) -> String {
@@ -247,6 +290,14 @@ impl RevisionGraph {
     /// Revisions with no children, in Alembic's order.
     pub fn heads(&self) -> Vec<RevisionId> {
         self.ids_of(&self.heads)
+    }
+
+    /// Whether `current` (a version table's rows) is exactly the set of heads: every branch
+    /// applied to its end, nothing else recorded.
+    pub fn is_at_heads(&self, current: &[RevisionId]) -> bool {
+        let heads = self.heads();
+        let wanted: std::collections::BTreeSet<&RevisionId> = heads.iter().collect();
+        current.iter().collect::<std::collections::BTreeSet<_>>() == wanted
     }
 
     /// Revisions with no parent.

@@ -9,7 +9,7 @@
 use super::plan::Arg;
 use super::*;
 
-fn graph(spec: &str) -> RevisionGraph {
+pub(super) fn graph(spec: &str) -> RevisionGraph {
     try_graph(spec).unwrap()
 }
 
@@ -45,14 +45,14 @@ fn try_graph(spec: &str) -> Result<RevisionGraph, GraphError> {
     RevisionGraph::new(revisions)
 }
 
-fn ids(list: &str) -> Vec<RevisionId> {
+pub(super) fn ids(list: &str) -> Vec<RevisionId> {
     list.split(',')
         .filter(|s| !s.is_empty())
         .map(|s| RevisionId::new(s).unwrap())
         .collect()
 }
 
-fn names(list: &[RevisionId]) -> String {
+pub(super) fn names(list: &[RevisionId]) -> String {
     list.iter()
         .map(RevisionId::as_str)
         .collect::<Vec<_>>()

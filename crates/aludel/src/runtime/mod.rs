@@ -5,10 +5,12 @@
 
 mod execute;
 mod offline;
+mod preflight;
 mod state;
 pub mod template;
 
 pub use offline::OfflineScript;
+pub use preflight::check_rev_id_fits;
 pub use state::{ChangedFile, Status};
 
 use std::path::PathBuf;
@@ -301,10 +303,13 @@ impl<'a> Migrator<'a> {
             let script = self.scripts.script(&step.revision);
             if script.downgrade.is_none() {
                 return Err(Error::refused(format!(
-                    "revision {} ({}) has no downgrade section: it is irreversible, so the downgrade was refused and nothing ran\nhint: add a `-- migrate:downgrade` section to the file, or downgrade to a target above it",
+                    "revision {} ({}) has no downgrade section: it is irreversible, so the downgrade was refused and nothing ran",
                     step.revision,
                     script.path.display()
-                )));
+                ))
+                .with_hint(
+                    "add a `-- migrate:downgrade` section to the file, or downgrade to a target above it",
+                ));
             }
         }
         Ok(())
@@ -403,8 +408,11 @@ pub fn check_known_heads(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Res
     for head in heads {
         if scripts.graph.get(head.as_str()).is_none() {
             return Err(Error::refused(format!(
-                "the database is at revision {head}, which no migration file has\nhint: restore the missing file, or if it was removed on purpose, `aludel stamp` the database to a revision that exists"
-            )));
+                "the database is at revision {head}, which no migration file has"
+            ))
+            .with_hint(
+                "restore the missing file, or if it was removed on purpose, `aludel stamp` the database to a revision that exists",
+            ));
         }
     }
     Ok(())

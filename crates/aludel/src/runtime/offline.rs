@@ -23,9 +23,10 @@ fn split_range(operation: &Operation, range: &str) -> Result<(Option<String>, St
     match range.split_once(':') {
         Some((from, to)) => Ok((Some(from.to_string()), to.to_string())),
         None => match operation {
-            Operation::Downgrade(_) => Err(Error::refused(format!(
-                "downgrade with --sql needs a range <fromrev>:<torev>, since there is no database to read the current revision from\nhint: aludel downgrade head:{range} --sql"
-            ))),
+            Operation::Downgrade(_) => Err(Error::refused(
+                "downgrade with --sql needs a range <fromrev>:<torev>, since there is no database to read the current revision from",
+            )
+            .with_hint(format!("aludel downgrade head:{range} --sql"))),
             _ => Ok((None, range.to_string())),
         },
     }

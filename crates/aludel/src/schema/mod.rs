@@ -197,6 +197,7 @@ impl TableFilter {
                 .map(|p| {
                     glob::Pattern::new(p).map_err(|e| crate::Error::Config {
                         message: format!("invalid table pattern '{p}': {e}"),
+                        hint: None,
                     })
                 })
                 .collect::<Result<Vec<_>>>()

@@ -19,9 +19,10 @@ pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
     }
     if folder.exists() {
         return Err(Error::refused(format!(
-            "{} already exists; init writes nothing over an existing setup\nhint: choose another folder name",
+            "{} already exists; init writes nothing over an existing setup",
             folder.display()
-        )));
+        ))
+        .with_hint("choose another folder name"));
     }
     let location = match folder.strip_prefix(root) {
         Ok(relative) => relative.display().to_string(),

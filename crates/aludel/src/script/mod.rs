@@ -10,12 +10,14 @@
 mod file;
 mod init;
 mod lexer;
+mod summary;
 mod template;
 
 pub use file::{Checksum, HEADER_KEYS, Script, Section, checksum_of};
 pub use init::init_project;
 pub(crate) use lexer::sqlparser_dialect;
 pub use lexer::{BATCH_MARKER, Statement, split_statements};
+pub use summary::RevisionSummary;
 pub use template::{
     DEFAULT_CONFIG, DEFAULT_README, DEFAULT_SCRIPT_TEMPLATE, DOWNGRADE_PLACEHOLDER, NewRevision,
     ScriptContext, UPGRADE_PLACEHOLDER, default_config, format_create_date, fresh_rev_id,
@@ -83,19 +85,32 @@ impl ScriptDirectory {
     ///
     /// The file is rendered from `script.sql.j2` in the migration folder (the built-in
     /// template when there is none), named by the configured `file_template`, and written to
-    /// `new.version_path` (which must be one of the version locations; a relative path is
-    /// relative to the configuration's folder), else the folder of the first parent's file
-    /// when that is a version location, else the first version location. The folder is
-    /// created when missing; an existing file or id is refused. The rendered text is parsed
-    /// before it is written, so a broken template never leaves a broken file behind.
+    /// the folder [`version_folder`](Self::version_folder) chooses. The folder is created when
+    /// missing; an existing file or id is refused. The rendered text is parsed before it is
+    /// written, so a broken template never leaves a broken file behind.
     pub fn write_revision(&self, config: &Config, new: &NewRevision) -> Result<PathBuf> {
+        self.writer(config).write(new, jiff::Timestamp::now())
+    }
+
+    /// The folder a new revision's file goes to, by Alembic's rule: `new.version_path` when
+    /// given (it must be one of the version locations; a relative path is relative to the
+    /// configuration's folder); else, among several version locations, the folder of the first
+    /// parent's file, and a new root is refused there since nothing says which location it
+    /// belongs to; else the one version location. A missing migration folder is an error.
+    ///
+    /// [`write_revision`](Self::write_revision) applies the same rule; calling this first
+    /// checks a request before slower work (autogenerate) is done for it.
+    pub fn version_folder(&self, config: &Config, new: &NewRevision) -> Result<PathBuf> {
+        self.writer(config).target_folder(new)
+    }
+
+    fn writer<'a>(&'a self, config: &'a Config) -> RevisionWriter<'a> {
         RevisionWriter {
             config,
             location: &self.location,
             version_locations: &self.version_locations,
             scripts: &self.scripts,
         }
-        .write(new, jiff::Timestamp::now())
     }
 }
 
@@ -106,8 +121,11 @@ pub fn read_scripts(location: &Path, version_locations: &[PathBuf]) -> Result<Ve
     if !location.is_dir() {
         return Err(Error::Config {
             message: format!(
-                "{}: the migration folder does not exist\nhint: run `aludel init` to create it, or set script_location in aludel.toml",
+                "{}: the migration folder does not exist",
                 location.display()
+            ),
+            hint: Some(
+                "run `aludel init` to create it, or set script_location in aludel.toml".into(),
             ),
         });
     }
@@ -290,14 +308,15 @@ impl RevisionWriter<'_> {
         Ok(path)
     }
 
-    /// The folder the new file goes to.
+    /// The folder the new file goes to: see [`ScriptDirectory::version_folder`].
     fn target_folder(&self, new: &NewRevision) -> Result<PathBuf> {
         if !self.location.is_dir() {
             return Err(Error::Config {
                 message: format!(
-                    "{}: the migration folder does not exist\nhint: run `aludel init` to create it",
+                    "{}: the migration folder does not exist",
                     self.location.display()
                 ),
+                hint: Some("run `aludel init` to create it".into()),
             });
         }
         let locations: Vec<PathBuf> = self
@@ -305,31 +324,46 @@ impl RevisionWriter<'_> {
             .iter()
             .map(|l| normalize_path(l))
             .collect();
-        if let Some(given) = &new.version_path {
-            let wanted = normalize_path(&self.config.root.join(given));
-            if !locations.contains(&wanted) {
-                return Err(Error::refused(format!(
-                    "path {} is not represented in the current version locations ({})",
-                    given.display(),
-                    locations
-                        .iter()
-                        .map(|l| l.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+        let given = match &new.version_path {
+            Some(given) => Some(given.clone()),
+            // Among several locations a child goes beside its first parent, as Alembic does;
+            // a new root has no parent to follow, so it must say where it goes.
+            None if locations.len() > 1 => {
+                let beside_parent = new
+                    .down_revisions
+                    .first()
+                    .and_then(|id| self.scripts.get(id))
+                    .and_then(|script| script.path.parent());
+                match beside_parent {
+                    Some(folder) => Some(folder.to_path_buf()),
+                    None => {
+                        return Err(Error::refused(
+                            "multiple version locations present, please specify --version-path",
+                        ));
+                    }
+                }
             }
-            return Ok(wanted);
+            None => None,
+        };
+        let Some(given) = given else {
+            return locations
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::refused("no version location is configured"));
+        };
+        let wanted = normalize_path(&self.config.root.join(&given));
+        if !locations.contains(&wanted) {
+            return Err(Error::refused(format!(
+                "path {} is not represented in the current version locations ({})",
+                given.display(),
+                locations
+                    .iter()
+                    .map(|l| l.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
-        let parent_folder = new
-            .down_revisions
-            .first()
-            .and_then(|id| self.scripts.get(id))
-            .and_then(|script| script.path.parent())
-            .map(normalize_path)
-            .filter(|folder| locations.contains(folder));
-        parent_folder
-            .or_else(|| locations.first().cloned())
-            .ok_or_else(|| Error::refused("no version location is configured"))
+        Ok(wanted)
     }
 }
 
