@@ -76,14 +76,22 @@ fn only_dialect_names_a_concrete_database() {
     // `config/url.rs` defines `Backend` from the URL's scheme; everything else asks the
     // backend's `Dialect`.
     let found = offenders("Backend::", &["dialect/", "config/url.rs"]);
-    assert!(found.is_empty(), "backend named outside dialect/:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "backend named outside dialect/:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn only_dialect_uses_the_database_drivers() {
     let mut found = offenders("sqlx::", &["dialect/"]);
     found.extend(offenders("libsqlite3_sys", &["dialect/"]));
-    assert!(found.is_empty(), "driver used outside dialect/:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "driver used outside dialect/:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -113,7 +121,12 @@ fn modules_import_only_downward() {
         ("revision/", &["revision", "error"]),
         ("config/", &["config", "error"]),
         ("scan", &["scan", "error"]),
-        ("dialect/", &["dialect", "config", "schema", "scan", "error", "Error", "Result"]),
+        (
+            "dialect/",
+            &[
+                "dialect", "config", "schema", "scan", "error", "Error", "Result",
+            ],
+        ),
         ("sql/", &["sql", "dialect", "revision", "config", "error"]),
     ];
     for (rel, text) in sources() {
@@ -139,10 +152,19 @@ fn modules_import_only_downward() {
 #[test]
 fn transaction_sql_comes_from_sql_module() {
     let mut found = Vec::new();
-    for needle in ["\"SAVEPOINT", "\"RELEASE SAVEPOINT", "\"ROLLBACK TO", "format!(\"SAVEPOINT"] {
+    for needle in [
+        "\"SAVEPOINT",
+        "\"RELEASE SAVEPOINT",
+        "\"ROLLBACK TO",
+        "format!(\"SAVEPOINT",
+    ] {
         found.extend(offenders(needle, &["sql/", "dialect/"]));
     }
-    assert!(found.is_empty(), "transaction SQL built outside sql/:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "transaction SQL built outside sql/:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -152,7 +174,11 @@ fn the_library_never_prints() {
         // `build` runs from an application's build script, where cargo reads stdout.
         found.extend(offenders(needle, &["embed"]));
     }
-    assert!(found.is_empty(), "the library printed:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the library printed:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -165,5 +191,9 @@ fn files_stay_readable_in_one_sitting() {
             (lines > 650).then(|| format!("{rel}: {lines} lines"))
         })
         .collect();
-    assert!(long.is_empty(), "split these by concept:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "split these by concept:\n{}",
+        long.join("\n")
+    );
 }

@@ -12,6 +12,7 @@ pub use parents::Attach;
 pub use range::Range;
 
 mod graph;
+mod heads;
 mod parents;
 mod plan;
 mod range;
