@@ -1,13 +1,16 @@
 //! PostgreSQL introspection from `pg_catalog`, for the tables of the current schema: a handful
 //! of whole-schema queries (not one per table), every value cast to text in SQL.
 
-use super::text::{Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens};
-use super::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
-    UniqueConstraint, action, opt, text,
-};
+use super::PostgresConn;
 use crate::Result;
-use crate::dialect::Database;
+use crate::dialect::catalog::{action, opt, query, text};
+use crate::schema::text::{
+    Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens,
+};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint,
+};
 
 /// Separates list items packed into one text value (column names may hold commas).
 const SEP: char = '\u{1f}';
@@ -47,9 +50,10 @@ const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JO
     JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
     ORDER BY t.typname, e.enumsortorder";
 
-pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+/// Every table of the current schema, and its enum types, in a handful of whole-schema queries.
+pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> Result<Schema> {
     let mut schema = Schema::default();
-    for row in db.fetch(TABLES).await? {
+    for row in query(db, TABLES).await? {
         let name = text(&row, 0);
         if filter.accepts(&name) {
             schema.tables.insert(
@@ -62,7 +66,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             );
         }
     }
-    for row in db.fetch(COLUMNS).await? {
+    for row in query(db, COLUMNS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -82,7 +86,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             identity,
         });
     }
-    for row in db.fetch(CONSTRAINTS).await? {
+    for row in query(db, CONSTRAINTS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -118,7 +122,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             _ => {}
         }
     }
-    for row in db.fetch(INDEXES).await? {
+    for row in query(db, INDEXES).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -137,7 +141,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             },
         );
     }
-    for row in db.fetch(ENUMS).await? {
+    for row in query(db, ENUMS).await? {
         schema
             .enums
             .entry(text(&row, 0))

@@ -4,56 +4,59 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
-use super::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
-    UniqueConstraint, action, opt,
-};
+use super::SqliteConn;
 use crate::Result;
-use crate::dialect::Database;
+use crate::dialect::catalog::{action, opt, query, text as value};
+use crate::schema::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint,
+};
 
 /// Every table of the database in five catalog queries (the pragmas joined with
 /// `sqlite_schema`), rather than several per table: a 500-table schema reads in milliseconds.
-pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Result<Schema> {
     const TABLES: &str =
         "FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
-    let tables = db
-        .fetch(&format!("SELECT m.name, m.sql {TABLES} ORDER BY m.name"))
-        .await?;
-    let columns = db
-        .fetch(
-            "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+    let tables = query(
+        db,
+        &format!("SELECT m.name, m.sql {TABLES} ORDER BY m.name"),
+    )
+    .await?;
+    let columns = query(
+        db,
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
              FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
              WHERE m.type = 'table' ORDER BY m.name, p.cid",
-        )
-        .await?;
-    let indexes = db
-        .fetch(
-            "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
+    )
+    .await?;
+    let indexes = query(
+        db,
+        "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
              FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
              LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name \
              WHERE m.type = 'table' ORDER BY m.name, il.name",
-        )
-        .await?;
-    let unique_columns = db
-        .fetch(
-            "SELECT il.name, ii.name FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
+    )
+    .await?;
+    let unique_columns = query(
+        db,
+        "SELECT il.name, ii.name FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
              JOIN pragma_index_info(il.name) ii \
              WHERE m.type = 'table' AND il.origin = 'u' ORDER BY il.name, ii.seqno",
-        )
-        .await?;
-    let foreign_keys = db
-        .fetch(
-            "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+    )
+    .await?;
+    let foreign_keys = query(
+        db,
+        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
              FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
              WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
-        )
-        .await?;
+    )
+    .await?;
 
     let group = |rows: Vec<Vec<Option<String>>>| {
         let mut by_table: BTreeMap<String, Vec<Vec<Option<String>>>> = BTreeMap::new();
         for row in rows {
-            by_table.entry(super::text(&row, 0)).or_default().push(row);
+            by_table.entry(value(&row, 0)).or_default().push(row);
         }
         by_table
     };
@@ -64,11 +67,11 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
 
     let mut schema = Schema::default();
     for row in tables {
-        let name = super::text(&row, 0);
+        let name = value(&row, 0);
         if !filter.accepts(&name) {
             continue;
         }
-        let sql = super::text(&row, 1);
+        let sql = value(&row, 1);
         let mut table = Table {
             name: name.clone(),
             sql: Some(sql.clone()),
@@ -80,18 +83,18 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
 
         let mut pk: Vec<(i64, String)> = Vec::new();
         for c in columns.remove(&name).unwrap_or_default() {
-            if super::text(&c, 6) == "1" {
+            if value(&c, 6) == "1" {
                 continue;
             }
-            let col_name = super::text(&c, 1);
-            let pk_pos: i64 = super::text(&c, 5).parse().unwrap_or(0);
+            let col_name = value(&c, 1);
+            let pk_pos: i64 = value(&c, 5).parse().unwrap_or(0);
             if pk_pos > 0 {
                 pk.push((pk_pos, col_name.clone()));
             }
             table.columns.push(Column {
                 name: col_name,
-                type_: normalise_type(&super::text(&c, 2)),
-                nullable: super::text(&c, 3) != "1",
+                type_: normalise_type(&value(&c, 2)),
+                nullable: value(&c, 3) != "1",
                 default: opt(&c, 4),
                 comment: None,
                 identity: None,
@@ -107,16 +110,16 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         }
 
         for ix in indexes.remove(&name).unwrap_or_default() {
-            let ix_name = super::text(&ix, 1);
-            match super::text(&ix, 3).as_str() {
+            let ix_name = value(&ix, 1);
+            match value(&ix, 3).as_str() {
                 "c" => {
-                    let (parts, predicate) = index_parts(&super::text(&ix, 4));
+                    let (parts, predicate) = index_parts(&value(&ix, 4));
                     table.indexes.insert(
                         ix_name.clone(),
                         Index {
                             name: ix_name,
                             parts,
-                            unique: super::text(&ix, 2) == "1",
+                            unique: value(&ix, 2) == "1",
                             predicate,
                             method: None,
                         },
@@ -127,7 +130,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
                         .remove(&ix_name)
                         .unwrap_or_default()
                         .iter()
-                        .map(|r| super::text(r, 1))
+                        .map(|r| value(r, 1))
                         .collect();
                     table.uniques.push(UniqueConstraint {
                         name: None,
@@ -143,17 +146,17 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
         for f in foreign_keys.remove(&name).unwrap_or_default() {
             let fk = by_id
-                .entry(super::text(&f, 1).parse().unwrap_or(0))
+                .entry(value(&f, 1).parse().unwrap_or(0))
                 .or_insert_with(|| ForeignKey {
                     name: None,
                     columns: vec![],
-                    ref_table: super::text(&f, 2),
+                    ref_table: value(&f, 2),
                     ref_columns: vec![],
-                    on_delete: action(&super::text(&f, 6)),
-                    on_update: action(&super::text(&f, 5)),
+                    on_delete: action(&value(&f, 6)),
+                    on_update: action(&value(&f, 5)),
                     implicit_index: None,
                 });
-            fk.columns.push(super::text(&f, 3));
+            fk.columns.push(value(&f, 3));
             if let Some(to) = opt(&f, 4) {
                 fk.ref_columns.push(to);
             }
@@ -178,7 +181,7 @@ fn normalise_type(declared: &str) -> String {
 }
 
 /// The key parts and the predicate of a stored `CREATE INDEX` statement.
-pub(crate) fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
+fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
     let toks = tokens(sql);
     let Some(on) = toks.iter().position(|t| is_word(sql, t, "ON")) else {
         return (vec![], None);
@@ -204,7 +207,7 @@ pub(crate) fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
 
 /// The CHECK constraints of a stored `CREATE TABLE` statement, column and table ones, in
 /// written order.
-pub(crate) fn checks(sql: &str) -> Vec<CheckConstraint> {
+fn checks(sql: &str) -> Vec<CheckConstraint> {
     let toks = tokens(sql);
     let Some(open) = toks.iter().position(|t| t.kind == Kind::Open) else {
         return vec![];
@@ -260,20 +263,6 @@ pub(crate) fn checks(sql: &str) -> Vec<CheckConstraint> {
     out
 }
 
-/// The stored `CREATE TABLE` text of a table renamed to `new_name`: everything up to the
-/// column list is replaced, so the definition is kept exactly.
-pub(crate) fn create_table_as(sql: &str, new_name: &str) -> String {
-    let toks = tokens(sql);
-    match toks.iter().position(|t| t.kind == Kind::Open) {
-        Some(open) => format!(
-            "CREATE TABLE \"{}\" {}",
-            new_name.replace('"', "\"\""),
-            &sql[toks[open].start..]
-        ),
-        None => sql.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,15 +295,6 @@ mod tests {
         );
         assert_eq!(parts, vec!["lower(email)", "id DESC"]);
         assert_eq!(predicate.as_deref(), Some("deleted_at IS NULL"));
-    }
-
-    #[test]
-    fn renames_a_stored_definition() {
-        let sql = "CREATE TABLE IF NOT EXISTS \"users\" (id INTEGER)";
-        assert_eq!(
-            create_table_as(sql, "_aludel_tmp_users"),
-            "CREATE TABLE \"_aludel_tmp_users\" (id INTEGER)"
-        );
     }
 
     #[test]
