@@ -10,6 +10,8 @@
 //! nothing about rendering or introspection; [`crate::dialect`] does both.
 
 mod change;
+// Some helpers serve only one database's introspection, so a build without it leaves them unused.
+#[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) mod text;
 
 /// Introspection is the dialects' work; this re-export keeps `aludel::schema::introspect`
