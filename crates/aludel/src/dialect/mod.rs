@@ -125,3 +125,39 @@ fn not_compiled(backend: Backend) -> Error {
         }
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_backend_has_a_dialect_whichever_drivers_are_compiled() {
+        for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+            let d = dialect_for(backend);
+            assert_eq!(d.backend(), backend);
+            assert_eq!(d.name(), backend.name());
+        }
+    }
+
+    #[test]
+    fn a_missing_driver_is_named_with_its_feature() {
+        let message = not_compiled(Backend::Postgres).to_string();
+        assert!(
+            message.starts_with("this build of aludel has no PostgreSQL support"),
+            "{message}"
+        );
+        assert!(message.contains("the `postgres` feature"), "{message}");
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    #[tokio::test]
+    async fn connecting_without_the_driver_is_an_error_not_a_panic() {
+        let url = crate::config::DatabaseUrl::parse("mysql://root@h/db", std::path::Path::new("/"))
+            .unwrap();
+        let error = Database::connect(&url, std::time::Duration::from_secs(1))
+            .await
+            .err()
+            .expect("no MySQL driver in this build");
+        assert!(error.to_string().contains("no MySQL support"), "{error}");
+    }
+}

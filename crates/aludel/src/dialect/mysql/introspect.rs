@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::MySqlConn;
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text};
+use crate::dialect::database::Rows;
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
 };
@@ -97,8 +98,16 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
             t.foreign_keys.push(fk);
         }
     }
+    add_indexes(&mut schema, query(db, INDEXES).await?);
+    Ok(schema)
+}
+
+/// The indexes of every table from `information_schema.STATISTICS`, one row per key part:
+/// `PRIMARY` is the primary key, the index the server made for a foreign key is remembered on
+/// that key, and the others are the table's indexes.
+fn add_indexes(schema: &mut Schema, rows: Rows) {
     let mut indexes: BTreeMap<(String, String), (Index, Vec<String>)> = BTreeMap::new();
-    for row in query(db, INDEXES).await? {
+    for row in rows {
         let entry = indexes
             .entry((text(&row, 0), text(&row, 1)))
             .or_insert_with(|| {
@@ -145,5 +154,4 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
             }
         }
     }
-    Ok(schema)
 }

@@ -63,6 +63,35 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
         DropIndex { table, index } => {
             vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
         }
+        AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => constraint(b, change),
+        AlterTableComment { table, to, .. } => {
+            vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                q(table),
+                b.lit(to.as_deref().unwrap_or(""))
+            )]
+        }
+        AlterTableOptions { table, from, to } => {
+            let options = table_options(b, from, to);
+            if options.is_empty() {
+                vec![]
+            } else {
+                vec![format!("ALTER TABLE {}{options}", q(table))]
+            }
+        }
+    }
+}
+
+/// UNIQUE, CHECK and foreign-key constraints added or dropped; `render_one` sends only these.
+fn constraint(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
         AddUnique { table, unique } => vec![format!(
             "ALTER TABLE {} ADD {}",
             q(table),
@@ -106,21 +135,7 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
             }
             out
         }
-        AlterTableComment { table, to, .. } => {
-            vec![format!(
-                "ALTER TABLE {} COMMENT = {}",
-                q(table),
-                b.lit(to.as_deref().unwrap_or(""))
-            )]
-        }
-        AlterTableOptions { table, from, to } => {
-            let options = table_options(b, from, to);
-            if options.is_empty() {
-                vec![]
-            } else {
-                vec![format!("ALTER TABLE {}{options}", q(table))]
-            }
-        }
+        _ => Vec::new(),
     }
 }
 

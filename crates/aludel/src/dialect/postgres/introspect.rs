@@ -90,56 +90,13 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
-        let name = text(&row, 1);
-        let columns = list(&text(&row, 4));
-        match text(&row, 2).as_str() {
-            "p" => {
-                table.primary_key = columns;
-                table.primary_key_name = Some(name);
-            }
-            "u" => table.uniques.push(UniqueConstraint {
-                name: Some(name),
-                columns,
-            }),
-            "c" => {
-                let def = text(&row, 3);
-                let body = def.strip_prefix("CHECK ").unwrap_or(&def);
-                let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
-                table.checks.push(CheckConstraint {
-                    name: Some(name),
-                    expression: strip_outer_parens(body).to_string(),
-                });
-            }
-            "f" => table.foreign_keys.push(ForeignKey {
-                name: Some(name),
-                columns,
-                ref_table: text(&row, 5),
-                ref_columns: list(&text(&row, 6)),
-                on_delete: action(&text(&row, 7)),
-                on_update: action(&text(&row, 8)),
-                implicit_index: None,
-            }),
-            _ => {}
-        }
+        add_constraint(table, &row);
     }
     for row in query(db, INDEXES).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
-        let name = text(&row, 1);
-        let method = Some(text(&row, 3)).filter(|m| m != "btree");
-        let predicate = opt(&row, 4).map(|p| strip_outer_parens(&p).to_string());
-        let parts = index_parts(&text(&row, 5));
-        table.indexes.insert(
-            name.clone(),
-            Index {
-                name,
-                parts,
-                unique: text(&row, 2) == "true",
-                predicate,
-                method,
-            },
-        );
+        add_index(table, &row);
     }
     for row in query(db, ENUMS).await? {
         schema
@@ -175,6 +132,59 @@ fn index_parts(def: &str) -> Vec<String> {
     };
     let close = matching_close(&toks, open).unwrap_or(toks.len() - 1);
     split_top_level(&def[toks[open].end..toks[close].start])
+}
+
+/// A primary key, UNIQUE, CHECK or foreign-key constraint of `table` from its `pg_constraint` row.
+fn add_constraint(table: &mut Table, row: &[Option<String>]) {
+    let name = text(row, 1);
+    let columns = list(&text(row, 4));
+    match text(row, 2).as_str() {
+        "p" => {
+            table.primary_key = columns;
+            table.primary_key_name = Some(name);
+        }
+        "u" => table.uniques.push(UniqueConstraint {
+            name: Some(name),
+            columns,
+        }),
+        "c" => {
+            let def = text(row, 3);
+            let body = def.strip_prefix("CHECK ").unwrap_or(&def);
+            let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
+            table.checks.push(CheckConstraint {
+                name: Some(name),
+                expression: strip_outer_parens(body).to_string(),
+            });
+        }
+        "f" => table.foreign_keys.push(ForeignKey {
+            name: Some(name),
+            columns,
+            ref_table: text(row, 5),
+            ref_columns: list(&text(row, 6)),
+            on_delete: action(&text(row, 7)),
+            on_update: action(&text(row, 8)),
+            implicit_index: None,
+        }),
+        _ => {}
+    }
+}
+
+/// An index of `table` that is not a constraint, from its `pg_index` row.
+fn add_index(table: &mut Table, row: &[Option<String>]) {
+    let name = text(row, 1);
+    let method = Some(text(row, 3)).filter(|m| m != "btree");
+    let predicate = opt(row, 4).map(|p| strip_outer_parens(&p).to_string());
+    let parts = index_parts(&text(row, 5));
+    table.indexes.insert(
+        name.clone(),
+        Index {
+            name,
+            parts,
+            unique: text(row, 2) == "true",
+            predicate,
+            method,
+        },
+    );
 }
 
 #[cfg(test)]

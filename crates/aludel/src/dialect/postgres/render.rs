@@ -83,6 +83,22 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
         }
         AddIndex { table, index } => vec![b.create_index(table, index)],
         DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
+        AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => constraint(b, change),
+        AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
+        AlterTableOptions { .. } => vec![],
+    }
+}
+
+/// UNIQUE, CHECK and foreign-key constraints added or dropped; `render_one` sends only these.
+fn constraint(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
         AddUnique { table, unique } => vec![format!(
             "ALTER TABLE {} ADD {}",
             q(table),
@@ -129,8 +145,7 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
                 q(&name)
             )]
         }
-        AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
-        AlterTableOptions { .. } => vec![],
+        _ => Vec::new(),
     }
 }
 

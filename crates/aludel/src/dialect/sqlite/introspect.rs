@@ -7,64 +7,52 @@ use std::collections::BTreeMap;
 use super::SqliteConn;
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text as value};
+use crate::dialect::database::Rows;
 use crate::schema::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
     UniqueConstraint,
 };
 
+const TABLES: &str = "SELECT m.name, m.sql FROM sqlite_schema m \
+    WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name";
+
+const COLUMNS: &str = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+    FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
+    WHERE m.type = 'table' ORDER BY m.name, p.cid";
+
+const INDEXES: &str = "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
+    FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
+    LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name \
+    WHERE m.type = 'table' ORDER BY m.name, il.name";
+
+const UNIQUE_COLUMNS: &str = "SELECT il.name, ii.name FROM sqlite_schema m \
+    JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
+    WHERE m.type = 'table' AND il.origin = 'u' ORDER BY il.name, ii.seqno";
+
+const FOREIGN_KEYS: &str = "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+    FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
+    WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
+
+/// Catalog rows grouped by their first value (a table's or an index's name).
+type Grouped = BTreeMap<String, Rows>;
+
+fn group(rows: Rows) -> Grouped {
+    let mut by_name = Grouped::new();
+    for row in rows {
+        by_name.entry(value(&row, 0)).or_default().push(row);
+    }
+    by_name
+}
+
 /// Every table of the database in five catalog queries (the pragmas joined with
 /// `sqlite_schema`), rather than several per table: a 500-table schema reads in milliseconds.
 pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Result<Schema> {
-    const TABLES: &str =
-        "FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
-    let tables = query(
-        db,
-        &format!("SELECT m.name, m.sql {TABLES} ORDER BY m.name"),
-    )
-    .await?;
-    let columns = query(
-        db,
-        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
-             FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
-             WHERE m.type = 'table' ORDER BY m.name, p.cid",
-    )
-    .await?;
-    let indexes = query(
-        db,
-        "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
-             FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
-             LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name \
-             WHERE m.type = 'table' ORDER BY m.name, il.name",
-    )
-    .await?;
-    let unique_columns = query(
-        db,
-        "SELECT il.name, ii.name FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
-             JOIN pragma_index_info(il.name) ii \
-             WHERE m.type = 'table' AND il.origin = 'u' ORDER BY il.name, ii.seqno",
-    )
-    .await?;
-    let foreign_keys = query(
-        db,
-        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
-             FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
-             WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
-    )
-    .await?;
-
-    let group = |rows: Vec<Vec<Option<String>>>| {
-        let mut by_table: BTreeMap<String, Vec<Vec<Option<String>>>> = BTreeMap::new();
-        for row in rows {
-            by_table.entry(value(&row, 0)).or_default().push(row);
-        }
-        by_table
-    };
-    let mut columns = group(columns);
-    let mut indexes = group(indexes);
-    let mut foreign_keys = group(foreign_keys);
-    let mut unique_columns = group(unique_columns);
-
+    let tables = query(db, TABLES).await?;
+    let mut columns = group(query(db, COLUMNS).await?);
+    let mut indexes = group(query(db, INDEXES).await?);
+    let mut unique_columns = group(query(db, UNIQUE_COLUMNS).await?);
+    let mut foreign_keys = group(query(db, FOREIGN_KEYS).await?);
     let mut schema = Schema::default();
     for row in tables {
         let name = value(&row, 0);
@@ -77,95 +65,112 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
             sql: Some(sql.clone()),
             ..Table::default()
         };
-        let autoincrement = tokens(&sql)
-            .iter()
-            .any(|t| is_word(&sql, t, "AUTOINCREMENT"));
-
-        let mut pk: Vec<(i64, String)> = Vec::new();
-        for c in columns.remove(&name).unwrap_or_default() {
-            if value(&c, 6) == "1" {
-                continue;
-            }
-            let col_name = value(&c, 1);
-            let pk_pos: i64 = value(&c, 5).parse().unwrap_or(0);
-            if pk_pos > 0 {
-                pk.push((pk_pos, col_name.clone()));
-            }
-            table.columns.push(Column {
-                name: col_name,
-                type_: normalise_type(&value(&c, 2)),
-                nullable: value(&c, 3) != "1",
-                default: opt(&c, 4),
-                comment: None,
-                identity: None,
-            });
-        }
-        pk.sort();
-        table.primary_key = pk.into_iter().map(|(_, n)| n).collect();
-        if autoincrement && table.primary_key.len() == 1 {
-            let key = table.primary_key[0].clone();
-            if let Some(c) = table.columns.iter_mut().find(|c| c.name == key) {
-                c.identity = Some(Identity::AutoIncrement);
-            }
-        }
-
-        for ix in indexes.remove(&name).unwrap_or_default() {
-            let ix_name = value(&ix, 1);
-            match value(&ix, 3).as_str() {
-                "c" => {
-                    let (parts, predicate) = index_parts(&value(&ix, 4));
-                    table.indexes.insert(
-                        ix_name.clone(),
-                        Index {
-                            name: ix_name,
-                            parts,
-                            unique: value(&ix, 2) == "1",
-                            predicate,
-                            method: None,
-                        },
-                    );
-                }
-                "u" => {
-                    let columns = unique_columns
-                        .remove(&ix_name)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|r| value(r, 1))
-                        .collect();
-                    table.uniques.push(UniqueConstraint {
-                        name: None,
-                        columns,
-                    });
-                }
-                _ => {}
-            }
-        }
-        table.uniques.sort_by(|a, b| a.columns.cmp(&b.columns));
+        add_columns(&mut table, columns.remove(&name).unwrap_or_default());
+        add_indexes(
+            &mut table,
+            indexes.remove(&name).unwrap_or_default(),
+            &mut unique_columns,
+        );
         table.checks = checks(&sql);
-
-        let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
-        for f in foreign_keys.remove(&name).unwrap_or_default() {
-            let fk = by_id
-                .entry(value(&f, 1).parse().unwrap_or(0))
-                .or_insert_with(|| ForeignKey {
-                    name: None,
-                    columns: vec![],
-                    ref_table: value(&f, 2),
-                    ref_columns: vec![],
-                    on_delete: action(&value(&f, 6)),
-                    on_update: action(&value(&f, 5)),
-                    implicit_index: None,
-                });
-            fk.columns.push(value(&f, 3));
-            if let Some(to) = opt(&f, 4) {
-                fk.ref_columns.push(to);
-            }
-        }
-        // SQLite numbers foreign keys from the end of the statement; keep the written order.
-        table.foreign_keys = by_id.into_values().rev().collect();
+        table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
         schema.tables.insert(name, table);
     }
     Ok(schema)
+}
+
+/// The columns and primary key of `table` from its `pragma_table_xinfo` rows; the key column
+/// of an `AUTOINCREMENT` table numbers itself.
+fn add_columns(table: &mut Table, rows: Rows) {
+    let mut pk: Vec<(i64, String)> = Vec::new();
+    for c in rows {
+        if value(&c, 6) == "1" {
+            continue;
+        }
+        let col_name = value(&c, 1);
+        let pk_pos: i64 = value(&c, 5).parse().unwrap_or(0);
+        if pk_pos > 0 {
+            pk.push((pk_pos, col_name.clone()));
+        }
+        table.columns.push(Column {
+            name: col_name,
+            type_: normalise_type(&value(&c, 2)),
+            nullable: value(&c, 3) != "1",
+            default: opt(&c, 4),
+            comment: None,
+            identity: None,
+        });
+    }
+    pk.sort();
+    table.primary_key = pk.into_iter().map(|(_, n)| n).collect();
+    let sql = table.sql.as_deref().unwrap_or_default();
+    let autoincrement = tokens(sql).iter().any(|t| is_word(sql, t, "AUTOINCREMENT"));
+    if autoincrement && table.primary_key.len() == 1 {
+        let key = table.primary_key[0].clone();
+        if let Some(c) = table.columns.iter_mut().find(|c| c.name == key) {
+            c.identity = Some(Identity::AutoIncrement);
+        }
+    }
+}
+
+/// The indexes (`origin = 'c'`) and UNIQUE constraints (`origin = 'u'`) of `table` from its
+/// `pragma_index_list` rows; a constraint's columns come from `unique_columns`.
+fn add_indexes(table: &mut Table, rows: Rows, unique_columns: &mut Grouped) {
+    for ix in rows {
+        let ix_name = value(&ix, 1);
+        match value(&ix, 3).as_str() {
+            "c" => {
+                let (parts, predicate) = index_parts(&value(&ix, 4));
+                table.indexes.insert(
+                    ix_name.clone(),
+                    Index {
+                        name: ix_name,
+                        parts,
+                        unique: value(&ix, 2) == "1",
+                        predicate,
+                        method: None,
+                    },
+                );
+            }
+            "u" => {
+                let columns = unique_columns
+                    .remove(&ix_name)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|r| value(r, 1))
+                    .collect();
+                table.uniques.push(UniqueConstraint {
+                    name: None,
+                    columns,
+                });
+            }
+            _ => {}
+        }
+    }
+    table.uniques.sort_by(|a, b| a.columns.cmp(&b.columns));
+}
+
+/// The foreign keys of a table from its `pragma_foreign_key_list` rows, one row per column.
+fn foreign_keys_of(rows: Rows) -> Vec<ForeignKey> {
+    let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
+    for f in rows {
+        let fk = by_id
+            .entry(value(&f, 1).parse().unwrap_or(0))
+            .or_insert_with(|| ForeignKey {
+                name: None,
+                columns: vec![],
+                ref_table: value(&f, 2),
+                ref_columns: vec![],
+                on_delete: action(&value(&f, 6)),
+                on_update: action(&value(&f, 5)),
+                implicit_index: None,
+            });
+        fk.columns.push(value(&f, 3));
+        if let Some(to) = opt(&f, 4) {
+            fk.ref_columns.push(to);
+        }
+    }
+    // SQLite numbers foreign keys from the end of the statement; keep the written order.
+    by_id.into_values().rev().collect()
 }
 
 /// A declared type in one spelling: upper case, single spaces, no space before `(`.
