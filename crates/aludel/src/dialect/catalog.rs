@@ -6,7 +6,6 @@ use crate::{Error, Result};
 
 /// Runs a catalog query on a driver's connection; a failure names the query, as
 /// [`Database::fetch`](super::Database::fetch) does.
-#[allow(dead_code)] // unused when no driver is compiled in
 pub(super) async fn query<D: Driver>(conn: &mut D, sql: &str) -> Result<Rows> {
     conn.fetch(sql).await.map_err(|message| Error::Database {
         message: format!("{message} (in: {sql})"),

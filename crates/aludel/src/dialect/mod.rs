@@ -113,7 +113,6 @@ pub async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schem
 }
 
 /// The error for a backend whose driver this build of aludel does not have.
-#[allow(dead_code)] // unused when every driver is compiled in
 fn not_compiled(backend: Backend) -> Error {
     Error::refused(format!(
         "this build of aludel has no {} support\nhint: enable the `{}` feature of the aludel crate",
