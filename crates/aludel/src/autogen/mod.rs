@@ -1,9 +1,10 @@
 //! Autogenerate: compare the models with a database and write the migration between them.
 //!
 //! The flow is: [`load_models`] reads the DDL, [`normalise`] loads it into a scratch database
-//! of the target's dialect and introspects it ([`crate::schema`]), [`diff`] compares that with
-//! the target's own introspection and yields ordered [`Change`]s (pure data, each with its
-//! reverse), [`render`] writes them as SQL for the dialect, and [`warnings`] flags what is
+//! of the target's dialect and introspects it ([`crate::dialect::introspect`]), [`diff`]
+//! compares that with the target's own introspection and yields ordered [`Change`]s (pure
+//! data in [`crate::schema`], each with its reverse), [`render`] has the dialect write them as
+//! SQL, and [`warnings`] flags what is
 //! destructive or locks. [`autogenerate`] and [`compare`] are the entry points of
 //! `revision --autogenerate` and `check`.
 
@@ -12,15 +13,16 @@ mod models;
 mod render;
 mod warnings;
 
-pub use diff::{Change, Rename, diff};
+pub use crate::schema::Change;
+pub use diff::{Rename, diff};
 pub use models::{ModelFile, ModelSource, load_models, normalise};
 pub use render::{render, reversed, script};
 pub use warnings::warnings;
 
 use crate::Result;
 use crate::config::Config;
-use crate::dialect::Database;
-use crate::schema::{self, Schema, TableFilter};
+use crate::dialect::{self, Database};
+use crate::schema::{Schema, TableFilter};
 
 /// A generated migration.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +54,7 @@ pub async fn schemas(config: &Config, db: &mut Database) -> Result<Comparison> {
     let models = load_models(config)?;
     let url = db.url().clone();
     let models = normalise(&models, &url, config).await?;
-    let database = schema::introspect(db, &filter).await?;
+    let database = dialect::introspect(db, &filter).await?;
     Ok(Comparison { database, models })
 }
 

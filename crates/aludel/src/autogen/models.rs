@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::config::{Backend, Config, DatabaseUrl};
-use crate::dialect::Database;
-use crate::schema::{self, Schema, TableFilter};
+use crate::config::{Config, DatabaseUrl};
+use crate::dialect::{self, Database, dialect_for};
+use crate::schema::{Schema, TableFilter};
 use crate::script::split_statements;
 use crate::{Error, Result};
 
@@ -106,8 +106,9 @@ pub async fn normalise(
 ) -> Result<Schema> {
     let filter = TableFilter::from_config(config)?;
     let backend = target.backend();
-    if backend == Backend::Sqlite {
-        let memory = DatabaseUrl::parse("sqlite://", &config.root)?;
+    let dialect = dialect_for(backend);
+    if let Some(memory) = dialect.memory_url() {
+        let memory = DatabaseUrl::parse(memory, &config.root)?;
         let mut db = Database::connect(&memory, config.connect_timeout).await?;
         let result = load_and_introspect(&mut db, models, &filter).await;
         db.close().await;
@@ -117,7 +118,7 @@ pub async fn normalise(
         Some(dev) if dev.backend() != backend => {
             return Err(Error::refused(format!(
                 "dev_url {dev} is not a {} database like the target",
-                backend_name(backend)
+                dialect.title()
             ))
             .with_hint("point dev_url at a server of the same kind"));
         }
@@ -142,14 +143,6 @@ pub async fn normalise(
     let schema = result?;
     dropped?;
     Ok(schema)
-}
-
-fn backend_name(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "SQLite",
-        Backend::Postgres => "PostgreSQL",
-        Backend::MySql => "MySQL",
-    }
 }
 
 /// A database name no other run picks: process id, time and a counter.
@@ -229,7 +222,7 @@ pub(crate) async fn load_and_introspect(
         }
         pending = failed.into_iter().map(|(p, l, s, _)| (p, l, s)).collect();
     }
-    schema::introspect(db, filter).await
+    dialect::introspect(db, filter).await
 }
 
 #[cfg(test)]

@@ -63,10 +63,58 @@ enum Kind {
     Server(Server),
 }
 
+/// A URL scheme aludel reads and what it means.
+struct SchemeSpec {
+    /// The spellings of the scheme (a SQLAlchemy `+driver` suffix is dropped before matching).
+    names: &'static [&'static str],
+    /// The database it names.
+    backend: Backend,
+    /// How sqlx is told about a server URL; `None` for SQLite, whose URL is a file path.
+    driver: Option<&'static DriverSpelling>,
+}
+
+/// How sqlx spells a server URL that users write in Alembic's (SQLAlchemy's) spelling.
+#[derive(Debug, PartialEq, Eq)]
+struct DriverSpelling {
+    /// sqlx's scheme.
+    scheme: &'static str,
+    /// Query parameters sqlx names differently, `(as written, as sqlx names it)`.
+    renamed: &'static [(&'static str, &'static str)],
+}
+
+/// Every scheme aludel reads. URL syntax only: what a database does with a parameter is its
+/// dialect's business, not this table's.
+const SCHEMES: &[SchemeSpec] = &[
+    SchemeSpec {
+        names: &["sqlite"],
+        backend: Backend::Sqlite,
+        driver: None,
+    },
+    SchemeSpec {
+        names: &["postgresql", "postgres"],
+        backend: Backend::Postgres,
+        driver: Some(&DriverSpelling {
+            scheme: "postgres",
+            renamed: &[],
+        }),
+    },
+    SchemeSpec {
+        names: &["mysql", "mariadb"],
+        backend: Backend::MySql,
+        driver: Some(&DriverSpelling {
+            scheme: "mysql",
+            // PyMySQL names the socket `unix_socket`; sqlx calls it `socket`.
+            renamed: &[("unix_socket", "socket")],
+        }),
+    },
+];
+
 #[derive(Clone, PartialEq, Eq)]
 struct Server {
     /// The scheme as written, driver suffix dropped (`postgres`, `postgresql`, `mysql`, `mariadb`).
     scheme: String,
+    /// How sqlx is told about this URL.
+    driver: &'static DriverSpelling,
     /// The user name, percent-decoded.
     user: Option<String>,
     /// The password, percent-decoded.
@@ -105,19 +153,18 @@ impl DatabaseUrl {
         let scheme = scheme.to_ascii_lowercase();
         // SQLAlchemy names the driver after a `+`; the driver is ours to choose.
         let scheme = scheme.split('+').next().unwrap_or_default().to_string();
-        let backend = match scheme.as_str() {
-            "sqlite" => Backend::Sqlite,
-            "postgresql" | "postgres" => Backend::Postgres,
-            "mysql" | "mariadb" => Backend::MySql,
-            other => {
-                return Err(fail(format!(
-                    "unsupported scheme '{other}' (expected sqlite, postgresql, postgres, mysql or mariadb)"
-                )));
-            }
+        let Some(spec) = SCHEMES
+            .iter()
+            .find(|spec| spec.names.contains(&scheme.as_str()))
+        else {
+            return Err(fail(format!(
+                "unsupported scheme '{scheme}' (expected sqlite, postgresql, postgres, mysql or mariadb)"
+            )));
         };
-        let kind = match backend {
-            Backend::Sqlite => parse_sqlite(rest, base).map_err(fail)?,
-            _ => Kind::Server(parse_server(scheme, rest).map_err(fail)?),
+        let backend = spec.backend;
+        let kind = match spec.driver {
+            None => parse_sqlite(rest, base).map_err(fail)?,
+            Some(driver) => Kind::Server(parse_server(scheme, driver, rest).map_err(fail)?),
         };
         Ok(DatabaseUrl { backend, kind })
     }
@@ -164,17 +211,15 @@ impl DatabaseUrl {
                 out
             }
             Kind::Server(server) => {
-                let scheme = match self.backend {
-                    Backend::Postgres => "postgres",
-                    _ => "mysql",
-                };
-                let query = server.query.as_deref().map(|q| match self.backend {
-                    // PyMySQL names the socket `unix_socket`; sqlx calls it `socket`.
-                    Backend::MySql => rename_param(q, "unix_socket", "socket"),
-                    _ => q.to_string(),
+                let driver = server.driver;
+                let query = server.query.as_deref().map(|q| {
+                    driver
+                        .renamed
+                        .iter()
+                        .fold(q.to_string(), |q, (from, to)| rename_param(&q, from, to))
                 });
                 server.render(
-                    scheme,
+                    driver.scheme,
                     server.password.as_deref().map(encode_component),
                     query.as_deref(),
                 )
@@ -329,7 +374,11 @@ fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
     })
 }
 
-fn parse_server(scheme: String, rest: &str) -> std::result::Result<Server, String> {
+fn parse_server(
+    scheme: String,
+    driver: &'static DriverSpelling,
+    rest: &str,
+) -> std::result::Result<Server, String> {
     let (userinfo, rest) = match userinfo_end(rest) {
         Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
         None => (None, rest),
@@ -353,6 +402,7 @@ fn parse_server(scheme: String, rest: &str) -> std::result::Result<Server, Strin
     let (host, port) = split_host_port(hostport)?;
     Ok(Server {
         scheme,
+        driver,
         user,
         password,
         host: host.to_string(),

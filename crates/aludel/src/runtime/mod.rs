@@ -387,8 +387,13 @@ impl<'a> Migrator<'a> {
         let lock = if options.no_lock {
             crate::dialect::LockGuard::none()
         } else {
-            db.lock(&self.version_table.table, self.config.lock_timeout)
-                .await?
+            let table = &self.version_table.table;
+            db.lock(
+                table.schema.as_deref(),
+                &table.name,
+                self.config.lock_timeout,
+            )
+            .await?
         };
         let result = execute::run_locked(self, db, &operation, options, on_event).await;
         lock.release().await;

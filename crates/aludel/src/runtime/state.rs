@@ -197,8 +197,9 @@ pub(super) async fn repair(
     db: &mut Database,
     only: &[String],
 ) -> Result<Vec<RevisionId>> {
+    let table = &m.version_table.table;
     let lock = db
-        .lock(&m.version_table.table, m.config.lock_timeout)
+        .lock(table.schema.as_deref(), &table.name, m.config.lock_timeout)
         .await?;
     let result = async {
         let current = read_heads(&m.version_table, db).await?;

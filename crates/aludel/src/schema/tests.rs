@@ -16,14 +16,6 @@ fn filter_leaves_out_own_tables_and_applies_patterns() {
 }
 
 #[test]
-fn actions_are_spelled_one_way() {
-    assert_eq!(action("NO ACTION"), None);
-    assert_eq!(action("a"), None);
-    assert_eq!(action("c").as_deref(), Some("CASCADE"));
-    assert_eq!(action("set null").as_deref(), Some("SET NULL"));
-}
-
-#[test]
 fn foreign_keys_match_without_names() {
     let a = ForeignKey {
         name: Some("fk_a".into()),

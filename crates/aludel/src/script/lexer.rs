@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 
-use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::Dialect;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 
 use crate::config::Backend;
@@ -38,11 +38,7 @@ pub struct Statement {
 /// The sqlparser dialect whose tokenizer reads `backend`'s SQL (quotes, `$$` strings,
 /// backslash escapes).
 pub(crate) fn sqlparser_dialect(backend: Backend) -> Box<dyn Dialect> {
-    match backend {
-        Backend::Sqlite => Box::new(SQLiteDialect {}),
-        Backend::Postgres => Box::new(PostgreSqlDialect {}),
-        Backend::MySql => Box::new(MySqlDialect {}),
-    }
+    crate::dialect::dialect_for(backend).sqlparser_dialect()
 }
 
 /// Splits `sql`, whose first line is file line `first_line`, into statements for `backend`.

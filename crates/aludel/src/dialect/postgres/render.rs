@@ -1,11 +1,22 @@
 //! PostgreSQL rendering: `ALTER TABLE … ALTER COLUMN`, `COMMENT ON`, serial and identity
 //! columns, and enum types (`ADD VALUE`, or a rebuild of the type when a label goes away).
 
-use super::Builder;
-use crate::autogen::Change;
+use super::PostgresDialect;
+use crate::dialect::render::{Builder, check_name};
+use crate::schema::Change;
 use crate::schema::{Column, Identity, Table};
 
-pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
+/// The statements that carry out `changes` on PostgreSQL, one change at a time.
+pub(super) fn render(d: &PostgresDialect, changes: &[Change]) -> Vec<String> {
+    let b = &Builder {
+        d,
+        index_method: true,
+        named_primary_key: true,
+    };
+    changes.iter().flat_map(|c| render_one(b, c)).collect()
+}
+
+fn render_one(b: &Builder, change: &Change) -> Vec<String> {
     use Change::*;
     let q = |s: &str| b.q(s);
     match change {
@@ -72,6 +83,22 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
         }
         AddIndex { table, index } => vec![b.create_index(table, index)],
         DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
+        AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => constraint(b, change),
+        AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
+        AlterTableOptions { .. } => vec![],
+    }
+}
+
+/// UNIQUE, CHECK and foreign-key constraints added or dropped; `render_one` sends only these.
+fn constraint(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
         AddUnique { table, unique } => vec![format!(
             "ALTER TABLE {} ADD {}",
             q(table),
@@ -97,7 +124,7 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
             vec![format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 q(table),
-                q(&super::check_name(table, check))
+                q(&check_name(table, check))
             )]
         }
         AddForeignKey { table, foreign_key } => {
@@ -118,8 +145,7 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
                 q(&name)
             )]
         }
-        AlterTableComment { table, to, .. } => vec![comment_on_table(b, table, to.as_deref())],
-        AlterTableOptions { .. } => vec![],
+        _ => Vec::new(),
     }
 }
 

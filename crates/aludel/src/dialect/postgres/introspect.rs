@@ -1,13 +1,16 @@
 //! PostgreSQL introspection from `pg_catalog`, for the tables of the current schema: a handful
 //! of whole-schema queries (not one per table), every value cast to text in SQL.
 
-use super::text::{Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens};
-use super::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
-    UniqueConstraint, action, opt, text,
-};
+use super::PostgresConn;
 use crate::Result;
-use crate::dialect::Database;
+use crate::dialect::catalog::{action, opt, query, text};
+use crate::schema::text::{
+    Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens,
+};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    UniqueConstraint,
+};
 
 /// Separates list items packed into one text value (column names may hold commas).
 const SEP: char = '\u{1f}';
@@ -47,9 +50,10 @@ const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JO
     JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
     ORDER BY t.typname, e.enumsortorder";
 
-pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+/// Every table of the current schema, and its enum types, in a handful of whole-schema queries.
+pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> Result<Schema> {
     let mut schema = Schema::default();
-    for row in db.fetch(TABLES).await? {
+    for row in query(db, TABLES).await? {
         let name = text(&row, 0);
         if filter.accepts(&name) {
             schema.tables.insert(
@@ -62,7 +66,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             );
         }
     }
-    for row in db.fetch(COLUMNS).await? {
+    for row in query(db, COLUMNS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -82,62 +86,19 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             identity,
         });
     }
-    for row in db.fetch(CONSTRAINTS).await? {
+    for row in query(db, CONSTRAINTS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
-        let name = text(&row, 1);
-        let columns = list(&text(&row, 4));
-        match text(&row, 2).as_str() {
-            "p" => {
-                table.primary_key = columns;
-                table.primary_key_name = Some(name);
-            }
-            "u" => table.uniques.push(UniqueConstraint {
-                name: Some(name),
-                columns,
-            }),
-            "c" => {
-                let def = text(&row, 3);
-                let body = def.strip_prefix("CHECK ").unwrap_or(&def);
-                let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
-                table.checks.push(CheckConstraint {
-                    name: Some(name),
-                    expression: strip_outer_parens(body).to_string(),
-                });
-            }
-            "f" => table.foreign_keys.push(ForeignKey {
-                name: Some(name),
-                columns,
-                ref_table: text(&row, 5),
-                ref_columns: list(&text(&row, 6)),
-                on_delete: action(&text(&row, 7)),
-                on_update: action(&text(&row, 8)),
-                implicit_index: None,
-            }),
-            _ => {}
-        }
+        add_constraint(table, &row);
     }
-    for row in db.fetch(INDEXES).await? {
+    for row in query(db, INDEXES).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
-        let name = text(&row, 1);
-        let method = Some(text(&row, 3)).filter(|m| m != "btree");
-        let predicate = opt(&row, 4).map(|p| strip_outer_parens(&p).to_string());
-        let parts = index_parts(&text(&row, 5));
-        table.indexes.insert(
-            name.clone(),
-            Index {
-                name,
-                parts,
-                unique: text(&row, 2) == "true",
-                predicate,
-                method,
-            },
-        );
+        add_index(table, &row);
     }
-    for row in db.fetch(ENUMS).await? {
+    for row in query(db, ENUMS).await? {
         schema
             .enums
             .entry(text(&row, 0))
@@ -171,6 +132,59 @@ fn index_parts(def: &str) -> Vec<String> {
     };
     let close = matching_close(&toks, open).unwrap_or(toks.len() - 1);
     split_top_level(&def[toks[open].end..toks[close].start])
+}
+
+/// A primary key, UNIQUE, CHECK or foreign-key constraint of `table` from its `pg_constraint` row.
+fn add_constraint(table: &mut Table, row: &[Option<String>]) {
+    let name = text(row, 1);
+    let columns = list(&text(row, 4));
+    match text(row, 2).as_str() {
+        "p" => {
+            table.primary_key = columns;
+            table.primary_key_name = Some(name);
+        }
+        "u" => table.uniques.push(UniqueConstraint {
+            name: Some(name),
+            columns,
+        }),
+        "c" => {
+            let def = text(row, 3);
+            let body = def.strip_prefix("CHECK ").unwrap_or(&def);
+            let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
+            table.checks.push(CheckConstraint {
+                name: Some(name),
+                expression: strip_outer_parens(body).to_string(),
+            });
+        }
+        "f" => table.foreign_keys.push(ForeignKey {
+            name: Some(name),
+            columns,
+            ref_table: text(row, 5),
+            ref_columns: list(&text(row, 6)),
+            on_delete: action(&text(row, 7)),
+            on_update: action(&text(row, 8)),
+            implicit_index: None,
+        }),
+        _ => {}
+    }
+}
+
+/// An index of `table` that is not a constraint, from its `pg_index` row.
+fn add_index(table: &mut Table, row: &[Option<String>]) {
+    let name = text(row, 1);
+    let method = Some(text(row, 3)).filter(|m| m != "btree");
+    let predicate = opt(row, 4).map(|p| strip_outer_parens(&p).to_string());
+    let parts = index_parts(&text(row, 5));
+    table.indexes.insert(
+        name.clone(),
+        Index {
+            name,
+            parts,
+            unique: text(row, 2) == "true",
+            predicate,
+            method,
+        },
+    );
 }
 
 #[cfg(test)]

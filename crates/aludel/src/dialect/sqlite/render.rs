@@ -7,11 +7,24 @@
 
 use std::collections::BTreeSet;
 
-use super::{Builder, Context};
-use crate::autogen::Change;
-use crate::schema::{Column, Table};
+use super::SqliteDialect;
+use crate::dialect::render::{Builder, Context};
+use crate::schema::text::{Kind, tokens};
+use crate::schema::{Change, Column, Schema, Table};
 
-pub(super) fn render(b: &Builder, ctx: &Context) -> Vec<String> {
+/// The statements that carry out `changes` on SQLite, turning `from` into `to`.
+pub(super) fn render(
+    d: &SqliteDialect,
+    changes: &[Change],
+    from: &Schema,
+    to: &Schema,
+) -> Vec<String> {
+    let b = &Builder {
+        d,
+        index_method: false,
+        named_primary_key: false,
+    };
+    let ctx = &Context { changes, from, to };
     let rebuilt: BTreeSet<&str> = ctx
         .changes
         .iter()
@@ -171,7 +184,7 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
         .collect();
     let tmp = format!("_aludel_tmp_{name}");
     let mut out = vec![match &target.sql {
-        Some(sql) => crate::schema::create_table_as(sql, &tmp),
+        Some(sql) => create_table_as(sql, &tmp),
         None => generated_create(
             b,
             &Table {
@@ -211,4 +224,32 @@ fn column_def(b: &Builder, c: &Column) -> String {
         sql.push_str(&format!(" DEFAULT {d}"));
     }
     sql
+}
+
+/// The stored `CREATE TABLE` text of a table renamed to `new_name`: everything up to the
+/// column list is replaced, so the definition is kept exactly.
+fn create_table_as(sql: &str, new_name: &str) -> String {
+    let toks = tokens(sql);
+    match toks.iter().position(|t| t.kind == Kind::Open) {
+        Some(open) => format!(
+            "CREATE TABLE \"{}\" {}",
+            new_name.replace('"', "\"\""),
+            &sql[toks[open].start..]
+        ),
+        None => sql.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_a_stored_definition() {
+        let sql = "CREATE TABLE IF NOT EXISTS \"users\" (id INTEGER)";
+        assert_eq!(
+            create_table_as(sql, "_aludel_tmp_users"),
+            "CREATE TABLE \"_aludel_tmp_users\" (id INTEGER)"
+        );
+    }
 }

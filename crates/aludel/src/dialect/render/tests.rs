@@ -1,8 +1,8 @@
 //! Rendering tests: the SQL each dialect writes for a change, checked without a server.
 
-use super::*;
-use crate::autogen::diff;
-use crate::schema::{CheckConstraint, Column, Index, Table};
+use crate::autogen::{diff, render, reversed, script};
+use crate::config::Backend;
+use crate::schema::{CheckConstraint, Column, Index, Schema, Table};
 
 fn col(name: &str, type_: &str) -> Column {
     Column {

@@ -1,11 +1,22 @@
 //! MySQL/MariaDB rendering: `MODIFY COLUMN` with the whole definition, inline comments, table
 //! options, and foreign keys dropped together with the index the server made for them.
 
-use super::Builder;
-use crate::autogen::Change;
+use super::MySqlDialect;
+use crate::dialect::render::{Builder, check_name};
+use crate::schema::Change;
 use crate::schema::{Column, Identity, Table, TableOptions};
 
-pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
+/// The statements that carry out `changes` on MySQL, one change at a time.
+pub(super) fn render(d: &MySqlDialect, changes: &[Change]) -> Vec<String> {
+    let b = &Builder {
+        d,
+        index_method: false,
+        named_primary_key: false,
+    };
+    changes.iter().flat_map(|c| render_one(b, c)).collect()
+}
+
+fn render_one(b: &Builder, change: &Change) -> Vec<String> {
     use Change::*;
     let q = |s: &str| b.q(s);
     match change {
@@ -52,6 +63,35 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
         DropIndex { table, index } => {
             vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
         }
+        AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => constraint(b, change),
+        AlterTableComment { table, to, .. } => {
+            vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                q(table),
+                b.lit(to.as_deref().unwrap_or(""))
+            )]
+        }
+        AlterTableOptions { table, from, to } => {
+            let options = table_options(b, from, to);
+            if options.is_empty() {
+                vec![]
+            } else {
+                vec![format!("ALTER TABLE {}{options}", q(table))]
+            }
+        }
+    }
+}
+
+/// UNIQUE, CHECK and foreign-key constraints added or dropped; `render_one` sends only these.
+fn constraint(b: &Builder, change: &Change) -> Vec<String> {
+    use Change::*;
+    let q = |s: &str| b.q(s);
+    match change {
         AddUnique { table, unique } => vec![format!(
             "ALTER TABLE {} ADD {}",
             q(table),
@@ -73,7 +113,7 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
             vec![format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 q(table),
-                q(&super::check_name(table, check))
+                q(&check_name(table, check))
             )]
         }
         AddForeignKey { table, foreign_key } => {
@@ -95,21 +135,7 @@ pub(super) fn render(b: &Builder, change: &Change) -> Vec<String> {
             }
             out
         }
-        AlterTableComment { table, to, .. } => {
-            vec![format!(
-                "ALTER TABLE {} COMMENT = {}",
-                q(table),
-                b.lit(to.as_deref().unwrap_or(""))
-            )]
-        }
-        AlterTableOptions { table, from, to } => {
-            let options = table_options(b, from, to);
-            if options.is_empty() {
-                vec![]
-            } else {
-                vec![format!("ALTER TABLE {}{options}", q(table))]
-            }
-        }
+        _ => Vec::new(),
     }
 }
 

@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter, action, opt,
-    text,
-};
+use super::MySqlConn;
 use crate::Result;
-use crate::dialect::Database;
+use crate::dialect::catalog::{action, opt, query, text};
+use crate::dialect::database::Rows;
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+};
 
 const TABLES: &str = "SELECT t.TABLE_NAME, t.ENGINE, ca.CHARACTER_SET_NAME, t.TABLE_COLLATION, t.TABLE_COMMENT \
     FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY ca \
@@ -35,9 +36,10 @@ const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAM
     WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
     ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {
+/// Every base table of the current database, in five whole-schema queries.
+pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Result<Schema> {
     let mut schema = Schema::default();
-    for row in db.fetch(TABLES).await? {
+    for row in query(db, TABLES).await? {
         let name = text(&row, 0);
         if !filter.accepts(&name) {
             continue;
@@ -52,7 +54,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         table.options.collation = opt(&row, 3);
         schema.tables.insert(name, table);
     }
-    for row in db.fetch(COLUMNS).await? {
+    for row in query(db, COLUMNS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -68,7 +70,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
                 .then_some(Identity::AutoIncrement),
         });
     }
-    for row in db.fetch(CHECKS).await? {
+    for row in query(db, CHECKS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
@@ -78,7 +80,7 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
         });
     }
     let mut fks: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
-    for row in db.fetch(FOREIGN_KEYS).await? {
+    for row in query(db, FOREIGN_KEYS).await? {
         let fk = fks
             .entry((text(&row, 0), text(&row, 1)))
             .or_insert_with(|| ForeignKey {
@@ -96,8 +98,16 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             t.foreign_keys.push(fk);
         }
     }
+    add_indexes(&mut schema, query(db, INDEXES).await?);
+    Ok(schema)
+}
+
+/// The indexes of every table from `information_schema.STATISTICS`, one row per key part:
+/// `PRIMARY` is the primary key, the index the server made for a foreign key is remembered on
+/// that key, and the others are the table's indexes.
+fn add_indexes(schema: &mut Schema, rows: Rows) {
     let mut indexes: BTreeMap<(String, String), (Index, Vec<String>)> = BTreeMap::new();
-    for row in db.fetch(INDEXES).await? {
+    for row in rows {
         let entry = indexes
             .entry((text(&row, 0), text(&row, 1)))
             .or_insert_with(|| {
@@ -144,5 +154,4 @@ pub(super) async fn introspect(db: &mut Database, filter: &TableFilter) -> Resul
             }
         }
     }
-    Ok(schema)
 }

@@ -1,17 +1,13 @@
-//! Rendering: [`Change`]s to SQL statements for one dialect. Pure: it reads the two schemas
-//! the changes came from (a SQLite table rebuild needs the whole target table) and writes text.
-//!
-//! The shared builder here writes what PostgreSQL and MySQL spell alike; `sqlite`,
-//! `postgres` and `mysql` hold what only one of them says.
+//! What the three renderers share: the [`Builder`] that assembles the SQL text of
+//! autogenerate with identifiers quoted by the dialect, and the [`Context`] a renderer reads.
+//! Rendering is pure: changes and schemas in, statements out. Where the databases spell a
+//! clause differently, the renderer of each says so through the builder's switches rather
+//! than the builder asking which database it is.
 
-mod mysql;
-mod postgres;
-mod sqlite;
-
-use crate::autogen::Change;
-use crate::config::Backend;
-use crate::dialect::{Dialect, dialect_for};
-use crate::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint};
+use super::Dialect;
+use crate::schema::{
+    Change, CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint,
+};
 
 /// What a renderer sees: the changes in order, and the schemas before and after them all.
 pub(crate) struct Context<'a> {
@@ -23,43 +19,17 @@ pub(crate) struct Context<'a> {
     pub to: &'a Schema,
 }
 
-/// The statements (without terminating `;`) that carry out `changes` on `backend`, turning
-/// `from` into `to`.
-pub fn render(changes: &[Change], from: &Schema, to: &Schema, backend: Backend) -> Vec<String> {
-    let ctx = Context { changes, from, to };
-    let b = Builder {
-        d: dialect_for(backend),
-    };
-    match backend {
-        Backend::Sqlite => sqlite::render(&b, &ctx),
-        Backend::Postgres => changes
-            .iter()
-            .flat_map(|c| postgres::render(&b, c))
-            .collect(),
-        Backend::MySql => changes.iter().flat_map(|c| mysql::render(&b, c)).collect(),
-    }
-}
-
-/// The changes that undo `changes`: each reversed, in reverse order.
-pub fn reversed(changes: &[Change]) -> Vec<Change> {
-    changes.iter().rev().map(Change::reverse).collect()
-}
-
-/// Statements as a script: each ends with `;` and a blank line separates them.
-pub fn script(statements: &[String]) -> String {
-    statements
-        .iter()
-        .map(|s| format!("{s};\n"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The one place SQL text of autogenerate is assembled, identifiers quoted by the dialect.
-pub(crate) struct Builder {
-    pub d: &'static dyn Dialect,
+pub(crate) struct Builder<'d> {
+    /// The dialect quoting identifiers and literals.
+    pub d: &'d dyn Dialect,
+    /// Whether `CREATE INDEX` names a non-default access method (`USING gin`).
+    pub index_method: bool,
+    /// Whether a primary key in `CREATE TABLE` keeps its constraint name.
+    pub named_primary_key: bool,
 }
 
-impl Builder {
+impl Builder<'_> {
     /// A quoted identifier.
     pub fn q(&self, ident: &str) -> String {
         self.d.quote_ident(ident)
@@ -88,7 +58,7 @@ impl Builder {
             self.q(table)
         );
         if let Some(method) = &index.method
-            && self.d.backend() == Backend::Postgres
+            && self.index_method
         {
             sql.push_str(&format!(" USING {method}"));
         }
@@ -152,8 +122,8 @@ impl Builder {
     ) -> String {
         let mut items: Vec<String> = t.columns.iter().map(column).collect();
         if !t.primary_key.is_empty() {
-            let named = match (&t.primary_key_name, self.d.backend()) {
-                (Some(n), Backend::Postgres) => format!("CONSTRAINT {} ", self.q(n)),
+            let named = match &t.primary_key_name {
+                Some(n) if self.named_primary_key => format!("CONSTRAINT {} ", self.q(n)),
                 _ => String::new(),
             };
             items.push(format!(

@@ -1,0 +1,319 @@
+//! [`Database`]: a live connection, a thin dispatcher over the driver of each database.
+//!
+//! Each database folder implements [`Driver`] (after sqlx's per-driver `Migrate` trait) on its
+//! own connection type; `Database` holds one of them and forwards every call. The migration
+//! lock ([`LockGuard`]) and the [`Canceller`] are the driver's too, behind neutral types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{Dialect, dialect_for, not_compiled};
+use crate::config::{Backend, DatabaseUrl};
+use crate::schema::{Schema, TableFilter};
+use crate::{Error, Result};
+
+#[cfg(feature = "mysql")]
+use super::mysql::MySqlConn;
+#[cfg(feature = "postgres")]
+use super::postgres::PostgresConn;
+#[cfg(feature = "sqlite")]
+use super::sqlite::SqliteConn;
+
+/// Rows of a query, each value as text (`None` for NULL).
+pub(crate) type Rows = Vec<Vec<Option<String>>>;
+
+/// What a database's live connection does; [`Database`] dispatches to it. Errors of
+/// `execute` and `fetch` are the database's message alone: the caller adds context.
+pub(crate) trait Driver: Sized + Send {
+    /// Connects to `url`, giving up after `timeout`.
+    async fn connect(url: &DatabaseUrl, timeout: Duration) -> Result<Self>;
+    /// Runs one statement (or a script of several, where the driver allows) and returns the
+    /// number of rows it changed.
+    async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String>;
+    /// Runs a query and returns every row.
+    async fn fetch(&mut self, sql: &str) -> std::result::Result<Rows, String>;
+    /// Takes the migration lock of the version table `schema.table`, waiting up to `timeout`.
+    async fn lock(&mut self, target: LockTarget<'_>, timeout: Duration) -> Result<LockGuard>;
+    /// Copies the database before a run and returns where the copy is.
+    async fn backup(&mut self) -> Result<PathBuf>;
+    /// Reads the schema, keeping the tables `filter` accepts.
+    async fn introspect(&mut self, filter: &TableFilter) -> Result<Schema>;
+    /// What another thread may use to stop the statement in flight.
+    fn canceller(&self) -> Canceller;
+    /// Closes the connection cleanly.
+    async fn close(self);
+}
+
+/// The version table whose migration lock is taken: its schema (`None`: the connection's
+/// current one) and its name. The lock's key is derived from these, the same way by every
+/// aludel build, so two versions of aludel exclude each other.
+// SQLite's lock is the file's, whatever the table: a SQLite-only build reads neither field.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LockTarget<'a> {
+    /// The schema named in the configuration, if any.
+    pub schema: Option<&'a str>,
+    /// The table's name.
+    pub table: &'a str,
+}
+
+enum Conn {
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqliteConn),
+    #[cfg(feature = "postgres")]
+    Postgres(PostgresConn),
+    #[cfg(feature = "mysql")]
+    MySql(MySqlConn),
+}
+
+/// Runs `$body` with `$c` bound to the driver's connection, whichever database it is.
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
+            Conn::Postgres($c) => $body,
+            #[cfg(feature = "mysql")]
+            Conn::MySql($c) => $body,
+        }
+    };
+}
+
+/// A live connection to the database a run works on.
+pub struct Database {
+    conn: Conn,
+    dialect: &'static dyn Dialect,
+    url: DatabaseUrl,
+}
+
+impl Database {
+    /// Connects to `url`, giving up after `timeout`. A SQLite file is created when missing.
+    /// A database whose driver this build left out is an error naming the cargo feature.
+    pub async fn connect(url: &DatabaseUrl, timeout: Duration) -> Result<Database> {
+        let conn = match url.backend() {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite => Conn::Sqlite(SqliteConn::connect(url, timeout).await?),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres => Conn::Postgres(PostgresConn::connect(url, timeout).await?),
+            #[cfg(feature = "mysql")]
+            Backend::MySql => Conn::MySql(MySqlConn::connect(url, timeout).await?),
+            #[allow(unreachable_patterns)] // reachable when a driver is left out
+            other => return Err(not_compiled(other)),
+        };
+        Ok(Database {
+            conn,
+            dialect: dialect_for(url.backend()),
+            url: url.clone(),
+        })
+    }
+
+    /// A handle that can stop this connection's statement in flight from another thread, for
+    /// when the run is interrupted.
+    pub fn canceller(&self) -> Canceller {
+        with_conn!(&self.conn, c => c.canceller())
+    }
+
+    /// The dialect of this connection.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.dialect
+    }
+
+    /// The URL connected to (its `Display` masks the password).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Runs one statement (or a script of several, where the driver allows) and returns the
+    /// number of rows it changed. The error is the database's message.
+    pub async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
+        with_conn!(&mut self.conn, c => c.execute(sql).await)
+    }
+
+    /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].
+    pub async fn run(&mut self, sql: &str) -> Result<u64> {
+        self.execute(sql).await.map_err(|message| Error::Database {
+            message: format!("{message} (in: {sql})"),
+        })
+    }
+
+    /// Runs a query and returns every row, each value as text (`None` for NULL).
+    pub async fn fetch(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        with_conn!(&mut self.conn, c => c.fetch(sql).await).map_err(|message| Error::Database {
+            message: format!("{message} (in: {sql})"),
+        })
+    }
+
+    /// Opens a write transaction.
+    pub async fn begin(&mut self) -> Result<()> {
+        self.run(self.dialect.begin_online()).await.map(drop)
+    }
+
+    /// Commits the open transaction.
+    pub async fn commit(&mut self) -> Result<()> {
+        self.run("COMMIT").await.map(drop)
+    }
+
+    /// Rolls back the open transaction; errors are ignored, since the connection may be gone.
+    pub async fn rollback(&mut self) {
+        let _ = self.execute("ROLLBACK").await;
+    }
+
+    /// Takes the migration lock of the version table `table` in `schema` (`None`: the
+    /// connection's current schema), waiting up to `timeout`. The returned guard releases it
+    /// when released or dropped, on every path.
+    pub async fn lock(
+        &mut self,
+        schema: Option<&str>,
+        table: &str,
+        timeout: Duration,
+    ) -> Result<LockGuard> {
+        let target = LockTarget { schema, table };
+        with_conn!(&mut self.conn, c => c.lock(target, timeout).await)
+    }
+
+    /// Copies the database before a run (`upgrade --backup`) and returns where the copy is.
+    pub async fn backup(&mut self) -> Result<PathBuf> {
+        with_conn!(&mut self.conn, c => c.backup().await)
+    }
+
+    /// Reads the schema of this database, keeping the tables `filter` accepts.
+    pub async fn introspect(&mut self, filter: &TableFilter) -> Result<Schema> {
+        with_conn!(&mut self.conn, c => c.introspect(filter).await)
+    }
+
+    /// Closes the connection cleanly.
+    pub async fn close(self) {
+        with_conn!(self.conn, c => c.close().await)
+    }
+}
+
+/// A driver error as text, without any URL or password in it.
+pub(crate) fn message(err: sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Awaits a connection attempt for at most `timeout`; failures name the (masked) URL.
+pub(crate) async fn connect_within<C>(
+    url: &DatabaseUrl,
+    timeout: Duration,
+    connecting: impl std::future::Future<Output = std::result::Result<C, sqlx::Error>>,
+) -> Result<C> {
+    match tokio::time::timeout(timeout, connecting).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(Error::Connect {
+            url: url.to_string(),
+            message: message(err),
+        }),
+        Err(_) => Err(Error::Connect {
+            url: url.to_string(),
+            message: format!("no answer within {} s (connect_timeout)", timeout.as_secs()),
+        }),
+    }
+}
+
+/// Stops a connection's statement in flight from another thread (see
+/// [`Database::canceller`]).
+pub struct Canceller {
+    inner: Cancel,
+}
+
+/// How a driver stops a statement in flight.
+pub(crate) enum Cancel {
+    /// Nothing can be done (the session's id is unknown).
+    #[allow(dead_code)] // unused when only SQLite is compiled in
+    Nothing,
+    /// SQLite: interrupt the connection's own handle.
+    #[cfg(feature = "sqlite")]
+    Interrupt(super::sqlite::Interrupt),
+    /// A server: run `sql` (which ends the session) on a connection of its own.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    Session {
+        /// Where to connect.
+        url: DatabaseUrl,
+        /// How long to try.
+        connect_timeout: Duration,
+        /// The statement that ends the session.
+        sql: String,
+    },
+}
+
+impl Canceller {
+    pub(crate) fn new(inner: Cancel) -> Canceller {
+        Canceller { inner }
+    }
+
+    /// Stops the statement in flight: SQLite interrupts it; a server's session is terminated,
+    /// so the server rolls back its open transaction and stops its statement now rather than
+    /// when it would have noticed the client is gone. Errors are ignored (the session may be
+    /// gone already). Safe to call from another thread while the connection is in use.
+    pub async fn cancel(&self) {
+        match &self.inner {
+            Cancel::Nothing => {}
+            #[cfg(feature = "sqlite")]
+            Cancel::Interrupt(interrupt) => interrupt.interrupt(),
+            #[cfg(any(feature = "postgres", feature = "mysql"))]
+            Cancel::Session {
+                url,
+                connect_timeout,
+                sql,
+            } => {
+                if let Ok(mut db) = Database::connect(url, *connect_timeout).await {
+                    let _ = db.execute(sql).await;
+                    db.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// What holds the migration lock, per database.
+pub(crate) enum LockInner {
+    /// No lock (in-memory SQLite, or `--no-lock`).
+    None,
+    /// An exclusive advisory lock on the SQLite file, released when the file is closed; the
+    /// file is held only to keep the lock.
+    #[cfg(feature = "sqlite")]
+    File(#[allow(dead_code)] std::fs::File),
+    /// A PostgreSQL session advisory lock on a connection of its own.
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgConnection),
+    /// A MySQL `GET_LOCK` on a connection of its own.
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlConnection),
+}
+
+/// The migration lock. Dropping it releases the lock (the file or the session closes); call
+/// [`release`](Self::release) to release it cleanly.
+pub struct LockGuard {
+    inner: LockInner,
+}
+
+impl LockGuard {
+    /// A guard that holds nothing, for `--no-lock`.
+    pub fn none() -> LockGuard {
+        LockGuard {
+            inner: LockInner::None,
+        }
+    }
+
+    pub(crate) fn new(inner: LockInner) -> LockGuard {
+        LockGuard { inner }
+    }
+
+    /// Releases the lock now.
+    pub async fn release(self) {
+        match self.inner {
+            LockInner::None => {}
+            #[cfg(feature = "sqlite")]
+            LockInner::File(_) => {}
+            #[cfg(feature = "postgres")]
+            LockInner::Postgres(c) => super::postgres::unlock(c).await,
+            #[cfg(feature = "mysql")]
+            LockInner::MySql(c) => super::mysql::unlock(c).await,
+        }
+    }
+}

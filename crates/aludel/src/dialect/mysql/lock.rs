@@ -1,0 +1,86 @@
+//! The MySQL migration lock: `GET_LOCK` on a connection of its own.
+
+use std::time::Duration;
+
+use sqlx::Connection;
+
+use crate::config::DatabaseUrl;
+use crate::dialect::database::{LockGuard, LockInner, LockTarget, connect_within, message};
+use crate::{Error, Result};
+
+/// The `GET_LOCK` name of one version table (`schema` is the database holding it). Names are
+/// limited to 64 characters: a longer one is shortened to a prefix and a hash of the whole.
+fn lock_name(schema: &str, table: &str) -> String {
+    let name = format!("aludel:{schema}.{table}");
+    if name.chars().count() <= 64 {
+        return name;
+    }
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    let prefix: String = name.chars().take(47).collect();
+    format!("{prefix}:{hash:016x}")
+}
+
+/// Takes `GET_LOCK` on a connection of its own; the server releases it if the session dies.
+pub(super) async fn lock(
+    url: &DatabaseUrl,
+    target: LockTarget<'_>,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<LockGuard> {
+    let mut conn = connect_within(url, connect_timeout, super::conn::open(url)).await?;
+    let database_error = |e: sqlx::Error| Error::Database {
+        message: format!("cannot take the migration lock: {}", message(e)),
+    };
+    let schema = match target.schema {
+        Some(schema) => schema.to_string(),
+        None => sqlx::query_scalar::<_, Option<String>>("SELECT DATABASE()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(database_error)?
+            .unwrap_or_default(),
+    };
+    let taken: Option<i64> = sqlx::query_scalar("SELECT CAST(GET_LOCK(?, ?) AS SIGNED)")
+        .bind(lock_name(&schema, target.table))
+        .bind(timeout.as_secs().max(1) as i64)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(database_error)?;
+    if taken == Some(1) {
+        Ok(LockGuard::new(LockInner::MySql(conn)))
+    } else {
+        let _ = conn.close().await;
+        Err(Error::LockTimeout {
+            seconds: timeout.as_secs(),
+        })
+    }
+}
+
+/// Releases every named lock of the session and closes its connection.
+pub(crate) async fn unlock(mut conn: sqlx::MySqlConnection) {
+    let _ = sqlx::raw_sql("DO RELEASE_ALL_LOCKS()")
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_names_fit_in_64_characters_and_stay_distinct() {
+        assert_eq!(
+            lock_name("app", "aludel_version"),
+            "aludel:app.aludel_version"
+        );
+        let long = "x".repeat(60);
+        let a = lock_name(&long, "aludel_version");
+        let b = lock_name(&long, "other_version");
+        assert_eq!(a.chars().count(), 64);
+        assert_ne!(a, b);
+    }
+}
