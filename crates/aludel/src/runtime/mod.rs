@@ -7,6 +7,8 @@ mod execute;
 mod offline;
 mod state;
 pub mod template;
+mod transaction;
+mod units;
 
 pub use offline::OfflineScript;
 pub use state::{ChangedFile, Status};
