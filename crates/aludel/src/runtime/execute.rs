@@ -74,7 +74,10 @@ pub(super) async fn run_locked(
 /// Records a stamp's units. Online a stamp's schedule is one transaction (see
 /// [`units::compile`]), its statements sent one at a time.
 async fn stamp(m: &Migrator<'_>, db: &mut Database, schedule: &Schedule<'_>) -> Result<()> {
-    debug_assert!(schedule.run_transaction, "an online stamp is one transaction");
+    debug_assert!(
+        schedule.run_transaction,
+        "an online stamp is one transaction"
+    );
     let d = db.dialect();
     let mut tx = Transaction::begin(db).await?;
     let started = jiff::Timestamp::now().to_string();

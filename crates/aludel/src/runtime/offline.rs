@@ -88,7 +88,9 @@ fn resolve(
     range: &str,
 ) -> Result<(Operation, Vec<RevisionId>)> {
     match operation {
-        Operation::Stamp { targets, purge } => Ok((Operation::Stamp { targets, purge }, Vec::new())),
+        Operation::Stamp { targets, purge } => {
+            Ok((Operation::Stamp { targets, purge }, Vec::new()))
+        }
         Operation::Upgrade(_) | Operation::Downgrade(_) => {
             let (from, to) = split_range(&operation, range)?;
             let current: Vec<RevisionId> = match from.as_deref() {

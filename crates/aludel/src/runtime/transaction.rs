@@ -7,9 +7,9 @@
 //! transaction open. `BEGIN` is deferred to the first statements sent through the guard and
 //! `COMMIT` may travel with the last ones, which saves round trips on long runs.
 
+use crate::Result;
 use crate::dialect::Database;
 use crate::sql::transaction::{COMMIT, ROLLBACK, begin};
-use crate::Result;
 
 /// A transaction on a borrowed connection; `BEGIN` goes out with the first statements.
 #[must_use = "a transaction must be committed or rolled back"]

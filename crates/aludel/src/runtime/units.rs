@@ -179,8 +179,7 @@ pub(crate) fn compile<'a>(
     // stands for, so a script reads the same whichever command wrote it.
     let atomic_stamp = stamp && settings.mode == Mode::Online;
     let run_transaction = !plan.steps.is_empty()
-        && (atomic_stamp
-            || (settings.transactional_ddl && !settings.transaction_per_migration));
+        && (atomic_stamp || (settings.transactional_ddl && !settings.transaction_per_migration));
     let units = plan
         .steps
         .iter()

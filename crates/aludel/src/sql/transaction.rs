@@ -73,6 +73,9 @@ mod tests {
         let sqlite = dialect_for(Backend::Sqlite);
         assert_eq!(begin(sqlite), "BEGIN IMMEDIATE");
         assert_eq!(begin_script(sqlite), "BEGIN");
-        assert_eq!(begin_script(dialect_for(Backend::MySql)), "START TRANSACTION");
+        assert_eq!(
+            begin_script(dialect_for(Backend::MySql)),
+            "START TRANSACTION"
+        );
     }
 }
