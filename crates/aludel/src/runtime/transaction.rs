@@ -104,14 +104,15 @@ impl<'c> Transaction<'c> {
 }
 
 /// The run loop's hold on its connection: between transactions, or inside one through its
-/// guard. Boundaries the units draw move it from one state to the other.
+/// guard. The boundaries the units draw move it from one state to the other.
 pub(crate) enum Connection<'c> {
     /// No transaction is open.
     Idle(&'c mut Database),
     /// A transaction is open (or deferred) and its guard is held here.
     InTransaction(Transaction<'c>),
-    /// A commit failed and rolled back; the run is ending with that error.
-    Failed,
+    /// Only while a guard changes hands, and for good once a commit failed (that guard rolled
+    /// back on its own); the run then ends with the commit's error.
+    Closed,
 }
 
 impl<'c> Connection<'c> {
@@ -120,7 +121,7 @@ impl<'c> Connection<'c> {
         match self {
             Connection::Idle(db) => db,
             Connection::InTransaction(tx) => tx.database(),
-            Connection::Failed => unreachable!("the run stops at a failed commit"),
+            Connection::Closed => unreachable!("the run stops at a failed commit"),
         }
     }
 
@@ -153,45 +154,46 @@ impl<'c> Connection<'c> {
         }
     }
 
+    /// Takes the state out, leaving `Closed` until a new one is put back.
+    fn take(&mut self) -> Connection<'c> {
+        std::mem::replace(self, Connection::Closed)
+    }
+
     /// Opens a deferred transaction unless one is open.
     pub(crate) fn begin(&mut self) {
-        if let Connection::Idle(_) = self
-            && let Connection::Idle(db) = std::mem::replace(self, Connection::Failed)
-        {
-            *self = Connection::InTransaction(Transaction::deferred(db));
-        }
+        *self = match self.take() {
+            Connection::Idle(db) => Connection::InTransaction(Transaction::deferred(db)),
+            other => other,
+        };
     }
 
     /// Commits the open transaction, if any.
     pub(crate) async fn commit(&mut self) -> Result<()> {
-        if let Connection::InTransaction(_) = self
-            && let Connection::InTransaction(tx) = std::mem::replace(self, Connection::Failed)
-        {
-            *self = Connection::Idle(tx.commit().await?);
-        }
+        *self = match self.take() {
+            Connection::InTransaction(tx) => Connection::Idle(tx.commit().await?),
+            other => other,
+        };
         Ok(())
     }
 
-    /// Runs `sql` and commits in one round trip, or just runs it when no transaction is open.
+    /// Runs `sql` and commits the open transaction in the same round trip; with no
+    /// transaction open it only runs `sql`.
     pub(crate) async fn commit_with(&mut self, sql: &str) -> Result<()> {
-        match std::mem::replace(self, Connection::Failed) {
+        match self.take() {
             Connection::InTransaction(tx) => *self = Connection::Idle(tx.commit_with(sql).await?),
-            Connection::Idle(db) => {
-                let result = db.run(sql).await;
-                *self = Connection::Idle(db);
-                result?;
+            other => {
+                *self = other;
+                self.run(sql).await?;
             }
-            Connection::Failed => unreachable!("the run stops at a failed commit"),
         }
         Ok(())
     }
 
     /// Rolls back the open transaction, if any: the run loop's one error path.
     pub(crate) async fn rollback(&mut self) {
-        if let Connection::InTransaction(_) = self
-            && let Connection::InTransaction(tx) = std::mem::replace(self, Connection::Failed)
-        {
-            *self = Connection::Idle(tx.rollback().await);
-        }
+        *self = match self.take() {
+            Connection::InTransaction(tx) => Connection::Idle(tx.rollback().await),
+            other => other,
+        };
     }
 }

@@ -178,63 +178,77 @@ pub(crate) fn compile<'a>(
     // database, so it is one transaction. Offline it keeps the shape of the migrations it
     // stands for, so a script reads the same whichever command wrote it.
     let atomic_stamp = stamp && settings.mode == Mode::Online;
-    let run_transaction = !plan.steps.is_empty()
-        && (atomic_stamp || (settings.transactional_ddl && !settings.transaction_per_migration));
-    let units = plan
-        .steps
-        .iter()
-        .map(|step| {
-            let script = scripts.script(&step.revision);
-            let scope = match (atomic_stamp, settings.transactional_ddl) {
-                (true, _) => Scope::Transaction,
-                (false, false) => Scope::Outside(Why::ImplicitCommit),
-                (false, true) if !script.transactional => Scope::Outside(Why::Declared),
-                (false, true) => Scope::Transaction,
-            };
-            let (before, after) = match (scope, run_transaction) {
-                (Scope::Transaction, false) => (Some(Boundary::Begin), Some(Boundary::Commit)),
-                (Scope::Outside(_), true) => (Some(Boundary::Commit), Some(Boundary::Begin)),
-                _ => (None, None),
-            };
-            let section = match (stamp, step.direction) {
-                (true, _) => None,
-                (false, Direction::Upgrade) => script.upgrade.as_ref(),
-                (false, Direction::Downgrade) => script.downgrade.as_ref(),
-            };
-            let kind = match (stamp, step.direction) {
-                (true, _) => HistoryKind::Stamp,
-                (false, Direction::Upgrade) => HistoryKind::Upgrade,
-                (false, Direction::Downgrade) => HistoryKind::Downgrade,
-            };
-            // A stamp records the upgrade section's checksum, as if it had run.
-            let checksum = match stamp {
-                true => script.upgrade.as_ref(),
-                false => section,
-            }
-            .map(|s| s.checksum().0);
-            let own_transaction =
-                settings.mode == Mode::Online && matches!(scope, Scope::Outside(_));
-            Unit {
-                step,
-                script,
-                before,
-                scope,
-                section,
-                bookkeeping: Bookkeeping {
-                    revision: &step.revision,
-                    version_ops: &step.version_ops,
-                    kind,
-                    checksum,
-                    own_transaction,
-                },
-                after,
-            }
-        })
-        .collect();
+    let rules = Rules {
+        stamp,
+        atomic_stamp,
+        run_transaction: !plan.steps.is_empty()
+            && (atomic_stamp
+                || (settings.transactional_ddl && !settings.transaction_per_migration)),
+        settings,
+    };
     Schedule {
-        run_transaction,
+        run_transaction: rules.run_transaction,
         purge: matches!(work, Work::Stamp { purge: true }),
-        units,
+        units: plan
+            .steps
+            .iter()
+            .map(|step| rules.unit(scripts.script(&step.revision), step))
+            .collect(),
+    }
+}
+
+/// What decides each unit's shape, fixed for a whole run.
+struct Rules {
+    stamp: bool,
+    atomic_stamp: bool,
+    run_transaction: bool,
+    settings: Settings,
+}
+
+impl Rules {
+    fn unit<'a>(&self, script: &'a Script, step: &'a Step) -> Unit<'a> {
+        let scope = match (self.atomic_stamp, self.settings.transactional_ddl) {
+            (true, _) => Scope::Transaction,
+            (false, false) => Scope::Outside(Why::ImplicitCommit),
+            (false, true) if !script.transactional => Scope::Outside(Why::Declared),
+            (false, true) => Scope::Transaction,
+        };
+        // A unit in a transaction of its own opens and commits it; a unit outside a
+        // transaction interrupts the run's, which resumes after it.
+        let (before, after) = match (scope, self.run_transaction) {
+            (Scope::Transaction, false) => (Some(Boundary::Begin), Some(Boundary::Commit)),
+            (Scope::Outside(_), true) => (Some(Boundary::Commit), Some(Boundary::Begin)),
+            _ => (None, None),
+        };
+        let (section, kind) = match (self.stamp, step.direction) {
+            (true, _) => (None, HistoryKind::Stamp),
+            (false, Direction::Upgrade) => (script.upgrade.as_ref(), HistoryKind::Upgrade),
+            (false, Direction::Downgrade) => (script.downgrade.as_ref(), HistoryKind::Downgrade),
+        };
+        // A stamp records the upgrade section's checksum, as if it had run.
+        let checksum = match self.stamp {
+            true => script.upgrade.as_ref(),
+            false => section,
+        }
+        .map(|s| s.checksum().0);
+        Unit {
+            step,
+            script,
+            before,
+            scope,
+            section,
+            bookkeeping: Bookkeeping {
+                revision: &step.revision,
+                version_ops: &step.version_ops,
+                kind,
+                checksum,
+                // Online the bookkeeping of a unit outside a transaction still commits as a
+                // whole; an offline script leaves it to the DBA's client, as it always has.
+                own_transaction: self.settings.mode == Mode::Online
+                    && matches!(scope, Scope::Outside(_)),
+            },
+            after,
+        }
     }
 }
 
