@@ -167,3 +167,6 @@ impl Script {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

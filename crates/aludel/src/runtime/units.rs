@@ -253,4 +253,4 @@ impl Rules {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,7 +6,7 @@ use super::*;
 
 /// Scripts from a tiny notation: `"a; b! <- a; c <- b"`, where `!` marks
 /// `transactional = false`. Each upgrade section creates a table named after the revision.
-fn scripts(notation: &str) -> ScriptDirectory {
+pub(crate) fn scripts(notation: &str) -> ScriptDirectory {
     let scripts = notation
         .split(';')
         .map(|item| {
