@@ -56,7 +56,7 @@ pub(super) fn render(
     };
     let schedule = units::compile(m.scripts, &plan, work, settings);
     let now = jiff::Timestamp::now().to_string();
-    let mut out = Script::default();
+    let mut out = ScriptText::default();
     out.line(&format!(
         "-- aludel offline script for {}, generated {now}; review before running\n",
         d.name()
@@ -110,7 +110,7 @@ fn resolve(
 fn write_unit(
     m: &Migrator<'_>,
     d: &dyn Dialect,
-    out: &mut Script,
+    out: &mut ScriptText,
     unit: &Unit<'_>,
     now: &str,
 ) -> Result<()> {
@@ -146,11 +146,11 @@ fn write_unit(
 
 /// The script being written: statements end in `;` and a blank line separates everything.
 #[derive(Default)]
-struct Script {
+struct ScriptText {
     text: String,
 }
 
-impl Script {
+impl ScriptText {
     fn line(&mut self, line: &str) {
         let _ = writeln!(self.text, "{line}");
     }
