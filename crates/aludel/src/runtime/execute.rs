@@ -1,16 +1,19 @@
-//! Online execution of a plan: transactions, version-table updates in the same transaction as
-//! the migration, history rows, batched statements and failure reports.
+//! Online execution: the plan's units (see [`units`](super::units)) run against a live
+//! connection. The units say where transactions begin and end; this sink carries that out
+//! through the [`Transaction`] guard, sends a migration's statements in one round trip under a
+//! savepoint, and reports a failure with the file line of the statement that failed.
 
 use std::time::Instant;
 
+use super::transaction::{Connection, Transaction};
+use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
     Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state,
     template,
 };
 use crate::dialect::Database;
-use crate::revision::{Direction, Step};
 use crate::script::{Section, Statement};
-use crate::sql::{HistoryKind, HistoryRow};
+use crate::sql::transaction::Savepoint;
 use crate::{Error, Result};
 
 /// Runs `operation` with the migration lock already held: the heads are read under the lock,
@@ -31,87 +34,79 @@ pub(super) async fn run_locked(
             on_event(Event::Warning(changed.describe()));
         }
     }
-    if plan.steps.is_empty() {
-        return Ok(RunReport {
-            steps: vec![],
-            heads_after: plan.heads_after,
+    if !plan.steps.is_empty() {
+        if options.backup {
+            let path = db.backup().await?;
+            on_event(Event::BackedUp { path });
+        }
+        on_event(Event::Planned {
+            steps: plan.steps.len(),
         });
+        let work = match operation {
+            Operation::Stamp { purge, .. } => Work::Stamp { purge: *purge },
+            _ => Work::Migrate,
+        };
+        let settings = Settings {
+            transactional_ddl: db.dialect().transactional_ddl(),
+            transaction_per_migration: m.config.transaction_per_migration,
+            mode: Mode::Online,
+        };
+        let schedule = units::compile(m.scripts, &plan, work, settings);
+        match work {
+            Work::Stamp { .. } => stamp(m, db, &schedule).await?,
+            Work::Migrate => {
+                if !settings.transactional_ddl {
+                    on_event(Event::Notice(format!(
+                        "{} commits DDL implicitly: each migration runs statement by statement, and its version-table update follows it",
+                        db.dialect().name()
+                    )));
+                }
+                Runner { m, options }.run(db, &schedule, on_event).await?;
+            }
+        }
     }
-    if options.backup {
-        let path = db.backup().await?;
-        on_event(Event::BackedUp { path });
-    }
-    on_event(Event::Planned {
-        steps: plan.steps.len(),
-    });
-    if let Operation::Stamp { purge, .. } = operation {
-        stamp(m, db, &plan.steps, *purge).await?;
-        return Ok(RunReport {
-            steps: plan.steps,
-            heads_after: plan.heads_after,
-        });
-    }
-    if !db.dialect().transactional_ddl() {
-        on_event(Event::Notice(format!(
-            "{} commits DDL implicitly: each migration runs statement by statement, and its version-table update follows it",
-            db.dialect().name()
-        )));
-    }
-    let mut runner = Runner {
-        m,
-        db,
-        options,
-        in_transaction: false,
-    };
-    let result = runner.run_steps(&plan.steps, on_event).await;
-    if result.is_err() && runner.in_transaction {
-        runner.db.rollback().await;
-    }
-    result?;
     Ok(RunReport {
         steps: plan.steps,
         heads_after: plan.heads_after,
     })
 }
 
-/// Applies a stamp's version-table changes and history rows in one transaction.
-async fn stamp(m: &Migrator<'_>, db: &mut Database, steps: &[Step], purge: bool) -> Result<()> {
+/// Records a stamp's units. Online a stamp's schedule is one transaction (see
+/// [`units::compile`]), its statements sent one at a time.
+async fn stamp(m: &Migrator<'_>, db: &mut Database, schedule: &Schedule<'_>) -> Result<()> {
+    debug_assert!(
+        schedule.run_transaction,
+        "an online stamp is one transaction"
+    );
     let d = db.dialect();
-    db.begin().await?;
+    let mut tx = Transaction::begin(db).await?;
+    let started = jiff::Timestamp::now().to_string();
+    let user = current_user();
+    let record = Record {
+        started_at: &started,
+        duration_ms: 0,
+        applied_by: &user,
+    };
     let result = async {
-        if purge {
-            db.run(&m.version_table.purge(d)).await?;
+        if schedule.purge {
+            tx.run(&m.version_table.purge(d)).await?;
         }
-        let started = jiff::Timestamp::now().to_string();
-        let user = current_user();
-        for step in steps {
-            for op in &step.version_ops {
-                db.run(&m.version_table.apply(d, op)).await?;
+        for unit in &schedule.units {
+            for sql in unit
+                .bookkeeping
+                .statements(d, &m.version_table, &m.history_table, record)
+            {
+                tx.run(&sql).await?;
             }
-            let checksum = m
-                .scripts
-                .script(&step.revision)
-                .upgrade
-                .as_ref()
-                .map(|s| s.checksum().0);
-            let row = HistoryRow {
-                revision: &step.revision,
-                kind: HistoryKind::Stamp,
-                checksum: checksum.as_deref(),
-                started_at: &started,
-                duration_ms: 0,
-                applied_by: &user,
-            };
-            db.run(&m.history_table.insert(d, &row)).await?;
         }
         Ok(())
     }
     .await;
     match result {
-        Ok(()) => db.commit().await,
-        Err(e) => {
-            db.rollback().await;
-            Err(e)
+        Ok(()) => tx.commit().await.map(drop),
+        Err(error) => {
+            tx.rollback().await;
+            Err(error)
         }
     }
 }
@@ -119,252 +114,208 @@ async fn stamp(m: &Migrator<'_>, db: &mut Database, steps: &[Step], purge: bool)
 /// What an interrupted run reports.
 const INTERRUPTED: &str = "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)";
 
-/// The savepoint a transactional migration's statements run under.
-const SAVEPOINT: &str = "aludel_step";
+fn interrupted() -> Error {
+    Error::Interrupted {
+        message: INTERRUPTED.to_string(),
+    }
+}
 
+/// The savepoint a transactional migration's statements run under.
+fn savepoint() -> Savepoint {
+    Savepoint::new("aludel_step")
+}
+
+/// The online sink: runs units in order and records each one.
 struct Runner<'r, 'a> {
     m: &'r Migrator<'a>,
-    db: &'r mut Database,
     options: &'r RunOptions,
-    in_transaction: bool,
 }
 
 impl Runner<'_, '_> {
-    /// Rolls back what is open and stops when the run was cancelled.
-    async fn stop_if_cancelled(&mut self) -> Result<()> {
-        if !self.options.is_cancelled() {
-            return Ok(());
-        }
-        if self.in_transaction {
-            self.in_transaction = false;
-            self.db.rollback().await;
-        }
-        Err(Error::Interrupted {
-            message: INTERRUPTED.to_string(),
-        })
-    }
-
-    async fn begin(&mut self) -> Result<()> {
-        if !self.in_transaction {
-            self.db.begin().await?;
-            self.in_transaction = true;
-        }
-        Ok(())
-    }
-
-    async fn commit(&mut self) -> Result<()> {
-        if self.in_transaction {
-            self.in_transaction = false;
-            self.db.commit().await?;
-        }
-        Ok(())
-    }
-
-    async fn run_steps(
-        &mut self,
-        steps: &[Step],
+    /// Runs every unit. This is the run's one error path: whatever transaction is open when
+    /// a unit fails or the run is cancelled is rolled back here, before the lock is released.
+    async fn run(
+        &self,
+        db: &mut Database,
+        schedule: &Schedule<'_>,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        let per_migration = self.m.config.transaction_per_migration;
-        for step in steps {
-            let line = self.m.step_line(step);
+        let mut conn = Connection::Idle(db);
+        if schedule.run_transaction {
+            conn.begin();
+        }
+        let result = self.run_units(&mut conn, schedule, on_event).await;
+        if result.is_err() {
+            conn.rollback().await;
+        }
+        result
+    }
+
+    async fn run_units(
+        &self,
+        conn: &mut Connection<'_>,
+        schedule: &Schedule<'_>,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<()> {
+        for unit in &schedule.units {
+            let line = self.m.step_line(unit.step);
             on_event(Event::StepStarted {
-                step: step.clone(),
+                step: unit.step.clone(),
                 line: line.clone(),
             });
             let started = Instant::now();
-            let transactional = self.run_step(step, per_migration, on_event).await?;
+            self.run_unit(conn, unit, on_event).await?;
             on_event(Event::StepFinished {
-                step: step.clone(),
+                step: unit.step.clone(),
                 line,
                 elapsed: started.elapsed(),
-                transactional,
+                transactional: unit.transactional(),
             });
         }
-        self.commit().await
+        conn.commit().await
     }
 
-    /// Runs one migration and records it, committing afterwards when `commit` is set or the
-    /// migration ran outside a transaction; returns whether it ran inside one.
-    async fn run_step(
-        &mut self,
-        step: &Step,
-        commit: bool,
+    /// Crosses the unit's boundaries, runs its statements and records it.
+    async fn run_unit(
+        &self,
+        conn: &mut Connection<'_>,
+        unit: &Unit<'_>,
         on_event: &mut (dyn FnMut(Event) + Send),
-    ) -> Result<bool> {
-        let script = self.m.scripts.script(&step.revision);
-        let transactional = script.transactional && self.db.dialect().transactional_ddl();
-        if !transactional {
-            // A migration that cannot run in a transaction ends the run's transaction first.
-            self.commit().await?;
+    ) -> Result<()> {
+        match unit.before {
+            Some(Boundary::Begin) => conn.begin(),
+            Some(Boundary::Commit) => conn.commit().await?,
+            None => {}
         }
-        let section = match step.direction {
-            Direction::Upgrade => script.upgrade.as_ref(),
-            Direction::Downgrade => script.downgrade.as_ref(),
-        };
-        let statements = match section {
-            Some(section) => self.statements(step, section).await?,
+        let statements = match unit.section {
+            Some(section) => self.statements(conn.database(), unit, section).await?,
             None => Vec::new(),
         };
         let started_at = jiff::Timestamp::now().to_string();
         let clock = Instant::now();
         // Inside a transaction the statements go to the database in one round trip; batched
-        // statements and migrations outside a transaction go one by one.
-        let in_savepoint = transactional && !statements.iter().any(|s| s.batch);
+        // statements and units outside a transaction go one by one.
+        let in_savepoint = unit.transactional() && !statements.iter().any(|s| s.batch);
         if in_savepoint {
-            self.run_in_savepoint(step, &statements).await?;
+            self.run_in_savepoint(conn, unit, &statements).await?;
         } else {
-            self.run_one_by_one(step, &statements, transactional, on_event)
+            self.run_one_by_one(conn, unit, &statements, on_event)
                 .await?;
         }
-        // The bookkeeping goes in the migration's transaction, in one round trip with the
-        // commit; a migration that ran outside a transaction gets a short one of its own.
-        let d = self.db.dialect();
-        let mut sql = Vec::new();
-        if !self.in_transaction {
-            sql.push(d.begin_online().to_string());
-        }
-        if in_savepoint {
-            sql.push(format!("RELEASE SAVEPOINT {SAVEPOINT}"));
-        }
-        sql.extend(
-            step.version_ops
-                .iter()
-                .map(|op| self.m.version_table.apply(d, op)),
-        );
-        let checksum = section.map(|s| s.checksum().0);
         let user = current_user();
-        let row = HistoryRow {
-            revision: &step.revision,
-            kind: match step.direction {
-                Direction::Upgrade => HistoryKind::Upgrade,
-                Direction::Downgrade => HistoryKind::Downgrade,
-            },
-            checksum: checksum.as_deref(),
+        let record = Record {
             started_at: &started_at,
             duration_ms: clock.elapsed().as_millis() as u64,
             applied_by: &user,
         };
-        sql.push(self.m.history_table.insert(d, &row));
-        let commit = commit || !transactional;
-        if commit {
-            sql.push("COMMIT".to_string());
+        self.record(conn, unit, in_savepoint, record).await?;
+        if unit.after == Some(Boundary::Begin) {
+            conn.begin();
         }
-        self.in_transaction = true;
-        if let Err(e) = self.db.run(&sql.join(";\n")).await {
-            self.in_transaction = false;
-            self.db.rollback().await;
-            return Err(e);
-        }
-        self.in_transaction = !commit;
-        Ok(transactional)
+        Ok(())
     }
 
-    /// Runs a transactional migration's statements in one round trip, under a savepoint. When
-    /// one fails, the savepoint is rolled back and the statements are run again one at a time
-    /// to find the failing one, so the error names its line; then the transaction is rolled
-    /// back.
-    async fn run_in_savepoint(&mut self, step: &Step, statements: &[Statement]) -> Result<()> {
-        let mut sql = String::new();
-        if !self.in_transaction {
-            sql.push_str(self.db.dialect().begin_online());
-            sql.push_str(";\n");
+    /// Records the unit in one round trip: in its transaction, with the commit when the unit
+    /// ends it; a unit outside a transaction gets a short transaction of its own.
+    async fn record(
+        &self,
+        conn: &mut Connection<'_>,
+        unit: &Unit<'_>,
+        in_savepoint: bool,
+        record: Record<'_>,
+    ) -> Result<()> {
+        let d = conn.database().dialect();
+        let mut sql = Vec::new();
+        if in_savepoint {
+            sql.push(savepoint().release(d));
         }
-        sql.push_str(&format!("SAVEPOINT {SAVEPOINT}"));
+        sql.extend(unit.bookkeeping.statements(
+            d,
+            &self.m.version_table,
+            &self.m.history_table,
+            record,
+        ));
+        let sql = sql.join(";\n");
+        if unit.bookkeeping.own_transaction {
+            Transaction::deferred(conn.database())
+                .commit_with(&sql)
+                .await
+                .map(drop)
+        } else if unit.after == Some(Boundary::Commit) {
+            conn.commit_with(&sql).await
+        } else {
+            conn.run(&sql).await.map(drop)
+        }
+    }
+
+    /// Runs a transactional unit's statements in one round trip, under a savepoint. When one
+    /// fails, the savepoint is rolled back and the statements are run again one at a time to
+    /// find the failing one, so the error names its line; the run's error path then rolls the
+    /// transaction back.
+    async fn run_in_savepoint(
+        &self,
+        conn: &mut Connection<'_>,
+        unit: &Unit<'_>,
+        statements: &[Statement],
+    ) -> Result<()> {
+        let d = conn.database().dialect();
+        let mut sql = savepoint().create(d);
         for statement in statements {
             // The newline first: a statement may end in a line comment.
             sql.push_str("\n;\n");
             sql.push_str(&statement.sql);
         }
-        self.in_transaction = true;
-        let Err(message) = self.db.execute(&sql).await else {
+        let Err(message) = conn.execute(&sql).await else {
             return Ok(());
         };
         if self.options.is_cancelled() {
-            self.in_transaction = false;
-            self.db.rollback().await;
-            return Err(Error::Interrupted {
-                message: INTERRUPTED.to_string(),
-            });
+            return Err(interrupted());
         }
-        let script = self.m.scripts.script(&step.revision);
         let mut failure = (statements.first().map_or(0, |s| s.line), message);
-        if self
-            .db
-            .execute(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}"))
-            .await
-            .is_ok()
-        {
+        if conn.execute(&savepoint().rollback_to(d)).await.is_ok() {
             for statement in statements {
-                if let Err(message) = self.db.execute(&statement.sql).await {
+                if let Err(message) = conn.execute(&statement.sql).await {
                     failure = (statement.line, message);
                     break;
                 }
             }
         }
-        self.in_transaction = false;
-        self.db.rollback().await;
         Err(Error::StatementFailed {
-            path: script.path.clone(),
+            path: unit.script.path.clone(),
             line: failure.0,
-            revision: step.revision.to_string(),
+            revision: unit.step.revision.to_string(),
             message: failure.1,
             applied_before: vec![],
             rolled_back: true,
         })
     }
 
-    /// Runs statements one at a time (outside a transaction, or with batched statements).
+    /// Runs statements one at a time (outside a transaction, or with batched statements),
+    /// checking before each one whether the run was cancelled.
     async fn run_one_by_one(
-        &mut self,
-        step: &Step,
+        &self,
+        conn: &mut Connection<'_>,
+        unit: &Unit<'_>,
         statements: &[Statement],
-        transactional: bool,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        if transactional {
-            self.begin().await?;
+        if let Some(tx) = conn.transaction() {
+            tx.ensure_begun().await?;
         }
         let mut applied = Vec::new();
         for statement in statements {
-            self.stop_if_cancelled().await?;
+            if self.options.is_cancelled() {
+                return Err(interrupted());
+            }
             let outcome = if statement.batch {
-                self.run_batch(step, statement, transactional, on_event)
-                    .await
+                self.run_batch(conn, unit, statement, on_event).await
             } else {
-                self.db.execute(&statement.sql).await.map(drop)
+                conn.execute(&statement.sql).await.map(drop)
             };
             if let Err(message) = outcome {
-                let rolled_back = self.in_transaction;
-                if self.in_transaction {
-                    self.in_transaction = false;
-                    self.db.rollback().await;
-                }
-                if self.options.is_cancelled() {
-                    let message = if rolled_back {
-                        INTERRUPTED.to_string()
-                    } else {
-                        format!(
-                            "revision {} was stopped at line {}; it ran outside a transaction, so what it had already run stays applied{}; the version table is at the last complete revision",
-                            step.revision,
-                            statement.line,
-                            if applied.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({})", applied.join("; "))
-                            }
-                        )
-                    };
-                    return Err(Error::Interrupted { message });
-                }
-                return Err(Error::StatementFailed {
-                    path: self.m.scripts.script(&step.revision).path.clone(),
-                    line: statement.line,
-                    revision: step.revision.to_string(),
-                    message,
-                    applied_before: if rolled_back { vec![] } else { applied },
-                    rolled_back,
-                });
+                // A failed batch run is rolled back with its own transaction.
+                let rolled_back = statement.batch || conn.in_transaction();
+                return Err(self.failure(unit, statement, message, applied, rolled_back));
             }
             applied.push(format!(
                 "line {}: {}",
@@ -375,37 +326,90 @@ impl Runner<'_, '_> {
         Ok(())
     }
 
-    /// The statements of a section, rendered first when the file is a template.
-    async fn statements(&mut self, step: &Step, section: &Section) -> Result<Vec<Statement>> {
-        let script = self.m.scripts.script(&step.revision);
-        let backend = self.db.dialect().backend();
-        let catalog = match script.template {
-            true => Some(template::CatalogSnapshot::read(self.db).await?),
-            false => None,
-        };
-        self.m
-            .section_statements(script, section, backend, self.options.tag.clone(), catalog)
+    /// The error for a statement that failed while running one at a time.
+    fn failure(
+        &self,
+        unit: &Unit<'_>,
+        statement: &Statement,
+        message: String,
+        applied: Vec<String>,
+        rolled_back: bool,
+    ) -> Error {
+        if self.options.is_cancelled() {
+            if rolled_back {
+                return interrupted();
+            }
+            let applied = match applied.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", applied.join("; ")),
+            };
+            return Error::Interrupted {
+                message: format!(
+                    "revision {} was stopped at line {}; it ran outside a transaction, so what it had already run stays applied{applied}; the version table is at the last complete revision",
+                    unit.step.revision, statement.line,
+                ),
+            };
+        }
+        Error::StatementFailed {
+            path: unit.script.path.clone(),
+            line: statement.line,
+            revision: unit.step.revision.to_string(),
+            message,
+            applied_before: if rolled_back { vec![] } else { applied },
+            rolled_back,
+        }
     }
 
-    /// Re-runs a `-- migrate:batch` statement, each run in its own transaction, until it
-    /// changes no row.
+    /// The statements of a unit's section, rendered first when the file is a template; a
+    /// template reads the catalog as the earlier units left it.
+    async fn statements(
+        &self,
+        db: &mut Database,
+        unit: &Unit<'_>,
+        section: &Section,
+    ) -> Result<Vec<Statement>> {
+        let backend = db.dialect().backend();
+        let catalog = match unit.script.template {
+            true => Some(template::CatalogSnapshot::read(db).await?),
+            false => None,
+        };
+        self.m.section_statements(
+            unit.script,
+            section,
+            backend,
+            self.options.tag.clone(),
+            catalog,
+        )
+    }
+
+    /// Re-runs a `-- migrate:batch` statement, each run in a transaction of its own, until it
+    /// changes no row. The unit's transaction is committed first and resumes afterwards.
     async fn run_batch(
-        &mut self,
-        step: &Step,
+        &self,
+        conn: &mut Connection<'_>,
+        unit: &Unit<'_>,
         statement: &Statement,
-        transactional: bool,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> std::result::Result<(), String> {
-        self.commit().await.map_err(|e| e.to_string())?;
+        let resume = conn.in_transaction();
+        conn.commit().await.map_err(|e| e.to_string())?;
         let (mut runs, mut rows) = (0u64, 0u64);
         loop {
-            self.begin().await.map_err(|e| e.to_string())?;
-            let changed = self.db.execute(&statement.sql).await?;
-            self.commit().await.map_err(|e| e.to_string())?;
+            let mut tx = Transaction::begin(conn.database())
+                .await
+                .map_err(|e| e.to_string())?;
+            let changed = match tx.execute(&statement.sql).await {
+                Ok(changed) => changed,
+                Err(message) => {
+                    tx.rollback().await;
+                    return Err(message);
+                }
+            };
+            tx.commit().await.map_err(|e| e.to_string())?;
             runs += 1;
             rows += changed;
             on_event(Event::BatchProgress {
-                revision: step.revision.clone(),
+                revision: unit.step.revision.clone(),
                 line: statement.line,
                 runs,
                 rows,
@@ -414,8 +418,8 @@ impl Runner<'_, '_> {
                 break;
             }
         }
-        if transactional {
-            self.begin().await.map_err(|e| e.to_string())?;
+        if resume {
+            conn.begin();
         }
         Ok(())
     }

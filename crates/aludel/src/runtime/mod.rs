@@ -8,6 +8,8 @@ mod offline;
 mod preflight;
 mod state;
 pub mod template;
+mod transaction;
+mod units;
 
 pub use offline::OfflineScript;
 pub use preflight::check_rev_id_fits;

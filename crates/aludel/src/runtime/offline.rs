@@ -1,12 +1,16 @@
-//! Offline mode (`--sql`): the plan rendered as one SQL script for a DBA to review and run.
+//! Offline mode (`--sql`): the plan's units printed as one SQL script for a DBA to review and
+//! run. The units (see [`units`](super::units)) say where transactions begin and end; this
+//! sink only writes them down.
 
 use std::fmt::Write;
 
+use super::units::{self, Boundary, Mode, Record, Scope, Settings, Unit, Why, Work};
 use super::{Migrator, Operation};
 use crate::config::Backend;
-use crate::dialect::dialect_for;
-use crate::revision::{Direction, RevisionId, Step};
-use crate::sql::{HistoryKind, HistoryRow};
+use crate::dialect::{Dialect, dialect_for};
+use crate::revision::{RevisionId, Step};
+use crate::sql::HistoryKind;
+use crate::sql::transaction::{COMMIT, begin_script};
 use crate::{Error, Result};
 
 /// A rendered offline script.
@@ -32,6 +36,7 @@ fn split_range(operation: &Operation, range: &str) -> Result<(Option<String>, St
     }
 }
 
+/// Renders `operation` over `range` for `backend` without touching a database.
 pub(super) fn render(
     m: &Migrator<'_>,
     backend: Backend,
@@ -39,104 +44,130 @@ pub(super) fn render(
     range: &str,
 ) -> Result<OfflineScript> {
     let d = dialect_for(backend);
-    let graph = &m.scripts.graph;
-    let (operation, current) = match operation {
-        Operation::Stamp { targets, purge } => (Operation::Stamp { targets, purge }, Vec::new()),
+    let (operation, current) = resolve(m, operation, range)?;
+    let plan = m.plan(&operation, &current)?;
+    let work = match operation {
+        Operation::Stamp { purge, .. } => Work::Stamp { purge },
+        _ => Work::Migrate,
+    };
+    let settings = Settings {
+        transactional_ddl: d.transactional_ddl(),
+        transaction_per_migration: m.config.transaction_per_migration,
+        mode: Mode::Offline,
+    };
+    let schedule = units::compile(m.scripts, &plan, work, settings);
+    let now = jiff::Timestamp::now().to_string();
+    let mut out = ScriptText::default();
+    out.line(&format!(
+        "-- aludel offline script for {}, generated {now}; review before running\n",
+        d.name()
+    ));
+    out.statement(&m.version_table.create(d));
+    out.statement(&m.history_table.create(d));
+    if schedule.run_transaction {
+        out.statement(begin_script(d));
+    }
+    if schedule.purge {
+        out.statement(&m.version_table.purge(d));
+    }
+    for unit in &schedule.units {
+        write_unit(m, d, &mut out, unit, &now)?;
+    }
+    if schedule.run_transaction {
+        out.statement(COMMIT);
+    }
+    Ok(OfflineScript {
+        sql: out.text,
+        steps: plan.steps,
+    })
+}
+
+/// The operation with its range resolved, and the heads it starts from.
+fn resolve(
+    m: &Migrator<'_>,
+    operation: Operation,
+    range: &str,
+) -> Result<(Operation, Vec<RevisionId>)> {
+    match operation {
+        Operation::Stamp { targets, purge } => {
+            Ok((Operation::Stamp { targets, purge }, Vec::new()))
+        }
         Operation::Upgrade(_) | Operation::Downgrade(_) => {
             let (from, to) = split_range(&operation, range)?;
             let current: Vec<RevisionId> = match from.as_deref() {
                 None | Some("") | Some("base") => Vec::new(),
-                Some(from) => graph.resolve(from)?,
+                Some(from) => m.scripts.graph.resolve(from)?,
             };
             let operation = match operation {
                 Operation::Upgrade(_) => Operation::Upgrade(to),
                 _ => Operation::Downgrade(to),
             };
-            (operation, current)
-        }
-    };
-    let plan = m.plan(&operation, &current)?;
-    let now = jiff::Timestamp::now().to_string();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "-- aludel offline script for {}, generated {now}; review before running\n",
-        d.name()
-    );
-    let _ = writeln!(out, "{};\n", m.version_table.create(d));
-    let _ = writeln!(out, "{};\n", m.history_table.create(d));
-    let transactional = d.transactional_ddl();
-    let per_migration = m.config.transaction_per_migration;
-    let whole_run = transactional && !per_migration && !plan.steps.is_empty();
-    if whole_run {
-        let _ = writeln!(out, "{};\n", d.begin_offline());
-    }
-    if let Operation::Stamp { purge: true, .. } = operation {
-        let _ = writeln!(out, "{};\n", m.version_table.purge(d));
-    }
-    for step in &plan.steps {
-        let script = m.scripts.script(&step.revision);
-        let stamp = matches!(operation, Operation::Stamp { .. });
-        let section = match (stamp, step.direction) {
-            (true, _) => None,
-            (false, Direction::Upgrade) => script.upgrade.as_ref(),
-            (false, Direction::Downgrade) => script.downgrade.as_ref(),
-        };
-        let own_transaction = transactional && per_migration && script.transactional;
-        if stamp {
-            let _ = writeln!(out, "-- Stamping {}\n", step.revision);
-        } else {
-            let _ = writeln!(out, "-- {}\n", m.step_line(step));
-        }
-        if !script.transactional && transactional {
-            let _ = writeln!(
-                out,
-                "-- transactional = false: runs outside a transaction\n"
-            );
-        }
-        // A migration that cannot run in a transaction interrupts the run's transaction.
-        let interrupts_run = whole_run && !script.transactional;
-        if interrupts_run {
-            let _ = writeln!(out, "COMMIT;\n");
-        }
-        if own_transaction {
-            let _ = writeln!(out, "{};\n", d.begin_offline());
-        }
-        if let Some(section) = section {
-            let statements = m.section_statements(script, section, backend, None, None)?;
-            for statement in statements {
-                let _ = writeln!(out, "{};\n", statement.sql.trim_end());
-            }
-        }
-        for op in &step.version_ops {
-            let _ = writeln!(out, "{};\n", m.version_table.apply(d, op));
-        }
-        let checksum = section.or(script.upgrade.as_ref()).map(|s| s.checksum().0);
-        let row = HistoryRow {
-            revision: &step.revision,
-            kind: match (stamp, step.direction) {
-                (true, _) => HistoryKind::Stamp,
-                (false, Direction::Upgrade) => HistoryKind::Upgrade,
-                (false, Direction::Downgrade) => HistoryKind::Downgrade,
-            },
-            checksum: checksum.as_deref(),
-            started_at: &now,
-            duration_ms: 0,
-            applied_by: "offline",
-        };
-        let _ = writeln!(out, "{};\n", m.history_table.insert(d, &row));
-        if own_transaction {
-            let _ = writeln!(out, "COMMIT;\n");
-        }
-        if interrupts_run {
-            let _ = writeln!(out, "{};\n", d.begin_offline());
+            Ok((operation, current))
         }
     }
-    if whole_run {
-        let _ = writeln!(out, "COMMIT;\n");
-    }
-    Ok(OfflineScript {
-        sql: out,
-        steps: plan.steps,
-    })
 }
+
+/// Writes one unit: a comment naming it, its boundaries, its statements and its bookkeeping.
+fn write_unit(
+    m: &Migrator<'_>,
+    d: &dyn Dialect,
+    out: &mut ScriptText,
+    unit: &Unit<'_>,
+    now: &str,
+) -> Result<()> {
+    if unit.bookkeeping.kind == HistoryKind::Stamp {
+        out.line(&format!("-- Stamping {}\n", unit.step.revision));
+    } else {
+        out.line(&format!("-- {}\n", m.step_line(unit.step)));
+    }
+    if unit.scope == Scope::Outside(Why::Declared) {
+        out.line("-- transactional = false: runs outside a transaction\n");
+    }
+    out.boundary(d, unit.before);
+    if let Some(section) = unit.section {
+        let statements = m.section_statements(unit.script, section, d.backend(), None, None)?;
+        for statement in statements {
+            out.statement(statement.sql.trim_end());
+        }
+    }
+    let record = Record {
+        started_at: now,
+        duration_ms: 0,
+        applied_by: "offline",
+    };
+    for sql in unit
+        .bookkeeping
+        .statements(d, &m.version_table, &m.history_table, record)
+    {
+        out.statement(&sql);
+    }
+    out.boundary(d, unit.after);
+    Ok(())
+}
+
+/// The script being written: statements end in `;` and a blank line separates everything.
+#[derive(Default)]
+struct ScriptText {
+    text: String,
+}
+
+impl ScriptText {
+    fn line(&mut self, line: &str) {
+        let _ = writeln!(self.text, "{line}");
+    }
+
+    fn statement(&mut self, sql: &str) {
+        let _ = writeln!(self.text, "{sql};\n");
+    }
+
+    fn boundary(&mut self, d: &dyn Dialect, boundary: Option<Boundary>) {
+        match boundary {
+            Some(Boundary::Begin) => self.statement(begin_script(d)),
+            Some(Boundary::Commit) => self.statement(COMMIT),
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

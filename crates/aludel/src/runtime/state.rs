@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use super::transaction::Transaction;
 use super::{Migrator, check_known_heads, current_user};
 use crate::dialect::Database;
 use crate::revision::RevisionId;
@@ -219,7 +220,7 @@ pub(super) async fn repair(
         let d = db.dialect();
         let started = jiff::Timestamp::now().to_string();
         let user = current_user();
-        db.begin().await?;
+        let mut tx = Transaction::begin(db).await?;
         for c in &changed {
             let row = HistoryRow {
                 revision: &c.revision,
@@ -229,12 +230,12 @@ pub(super) async fn repair(
                 duration_ms: 0,
                 applied_by: &user,
             };
-            if let Err(e) = db.run(&m.history_table.insert(d, &row)).await {
-                db.rollback().await;
+            if let Err(e) = tx.run(&m.history_table.insert(d, &row)).await {
+                tx.rollback().await;
                 return Err(e);
             }
         }
-        db.commit().await?;
+        tx.commit().await?;
         Ok(changed.into_iter().map(|c| c.revision).collect())
     }
     .await;

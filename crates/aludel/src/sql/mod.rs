@@ -1,5 +1,8 @@
 //! The one builder of the SQL aludel itself issues: the version table (Alembic's layout) and
-//! the `aludel_history` log. Every identifier and literal is quoted by the dialect.
+//! the `aludel_history` log, and transaction control ([`transaction`]). Every identifier and
+//! literal is quoted by the dialect.
+
+pub mod transaction;
 
 use crate::dialect::Dialect;
 use crate::revision::{RevisionId, VersionOp};
