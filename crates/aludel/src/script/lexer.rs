@@ -1,6 +1,7 @@
 //! Splits a section into statements with a real lexer.
 //!
-//! sqlparser's tokenizer, in the dialect of the target database, knows quotes, quoted
+//! sqlparser's tokenizer, read through the scanner that lint and the schema text helpers share
+//! ([`crate::scan`]) in the dialect of the target database, knows quotes, quoted
 //! identifiers, `$$`/`$tag$` bodies, `E''` strings, backslash escapes and comments; on top of
 //! its tokens this module cuts at each top-level `;`. A `;` does not end a statement inside
 //! parentheses or inside a `BEGIN … END` block (trigger, procedure and event bodies, MariaDB's
@@ -15,9 +16,10 @@
 use std::path::PathBuf;
 
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
+use sqlparser::tokenizer::{Token, Whitespace};
 
 use crate::config::Backend;
+use crate::scan::{Scanned, next_word, scan};
 use crate::{Error, Result};
 
 /// The comment that marks the next statement as a batched data migration.
@@ -62,18 +64,14 @@ pub(crate) fn sqlparser_dialect(backend: Backend) -> Box<dyn Dialect> {
 /// ```
 pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
     let dialect = sqlparser_dialect(backend);
-    let tokens = Tokenizer::new(dialect.as_ref(), sql)
-        .with_unescape(false)
-        .tokenize_with_location()
-        .map_err(|e| match delimiter_line(sql) {
-            Some(line) => delimiter_error(first_line + line - 1),
-            None => Error::Script {
-                path: PathBuf::new(),
-                line: first_line + (e.location.line.max(1) as usize) - 1,
-                message: format!("cannot split statements: {}", e.message),
-            },
-        })?;
-    let offsets = Offsets::new(sql);
+    let tokens = scan(sql, dialect.as_ref()).map_err(|e| match delimiter_line(sql) {
+        Some(line) => delimiter_error(first_line + line - 1),
+        None => Error::Script {
+            path: PathBuf::new(),
+            line: first_line + (e.location.line.max(1) as usize) - 1,
+            message: format!("cannot split statements: {}", e.message),
+        },
+    })?;
     let mut splitter = Splitter::default();
     let mut statements: Vec<Range> = (0..tokens.len())
         .filter_map(|index| splitter.feed(&tokens, index))
@@ -83,13 +81,13 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
         .iter()
         .find(|r| r.first_word.as_deref() == Some("DELIMITER"))
     {
-        return Err(delimiter_error(first_line + range.start.line as usize - 1));
+        return Err(delimiter_error(first_line + range.line - 1));
     }
     Ok(statements
         .into_iter()
         .map(|range| Statement {
-            sql: sql[offsets.byte(range.start)..offsets.byte(range.end)].to_string(),
-            line: first_line + range.start.line as usize - 1,
+            sql: sql[range.start..range.end].to_string(),
+            line: first_line + range.line - 1,
             batch: range.batch,
         })
         .collect())
@@ -97,8 +95,11 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
 
 /// The source range of one statement, from its first to its last significant token.
 struct Range {
-    start: Location,
-    end: Location,
+    /// Byte offsets of the statement's first character and past its last.
+    start: usize,
+    end: usize,
+    /// The 1-based line of its first token within the section.
+    line: usize,
     batch: bool,
     first_word: Option<String>,
 }
@@ -137,9 +138,10 @@ enum Frame {
 /// The state of the statement being read.
 #[derive(Default)]
 struct Splitter {
-    /// The first and last significant tokens of the current statement.
-    start: Option<Location>,
-    end: Option<Location>,
+    /// The first and last significant tokens of the current statement: the byte where it
+    /// starts, its line, and the byte where it ends so far.
+    start: Option<(usize, usize)>,
+    end: Option<usize>,
     /// A `-- migrate:batch` comment was seen since the last statement ended.
     batch: bool,
     /// Significant tokens so far in the current statement.
@@ -156,7 +158,7 @@ struct Splitter {
 
 impl Splitter {
     /// Takes token `index`; returns a statement when this token ends one.
-    fn feed(&mut self, tokens: &[TokenWithSpan], index: usize) -> Option<Range> {
+    fn feed(&mut self, tokens: &[Scanned], index: usize) -> Option<Range> {
         let token = &tokens[index];
         match &token.token {
             Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
@@ -171,9 +173,9 @@ impl Splitter {
             }
             other => {
                 if self.start.is_none() {
-                    self.start = Some(token.span.start);
+                    self.start = Some((token.start, token.line));
                 }
-                self.end = Some(token.span.end);
+                self.end = Some(token.end);
                 self.track(other, tokens, index);
                 self.count += 1;
                 None
@@ -182,7 +184,7 @@ impl Splitter {
     }
 
     /// Updates the block, case and parenthesis depths for a significant token.
-    fn track(&mut self, token: &Token, tokens: &[TokenWithSpan], index: usize) {
+    fn track(&mut self, token: &Token, tokens: &[Scanned], index: usize) {
         let after_end = std::mem::take(&mut self.after_end);
         match token {
             Token::LParen => self.parens += 1,
@@ -237,9 +239,10 @@ impl Splitter {
     /// Ends the current statement at a `;`.
     fn take(&mut self) -> Option<Range> {
         let range = match (self.start, self.end) {
-            (Some(start), Some(end)) => Some(Range {
+            (Some((start, line)), Some(end)) => Some(Range {
                 start,
                 end,
+                line,
                 batch: self.batch,
                 first_word: self.first_word.take(),
             }),
@@ -253,49 +256,6 @@ impl Splitter {
     /// The statement left at the end of the text, which needs no `;`.
     fn finish(mut self) -> Option<Range> {
         self.take()
-    }
-}
-
-/// The next significant word after token `index`, if the next significant token is a word.
-fn next_word(tokens: &[TokenWithSpan], index: usize) -> Option<&str> {
-    tokens[index + 1..]
-        .iter()
-        .find(|t| !matches!(t.token, Token::Whitespace(_)))
-        .and_then(|t| match &t.token {
-            Token::Word(Word {
-                value,
-                quote_style: None,
-                ..
-            }) => Some(value.as_str()),
-            _ => None,
-        })
-}
-
-/// Maps the tokenizer's (line, column) locations, counted in characters, to byte offsets.
-struct Offsets<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Offsets<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Offsets { text, line_starts }
-    }
-
-    fn byte(&self, location: Location) -> usize {
-        let Some(&line_start) = self
-            .line_starts
-            .get((location.line as usize).saturating_sub(1))
-        else {
-            return self.text.len();
-        };
-        let column = (location.column as usize).saturating_sub(1);
-        self.text[line_start..]
-            .char_indices()
-            .nth(column)
-            .map_or(self.text.len(), |(i, _)| line_start + i)
     }
 }
 

@@ -1,0 +1,246 @@
+//! The one SQL scanner: sqlparser's tokenizer, with each token's byte range and line.
+//!
+//! Three parts of aludel read SQL without parsing it: the statement lexer
+//! ([`crate::script::split_statements`]) cuts sections at top-level `;`, [`crate::lint`]
+//! classifies statements by their leading words, and the schema text helpers pick apart the
+//! `CREATE` statements and expressions catalogs hand back. All three scan with this module, so
+//! quotes, `$$` bodies, quoted identifiers and comments are read the same way everywhere; each
+//! picks the sqlparser dialect that matches the text it reads.
+//!
+//! sqlparser reports positions as (line, column) counted in characters; [`scan`] turns them
+//! into byte ranges in one forward walk, so callers can slice the source and keep statements
+//! exactly as written.
+
+use sqlparser::dialect::Dialect;
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, TokenizerError, Word};
+
+/// One token with where it sits in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Scanned {
+    /// The token, with strings kept as written (no unescaping).
+    pub token: Token,
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset past its last character.
+    pub end: usize,
+    /// The 1-based line where it starts.
+    pub line: usize,
+}
+
+impl Scanned {
+    /// Whether the token means something to SQL: not whitespace, not a comment.
+    pub fn is_significant(&self) -> bool {
+        !matches!(self.token, Token::Whitespace(_) | Token::EOF)
+    }
+}
+
+/// Every token of `sql` read in `dialect`, whitespace and comments included, or the
+/// tokenizer's error (an unterminated quote or comment) with its location.
+pub(crate) fn scan(sql: &str, dialect: &dyn Dialect) -> Result<Vec<Scanned>, TokenizerError> {
+    let mut spans = Vec::new();
+    Tokenizer::new(dialect, sql)
+        .with_unescape(false)
+        .tokenize_with_location_into_buf(&mut spans)?;
+    Ok(locate(sql, spans))
+}
+
+/// The tokens of `sql` up to the first thing the tokenizer rejects. Catalog text is
+/// well-formed, but a helper that reads it should degrade rather than fail on a surprise.
+pub(crate) fn scan_prefix(sql: &str, dialect: &dyn Dialect) -> Vec<Scanned> {
+    let mut spans = Vec::new();
+    // On an error the buffer keeps every token read before it, which is what we want.
+    let _ = Tokenizer::new(dialect, sql)
+        .with_unescape(false)
+        .tokenize_with_location_into_buf(&mut spans);
+    locate(sql, spans)
+}
+
+/// Adds byte ranges to sqlparser's (line, column) spans, dropping the end-of-input marker.
+fn locate(sql: &str, spans: Vec<TokenWithSpan>) -> Vec<Scanned> {
+    let mut walker = Walker::new(sql);
+    spans
+        .into_iter()
+        .filter(|t| t.token != Token::EOF)
+        .map(|t| {
+            let start = walker.byte(t.span.start);
+            let end = walker.byte(t.span.end);
+            Scanned {
+                token: t.token,
+                start,
+                end: end.max(start),
+                line: t.span.start.line as usize,
+            }
+        })
+        .collect()
+}
+
+/// Maps (line, column) locations, counted in characters as the tokenizer counts them, to byte
+/// offsets. Tokens arrive in source order, so it walks forward only: linear in the text even
+/// when a statement is one very long line.
+struct Walker<'a> {
+    text: &'a str,
+    byte: usize,
+    line: u64,
+    column: u64,
+}
+
+impl<'a> Walker<'a> {
+    fn new(text: &'a str) -> Walker<'a> {
+        Walker {
+            text,
+            byte: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn byte(&mut self, to: Location) -> usize {
+        if (to.line, to.column) < (self.line, self.column) {
+            // Never expected; restart rather than return a wrong offset.
+            *self = Walker::new(self.text);
+        }
+        let mut chars = self.text[self.byte..].chars();
+        while (self.line, self.column) < (to.line, to.column) {
+            let Some(c) = chars.next() else { break };
+            self.byte += c.len_utf8();
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.byte
+    }
+}
+
+/// Whether `token` is the unquoted word `keyword` (case-insensitive).
+pub(crate) fn is_keyword(token: &Token, keyword: &str) -> bool {
+    matches!(token, Token::Word(Word { value, quote_style: None, .. }) if value.eq_ignore_ascii_case(keyword))
+}
+
+/// The value of the next significant token after `index`, when that token is an unquoted word.
+pub(crate) fn next_word(tokens: &[Scanned], index: usize) -> Option<&str> {
+    tokens[index + 1..]
+        .iter()
+        .find(|t| t.is_significant())
+        .and_then(|t| match &t.token {
+            Token::Word(Word {
+                value,
+                quote_style: None,
+                ..
+            }) => Some(value.as_str()),
+            _ => None,
+        })
+}
+
+/// What parenthesis matching and top-level splitting need to know of a token.
+pub(crate) trait Nesting {
+    /// `(`.
+    fn opens(&self) -> bool;
+    /// `)`.
+    fn closes(&self) -> bool;
+    /// `,`.
+    fn separates(&self) -> bool;
+}
+
+impl Nesting for Token {
+    fn opens(&self) -> bool {
+        *self == Token::LParen
+    }
+    fn closes(&self) -> bool {
+        *self == Token::RParen
+    }
+    fn separates(&self) -> bool {
+        *self == Token::Comma
+    }
+}
+
+impl Nesting for Scanned {
+    fn opens(&self) -> bool {
+        self.token.opens()
+    }
+    fn closes(&self) -> bool {
+        self.token.closes()
+    }
+    fn separates(&self) -> bool {
+        self.token.separates()
+    }
+}
+
+/// The index of the token that closes the parenthesis opened at `open`, if it is closed.
+pub(crate) fn matching_close<T: Nesting>(tokens: &[T], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        if token.opens() {
+            depth += 1;
+        } else if token.closes() {
+            // A stray `)` before any `(` closes nothing.
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// `tokens` cut at commas outside parentheses; always at least one (possibly empty) piece.
+pub(crate) fn split_top_level<T: Nesting>(tokens: &[T]) -> Vec<&[T]> {
+    let mut pieces = Vec::new();
+    let mut depth = 0usize;
+    let mut from = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.opens() {
+            depth += 1;
+        } else if token.closes() {
+            depth = depth.saturating_sub(1);
+        } else if token.separates() && depth == 0 {
+            pieces.push(&tokens[from..i]);
+            from = i + 1;
+        }
+    }
+    pieces.push(&tokens[from..]);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
+
+    use super::*;
+
+    #[test]
+    fn byte_ranges_follow_multibyte_text_and_lines() {
+        let sql = "SELECT 'é€';\n  x";
+        let tokens = scan(sql, &SQLiteDialect {}).unwrap();
+        let texts: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.is_significant())
+            .map(|t| &sql[t.start..t.end])
+            .collect();
+        assert_eq!(texts, ["SELECT", "'é€'", ";", "x"]);
+        assert_eq!(tokens.last().unwrap().line, 2);
+    }
+
+    #[test]
+    fn prefix_scan_stops_at_the_error() {
+        let tokens = scan_prefix("a 'open", &PostgreSqlDialect {});
+        assert!(is_keyword(&tokens[0].token, "A"));
+        assert!(scan("a 'open", &PostgreSqlDialect {}).is_err());
+    }
+
+    #[test]
+    fn groups_and_top_level_pieces() {
+        let tokens: Vec<Token> = scan("(a, f(b, c)), d", &PostgreSqlDialect {})
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.is_significant())
+            .map(|t| t.token)
+            .collect();
+        assert_eq!(matching_close(&tokens, 0), Some(9));
+        assert_eq!(matching_close(&tokens, 3), Some(8));
+        assert_eq!(split_top_level(&tokens).len(), 2);
+        assert_eq!(split_top_level(&tokens[1..9]).len(), 2);
+    }
+}
