@@ -269,7 +269,10 @@ mod tests {
         let sql = "a IN ('x', 'y";
         let last = tokens(sql).pop().unwrap();
         assert_eq!((last.kind, &sql[last.start..last.end]), (Kind::Str, "'y"));
-        assert_ne!(canonical("a IN ('x\\', 'y')"), canonical("a IN ('x\\', 'z')"));
+        assert_ne!(
+            canonical("a IN ('x\\', 'y')"),
+            canonical("a IN ('x\\', 'z')")
+        );
     }
 
     #[test]
