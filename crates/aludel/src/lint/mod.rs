@@ -2,8 +2,9 @@
 //!
 //! The linter does no I/O: it takes parsed [`Script`]s, oldest first, and returns
 //! [`Finding`]s. Statements come from the statement lexer ([`Section::statements`]) and are
-//! classified by scanning sqlparser's tokens, so a statement need not parse fully to be
-//! checked, and one the scanner does not recognise is simply not flagged.
+//! classified by reading their tokens from the shared scanner (`crate::scan`, on sqlparser's
+//! tokenizer), so a statement need not parse fully to be checked, and one the classifier does
+//! not recognise is simply not flagged.
 //!
 //! The rules, with their level:
 //!
