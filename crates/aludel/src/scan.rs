@@ -99,17 +99,28 @@ impl<'a> Walker<'a> {
             // Never expected; restart rather than return a wrong offset.
             *self = Walker::new(self.text);
         }
-        let mut chars = self.text[self.byte..].chars();
-        while (self.line, self.column) < (to.line, to.column) {
-            let Some(c) = chars.next() else { break };
-            self.byte += c.len_utf8();
-            if c == '\n' {
-                self.line += 1;
-                self.column = 1;
-            } else {
-                self.column += 1;
+        let bytes = self.text.as_bytes();
+        while self.line < to.line {
+            let Some(newline) = bytes[self.byte..].iter().position(|&b| b == b'\n') else {
+                self.byte = bytes.len();
+                return self.byte;
+            };
+            self.byte += newline + 1;
+            self.line += 1;
+            self.column = 1;
+        }
+        // On the target line now: step over `chars` characters, all at once when they are
+        // ASCII (one byte each), which SQL mostly is.
+        let chars = (to.column - self.column) as usize;
+        let ascii_end = self.byte + chars;
+        if ascii_end <= bytes.len() && bytes[self.byte..ascii_end].is_ascii() {
+            self.byte = ascii_end;
+        } else {
+            for c in self.text[self.byte..].chars().take(chars) {
+                self.byte += c.len_utf8();
             }
         }
+        self.column = to.column;
         self.byte
     }
 }

@@ -414,7 +414,7 @@ fn create_table(mut c: Cursor<'_>) -> Vec<Action> {
     let Some(table) = c.name() else {
         return Vec::new();
     };
-    const NOT_A_COLUMN: &[&str] = &[
+    const NOT_A_COLUMN_DEF: &[&str] = &[
         "CONSTRAINT",
         "PRIMARY",
         "UNIQUE",
@@ -431,7 +431,7 @@ fn create_table(mut c: Cursor<'_>) -> Vec<Action> {
         .map(|body| {
             split_top_level(body)
                 .into_iter()
-                .filter(|part| !Cursor::new(part).is_any(NOT_A_COLUMN))
+                .filter(|part| !Cursor::new(part).is_any(NOT_A_COLUMN_DEF))
                 .filter_map(column_def)
                 .filter_map(|(name, ty, _)| Some((name, ty?)))
                 .collect()
@@ -471,23 +471,25 @@ fn create_index(mut c: Cursor<'_>) -> Vec<Action> {
     Vec::new()
 }
 
+/// Words after `ALTER TABLE … ADD` / `DROP` that name something other than a column.
+const NOT_A_COLUMN: &[&str] = &[
+    "CONSTRAINT",
+    "INDEX",
+    "KEY",
+    "PRIMARY",
+    "FOREIGN",
+    "UNIQUE",
+    "CHECK",
+    "FULLTEXT",
+    "SPATIAL",
+    "PARTITION",
+    "DEFAULT",
+];
+
 /// The actions of one comma-separated part of `ALTER TABLE table …`.
 fn alter_actions(table: &str, toks: &[Token]) -> Option<Vec<Action>> {
     let table = table.to_string();
     let mut c = Cursor::new(toks);
-    const NOT_A_COLUMN: &[&str] = &[
-        "CONSTRAINT",
-        "INDEX",
-        "KEY",
-        "PRIMARY",
-        "FOREIGN",
-        "UNIQUE",
-        "CHECK",
-        "FULLTEXT",
-        "SPATIAL",
-        "PARTITION",
-        "DEFAULT",
-    ];
     if c.eat("ADD") {
         if c.is_any(NOT_A_COLUMN) {
             return None;

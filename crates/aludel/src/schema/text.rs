@@ -6,7 +6,8 @@
 //! The text may come from any of the three databases, so it is read in one permissive
 //! tokenizer dialect ([`CatalogText`]) that accepts every identifier quote (`"x"`, `` `x` ``,
 //! `[x]`) and backslash escapes in strings. A token this module does not know is
-//! [`Kind::Other`]; text the tokenizer rejects ends the token list rather than failing.
+//! [`Kind::Other`]; text the tokenizer rejects (an unterminated quote) becomes one last
+//! [`Kind::Str`] to the end rather than an error.
 
 use sqlparser::dialect::Dialect;
 use sqlparser::tokenizer::Token as SqlToken;
@@ -39,14 +40,14 @@ pub(crate) enum Kind {
     Close,
     /// `,`.
     Comma,
-    /// Any other character.
+    /// Any other token: an operator (`>=`, `::`), a bracket, a placeholder.
     Other,
 }
 
 /// The tokenizer dialect for catalog text: every identifier quote of the three databases,
 /// backslash escapes in strings, and `$` inside words.
 #[derive(Debug)]
-pub(crate) struct CatalogText;
+struct CatalogText;
 
 impl Dialect for CatalogText {
     fn is_identifier_start(&self, ch: char) -> bool {

@@ -167,7 +167,7 @@ impl Known {
 
 /// A type change on an existing table that changes the type's text, with the old type when
 /// it is known: what both type rules look at.
-pub(super) struct TypeChange<'a> {
+struct TypeChange<'a> {
     table: &'a str,
     column: &'a str,
     old: Option<&'a ColumnType>,
