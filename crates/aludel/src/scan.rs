@@ -1,4 +1,5 @@
-//! The one SQL scanner: sqlparser's tokenizer, with each token's byte range and line.
+//! The one SQL scanner: sqlparser's tokenizer, byte offsets for its locations, and the
+//! nesting helpers (matching parentheses, top-level commas) its users share.
 //!
 //! Three parts of aludel read SQL without parsing it: the statement lexer
 //! ([`crate::script::split_statements`]) cuts sections at top-level `;`, [`crate::lint`]
@@ -7,86 +8,57 @@
 //! quotes, `$$` bodies, quoted identifiers and comments are read the same way everywhere; each
 //! picks the sqlparser dialect that matches the text it reads.
 //!
-//! sqlparser reports positions as (line, column) counted in characters; [`scan`] turns them
-//! into byte ranges in one forward walk, so callers can slice the source and keep statements
+//! sqlparser reports positions as (line, column) counted in characters; [`Bytes`] turns them
+//! into byte offsets in one forward walk, so callers can slice the source and keep statements
 //! exactly as written.
 
 use sqlparser::dialect::Dialect;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, TokenizerError, Word};
 
-/// One token with where it sits in the source.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Scanned {
-    /// The token, with strings kept as written (no unescaping).
-    pub token: Token,
-    /// Byte offset of its first character.
-    pub start: usize,
-    /// Byte offset past its last character.
-    pub end: usize,
-    /// The 1-based line where it starts.
-    pub line: usize,
-}
-
-impl Scanned {
-    /// Whether the token means something to SQL: not whitespace, not a comment.
-    pub fn is_significant(&self) -> bool {
-        !matches!(self.token, Token::Whitespace(_) | Token::EOF)
-    }
-}
-
-/// Every token of `sql` read in `dialect`, whitespace and comments included, or the
-/// tokenizer's error (an unterminated quote or comment) with its location.
-pub(crate) fn scan(sql: &str, dialect: &dyn Dialect) -> Result<Vec<Scanned>, TokenizerError> {
-    let mut spans = Vec::new();
+/// Every token of `sql` read in `dialect`, whitespace and comments included, with strings kept
+/// as written (no unescaping); or the tokenizer's error (an unterminated quote or comment)
+/// with its location.
+pub(crate) fn scan(sql: &str, dialect: &dyn Dialect) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let mut tokens = Vec::new();
     Tokenizer::new(dialect, sql)
         .with_unescape(false)
-        .tokenize_with_location_into_buf(&mut spans)?;
-    Ok(locate(sql, spans))
+        .tokenize_with_location_into_buf(&mut tokens)?;
+    Ok(tokens)
 }
 
 /// The tokens of `sql` up to the first thing the tokenizer rejects. Catalog text is
 /// well-formed, but a helper that reads it should degrade rather than fail on a surprise.
-pub(crate) fn scan_prefix(sql: &str, dialect: &dyn Dialect) -> Vec<Scanned> {
-    let mut spans = Vec::new();
+pub(crate) fn scan_prefix(sql: &str, dialect: &dyn Dialect) -> Vec<TokenWithSpan> {
+    let mut tokens = Vec::new();
     // On an error the buffer keeps every token read before it, which is what we want.
     let _ = Tokenizer::new(dialect, sql)
         .with_unescape(false)
-        .tokenize_with_location_into_buf(&mut spans);
-    locate(sql, spans)
+        .tokenize_with_location_into_buf(&mut tokens);
+    tokens
 }
 
-/// Adds byte ranges to sqlparser's (line, column) spans, dropping the end-of-input marker.
-fn locate(sql: &str, spans: Vec<TokenWithSpan>) -> Vec<Scanned> {
-    let mut walker = Walker::new(sql);
-    spans
-        .into_iter()
-        .filter(|t| t.token != Token::EOF)
-        .map(|t| {
-            let start = walker.byte(t.span.start);
-            let end = walker.byte(t.span.end);
-            Scanned {
-                token: t.token,
-                start,
-                end: end.max(start),
-                line: t.span.start.line as usize,
-            }
-        })
-        .collect()
+/// Whether a token means something to SQL: not whitespace, not a comment.
+pub(crate) fn is_significant(token: &Token) -> bool {
+    !matches!(token, Token::Whitespace(_) | Token::EOF)
 }
 
-/// Maps (line, column) locations, counted in characters as the tokenizer counts them, to byte
-/// offsets. Tokens arrive in source order, so it walks forward only: linear in the text even
-/// when a statement is one very long line.
-struct Walker<'a> {
+/// Maps the tokenizer's (line, column) locations, counted in characters, to byte offsets in
+/// the text it read.
+///
+/// Callers ask in source order, so it walks forward only: linear in the text even when a
+/// statement is one very long line. Only the offsets a caller needs are computed (the lexer
+/// asks for two per statement), which keeps the scanner as fast as the bare tokenizer.
+pub(crate) struct Bytes<'a> {
     text: &'a str,
     byte: usize,
     line: u64,
     column: u64,
 }
 
-impl<'a> Walker<'a> {
-    fn new(text: &'a str) -> Walker<'a> {
-        Walker {
+impl<'a> Bytes<'a> {
+    /// A mapper for `text`, the text the locations come from.
+    pub(crate) fn new(text: &'a str) -> Bytes<'a> {
+        Bytes {
             text,
             byte: 0,
             line: 1,
@@ -94,10 +66,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn byte(&mut self, to: Location) -> usize {
+    /// The byte offset of `to`.
+    pub(crate) fn at(&mut self, to: Location) -> usize {
         if (to.line, to.column) < (self.line, self.column) {
-            // Never expected; restart rather than return a wrong offset.
-            *self = Walker::new(self.text);
+            // Asked out of order: start again rather than return a wrong offset.
+            *self = Bytes::new(self.text);
         }
         let bytes = self.text.as_bytes();
         while self.line < to.line {
@@ -131,10 +104,10 @@ pub(crate) fn is_keyword(token: &Token, keyword: &str) -> bool {
 }
 
 /// The value of the next significant token after `index`, when that token is an unquoted word.
-pub(crate) fn next_word(tokens: &[Scanned], index: usize) -> Option<&str> {
+pub(crate) fn next_word(tokens: &[TokenWithSpan], index: usize) -> Option<&str> {
     tokens[index + 1..]
         .iter()
-        .find(|t| t.is_significant())
+        .find(|t| is_significant(&t.token))
         .and_then(|t| match &t.token {
             Token::Word(Word {
                 value,
@@ -167,7 +140,7 @@ impl Nesting for Token {
     }
 }
 
-impl Nesting for Scanned {
+impl Nesting for TokenWithSpan {
     fn opens(&self) -> bool {
         self.token.opens()
     }
@@ -222,16 +195,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn byte_ranges_follow_multibyte_text_and_lines() {
+    fn byte_offsets_follow_multibyte_text_and_lines() {
         let sql = "SELECT 'é€';\n  x";
         let tokens = scan(sql, &SQLiteDialect {}).unwrap();
+        let mut bytes = Bytes::new(sql);
         let texts: Vec<&str> = tokens
             .iter()
-            .filter(|t| t.is_significant())
-            .map(|t| &sql[t.start..t.end])
+            .filter(|t| is_significant(&t.token))
+            .map(|t| {
+                let start = bytes.at(t.span.start);
+                &sql[start..bytes.at(t.span.end)]
+            })
             .collect();
         assert_eq!(texts, ["SELECT", "'é€'", ";", "x"]);
-        assert_eq!(tokens.last().unwrap().line, 2);
+        assert_eq!(tokens.last().unwrap().span.start.line, 2);
     }
 
     #[test]
@@ -246,7 +223,7 @@ mod tests {
         let tokens: Vec<Token> = scan("(a, f(b, c)), d", &PostgreSqlDialect {})
             .unwrap()
             .into_iter()
-            .filter(|t| t.is_significant())
+            .filter(|t| is_significant(&t.token))
             .map(|t| t.token)
             .collect();
         assert_eq!(matching_close(&tokens, 0), Some(9));

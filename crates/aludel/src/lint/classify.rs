@@ -138,8 +138,8 @@ pub(super) fn tokens(sql: &str, backend: Backend) -> Vec<Token> {
     };
     scanned
         .into_iter()
-        .filter(|t| t.is_significant())
         .map(|t| t.token)
+        .filter(scan::is_significant)
         .collect()
 }
 

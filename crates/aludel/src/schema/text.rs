@@ -67,18 +67,19 @@ impl Dialect for CatalogText {
 /// Splits `sql` into tokens, dropping whitespace and comments.
 pub(crate) fn tokens(sql: &str) -> Vec<Token> {
     let scanned = scan::scan_prefix(sql, &CatalogText);
-    let read = scanned.last().map_or(0, |t| t.end);
-    let mut out: Vec<Token> = scanned
-        .into_iter()
-        .filter(|t| t.is_significant())
-        .map(|t| Token {
+    let mut bytes = scan::Bytes::new(sql);
+    let mut out = Vec::new();
+    for t in scanned.iter().filter(|t| scan::is_significant(&t.token)) {
+        let start = bytes.at(t.span.start);
+        out.push(Token {
             kind: kind_of(&t.token),
-            start: t.start,
-            end: t.end,
-        })
-        .collect();
+            start,
+            end: bytes.at(t.span.end).max(start),
+        });
+    }
     // What the tokenizer rejected (an unterminated quote) is kept as one string to the end,
     // so two texts that differ there still compare different.
+    let read = scanned.last().map_or(0, |t| bytes.at(t.span.end));
     let rest = &sql[read..];
     if !rest.trim().is_empty() {
         let start = read + (rest.len() - rest.trim_start().len());

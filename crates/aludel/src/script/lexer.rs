@@ -16,10 +16,10 @@
 use std::path::PathBuf;
 
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::tokenizer::{Token, Whitespace};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Whitespace};
 
 use crate::config::Backend;
-use crate::scan::{Scanned, next_word, scan};
+use crate::scan::{Bytes, next_word, scan};
 use crate::{Error, Result};
 
 /// The comment that marks the next statement as a batched data migration.
@@ -81,13 +81,15 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
         .iter()
         .find(|r| r.first_word.as_deref() == Some("DELIMITER"))
     {
-        return Err(delimiter_error(first_line + range.line - 1));
+        return Err(delimiter_error(first_line + range.start.line as usize - 1));
     }
+    // Statements come in source order, so their offsets are asked for in order too.
+    let mut bytes = Bytes::new(sql);
     Ok(statements
         .into_iter()
         .map(|range| Statement {
-            sql: sql[range.start..range.end].to_string(),
-            line: first_line + range.line - 1,
+            sql: sql[bytes.at(range.start)..bytes.at(range.end)].to_string(),
+            line: first_line + range.start.line as usize - 1,
             batch: range.batch,
         })
         .collect())
@@ -95,11 +97,8 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
 
 /// The source range of one statement, from its first to its last significant token.
 struct Range {
-    /// Byte offsets of the statement's first character and past its last.
-    start: usize,
-    end: usize,
-    /// The 1-based line of its first token within the section.
-    line: usize,
+    start: Location,
+    end: Location,
     batch: bool,
     first_word: Option<String>,
 }
@@ -138,10 +137,9 @@ enum Frame {
 /// The state of the statement being read.
 #[derive(Default)]
 struct Splitter {
-    /// The first and last significant tokens of the current statement: the byte where it
-    /// starts, its line, and the byte where it ends so far.
-    start: Option<(usize, usize)>,
-    end: Option<usize>,
+    /// The first and last significant tokens of the current statement.
+    start: Option<Location>,
+    end: Option<Location>,
     /// A `-- migrate:batch` comment was seen since the last statement ended.
     batch: bool,
     /// Significant tokens so far in the current statement.
@@ -158,7 +156,7 @@ struct Splitter {
 
 impl Splitter {
     /// Takes token `index`; returns a statement when this token ends one.
-    fn feed(&mut self, tokens: &[Scanned], index: usize) -> Option<Range> {
+    fn feed(&mut self, tokens: &[TokenWithSpan], index: usize) -> Option<Range> {
         let token = &tokens[index];
         match &token.token {
             Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
@@ -173,9 +171,9 @@ impl Splitter {
             }
             other => {
                 if self.start.is_none() {
-                    self.start = Some((token.start, token.line));
+                    self.start = Some(token.span.start);
                 }
-                self.end = Some(token.end);
+                self.end = Some(token.span.end);
                 self.track(other, tokens, index);
                 self.count += 1;
                 None
@@ -184,7 +182,7 @@ impl Splitter {
     }
 
     /// Updates the block, case and parenthesis depths for a significant token.
-    fn track(&mut self, token: &Token, tokens: &[Scanned], index: usize) {
+    fn track(&mut self, token: &Token, tokens: &[TokenWithSpan], index: usize) {
         let after_end = std::mem::take(&mut self.after_end);
         match token {
             Token::LParen => self.parens += 1,
@@ -239,10 +237,9 @@ impl Splitter {
     /// Ends the current statement at a `;`.
     fn take(&mut self) -> Option<Range> {
         let range = match (self.start, self.end) {
-            (Some((start, line)), Some(end)) => Some(Range {
+            (Some(start), Some(end)) => Some(Range {
                 start,
                 end,
-                line,
                 batch: self.batch,
                 first_word: self.first_word.take(),
             }),
