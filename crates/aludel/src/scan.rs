@@ -140,18 +140,6 @@ impl Nesting for Token {
     }
 }
 
-impl Nesting for TokenWithSpan {
-    fn opens(&self) -> bool {
-        self.token.opens()
-    }
-    fn closes(&self) -> bool {
-        self.token.closes()
-    }
-    fn separates(&self) -> bool {
-        self.token.separates()
-    }
-}
-
 /// The index of the token that closes the parenthesis opened at `open`, if it is closed.
 pub(crate) fn matching_close<T: Nesting>(tokens: &[T], open: usize) -> Option<usize> {
     let mut depth = 0usize;
