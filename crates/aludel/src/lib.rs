@@ -23,6 +23,7 @@ pub mod error;
 pub mod lint;
 pub mod revision;
 pub mod runtime;
+mod scan;
 pub mod schema;
 pub mod script;
 pub mod sql;

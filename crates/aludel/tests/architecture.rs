@@ -8,9 +8,18 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Every `.rs` file under `src/`, with its path relative to `src/` (always with `/`).
+/// Every `.rs` file under the library's `src/`, with its path relative to `src/` (always `/`).
 fn sources() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    sources_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+/// Every `.rs` file under the `aludel` binary's `src/`.
+fn cli_sources() -> Vec<(String, String)> {
+    sources_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../aludel-cli/src"))
+}
+
+fn sources_of(root: &Path) -> Vec<(String, String)> {
+    let root = root.to_path_buf();
     let mut files = Vec::new();
     walk(&root, &mut files);
     let mut out: Vec<(String, String)> = files
@@ -96,22 +105,36 @@ fn only_dialect_uses_the_database_drivers() {
 
 #[test]
 fn the_neutral_schema_model_is_a_pure_leaf() {
+    // schema/ may use the leaves below it (the scanner, errors, the config's table filters),
+    // never a database, a driver or I/O.
+    let allowed = [
+        "crate::schema",
+        "crate::scan",
+        "crate::Error",
+        "crate::Result",
+        "crate::config::Config",
+    ];
     for (rel, text) in sources() {
         if !rel.starts_with("schema/") || is_test_file(&rel) {
             continue;
         }
         for (n, line) in code_lines(&text) {
-            for forbidden in ["crate::", "tokio", "std::fs", "std::io", "std::process"] {
-                // The one exception is a re-export that keeps the public path
-                // `aludel::schema::introspect`; the reading itself is the dialect's.
-                let allowed = line.contains("crate::schema::")
-                    || line.trim() == "pub use crate::dialect::introspect;";
-                assert!(
-                    !line.contains(forbidden) || allowed,
-                    "schema/ must import nothing but itself and std's pure parts: {rel}:{n}: {}",
-                    line.trim()
-                );
+            // The one exception is a re-export that keeps the public path
+            // `aludel::schema::introspect`; the reading itself is the dialect's.
+            if line.trim() == "pub use crate::dialect::introspect;" {
+                continue;
             }
+            let imports_other = line
+                .match_indices("crate::")
+                .any(|(i, _)| !allowed.iter().any(|a| line[i..].starts_with(a)));
+            let io = ["tokio", "std::fs", "std::io", "std::process", "Backend"]
+                .iter()
+                .any(|f| line.contains(f));
+            assert!(
+                !imports_other && !io,
+                "schema/ must stay a pure leaf: {rel}:{n}: {}",
+                line.trim()
+            );
         }
     }
 }
@@ -201,5 +224,28 @@ fn files_stay_readable_in_one_sitting() {
         long.is_empty(),
         "split these by concept:\n{}",
         long.join("\n")
+    );
+}
+
+#[test]
+fn the_cli_holds_no_database_knowledge_and_builds_no_json_by_hand() {
+    let mut found = Vec::new();
+    for (rel, text) in cli_sources() {
+        if is_test_file(&rel) {
+            continue;
+        }
+        for (n, line) in code_lines(&text) {
+            // JSON shapes are `Serialize` types; databases are the library's business.
+            for needle in ["json!(", "Backend::", "sqlx::"] {
+                if line.contains(needle) {
+                    found.push(format!("aludel-cli/src/{rel}:{n}: {}", line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the CLI should only parse, call and render:\n{}",
+        found.join("\n")
     );
 }

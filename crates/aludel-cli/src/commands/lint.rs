@@ -1,12 +1,10 @@
 //! `aludel lint [START:END]`: risky statements in upgrade sections, as text or JSON.
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use aludel::lint::{Finding, Level};
+use aludel::lint::Report;
 use aludel::revision::{Range, RevisionId};
 use anyhow::{Result, anyhow};
-use serde_json::json;
 
 use super::Project;
 use crate::cli::{Global, LintArgs};
@@ -31,16 +29,17 @@ pub async fn lint(g: &Global, args: &LintArgs) -> Result<ExitCode> {
         .filter_map(|id| p.scripts.scripts.get(id))
         .collect();
     let findings = aludel::lint::lint(&scripts, p.config.url()?.backend())?;
-    let errors = findings.iter().filter(|f| f.level == Level::Error).count();
-    let warnings = findings.len() - errors;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let report = Report::new(findings).relative_to(&cwd);
+    let errors = report.errors;
     if args.json {
-        print_findings_json(&findings, errors, warnings)?;
+        print_json(&report)?;
     } else {
         let mut out = String::new();
-        for f in &findings {
+        for f in &report.findings {
             out += &format!(
                 "{}:{}: {}[{}]: {}\n  hint: {}\n",
-                shown(&f.path),
+                f.path.display(),
                 f.line,
                 f.level,
                 f.rule,
@@ -51,8 +50,9 @@ pub async fn lint(g: &Global, args: &LintArgs) -> Result<ExitCode> {
         print!("{out}");
         if !g.quiet {
             eprintln!(
-                "{} revision(s) linted: {errors} error(s), {warnings} warning(s)",
-                scripts.len()
+                "{} revision(s) linted: {errors} error(s), {} warning(s)",
+                scripts.len(),
+                report.warnings
             );
         }
     }
@@ -61,33 +61,4 @@ pub async fn lint(g: &Global, args: &LintArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// A path relative to the working directory when it lies below it.
-fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-/// `lint --json`. Its shape belongs to the linter, which is being given a `Serialize` report
-/// of its own; until then it is assembled here.
-fn print_findings_json(findings: &[Finding], errors: usize, warnings: usize) -> Result<()> {
-    let items: Vec<_> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule.id(),
-                "level": f.level.as_str(),
-                "revision": f.revision.as_str(),
-                "path": shown(&f.path),
-                "line": f.line,
-                "message": f.message,
-                "hint": f.hint,
-            })
-        })
-        .collect();
-    print_json(&json!({ "findings": items, "errors": errors, "warnings": warnings }))
 }

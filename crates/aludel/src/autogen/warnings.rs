@@ -1,10 +1,21 @@
-//! Lint-style warnings on generated changes: what destroys data, what may fail on a table that
-//! has rows, what locks, and drop+add pairs that may be renames.
+//! Warnings on generated changes: what destroys data, what may fail on a table that has rows,
+//! what locks, and drop+add pairs that may be renames.
+//!
+//! The risk warnings come from the same rules as `aludel lint` ([`crate::lint`]): each change
+//! becomes the lint [`Action`] it performs, and every rule it breaks speaks in autogenerate's
+//! voice. Tables the changes add count as new, as a table created earlier in the same revision
+//! does for lint. Renames are not passed to the rules: autogenerate renames only what the user
+//! named with `--rename`.
+//!
+//! Three warnings have no lint rule (yet): setting `NOT NULL` on a nullable column, removing an
+//! enum value, and the drop+add pairs that may be renames; they are written here.
 
 use std::collections::BTreeSet;
 
 use super::Change;
 use crate::config::Backend;
+use crate::dialect::dialect_for;
+use crate::lint::{Action, ColumnType, Known, check};
 
 /// Warnings about `changes` rendered for `backend`, one sentence each.
 pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
@@ -15,106 +26,109 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
             _ => None,
         })
         .collect();
+    let mut known = Known::new(dialect_for(backend));
+    for table in &added_tables {
+        known.mark_new(table);
+    }
     let mut out = Vec::new();
     for change in changes {
-        match change {
-            Change::DropTable(t) => out.push(format!("dropping table '{}' deletes its data", t.name)),
-            Change::DropColumn { table, column } => {
-                out.push(format!("dropping column '{table}.{}' deletes its data", column.name))
-            }
-            Change::AddColumn { table, column } if !column.nullable && column.default.is_none() && column.identity.is_none() => {
-                out.push(format!(
-                    "adding NOT NULL column '{table}.{}' without a default fails if the table has rows",
-                    column.name
-                ))
-            }
-            Change::AlterColumn { table, from, to } => {
-                if from.type_ != to.type_ {
-                    let narrowing = match (length(&from.type_), length(&to.type_)) {
-                        (Some((a, n)), Some((b, m))) => a == b && m < n,
-                        _ => false,
-                    };
-                    if narrowing {
-                        out.push(format!(
-                            "narrowing '{table}.{}' from {} to {} fails or truncates if longer values exist",
-                            to.name, from.type_, to.type_
-                        ));
-                    } else if length(&from.type_).map(|x| x.0) != length(&to.type_).map(|x| x.0) {
-                        out.push(format!(
-                            "changing the type of '{table}.{}' from {} to {} may fail or lose data, and rewrites the table",
-                            to.name, from.type_, to.type_
-                        ));
-                    }
-                }
-                if from.nullable && !to.nullable {
-                    out.push(format!("setting NOT NULL on '{table}.{}' fails if it holds NULL", to.name));
-                }
-            }
-            Change::AddIndex { table, index } if backend == Backend::Postgres && !added_tables.contains(table.as_str()) => {
-                out.push(format!(
-                    "CREATE INDEX '{}' on existing table '{table}' without CONCURRENTLY blocks writes while it builds; \
-                     consider CREATE INDEX CONCURRENTLY in a migration with transactional = false",
-                    index.name
-                ))
-            }
-            Change::AlterEnum { name, from, to } => {
-                for v in from.iter().filter(|v| !to.contains(v)) {
-                    out.push(format!("removing value '{v}' from enum '{name}' fails if a row still uses it"));
-                }
-            }
-            _ => {}
+        if let Some(action) = action(change, backend) {
+            out.extend(
+                check(&action, &known)
+                    .into_iter()
+                    .map(|(_, message)| message.autogenerate),
+            );
         }
+        out.extend(unruled(change));
     }
-    let dropped_tables: Vec<&str> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropTable(t) => Some(t.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    for old in &dropped_tables {
-        for new in &added_tables {
-            out.push(format!(
-                "table '{old}' was removed and '{new}' added: if this is a rename, pass --rename {old}:{new}"
-            ));
+    out.extend(rename_suggestions(changes, &added_tables));
+    out
+}
+
+/// The lint action `change` performs, when a rule may care.
+fn action(change: &Change, backend: Backend) -> Option<Action> {
+    Some(match change {
+        Change::DropTable(t) => Action::DropTable {
+            table: t.name.clone(),
+        },
+        Change::DropColumn { table, column } => Action::DropColumn {
+            table: table.clone(),
+            column: column.name.clone(),
+        },
+        Change::AddColumn { table, column } => Action::AddColumn {
+            table: table.clone(),
+            column: column.name.clone(),
+            ty: Some(ColumnType::read(&column.type_, backend)),
+            not_null_without_default: !column.nullable
+                && column.default.is_none()
+                && column.identity.is_none(),
+        },
+        Change::AlterColumn { table, from, to } if from.type_ != to.type_ => Action::ChangeType {
+            table: table.clone(),
+            column: to.name.clone(),
+            from: Some(ColumnType::read(&from.type_, backend)),
+            ty: ColumnType::read(&to.type_, backend),
+        },
+        Change::AddIndex { table, index } => Action::CreateIndex {
+            table: table.clone(),
+            index: index.name.clone(),
+            concurrently: false,
+        },
+        _ => return None,
+    })
+}
+
+/// The warnings of `change` that no lint rule covers.
+fn unruled(change: &Change) -> Vec<String> {
+    match change {
+        Change::AlterColumn { table, from, to } if from.nullable && !to.nullable => {
+            vec![format!(
+                "setting NOT NULL on '{table}.{}' fails if it holds NULL",
+                to.name
+            )]
+        }
+        Change::AlterEnum { name, from, to } => from
+            .iter()
+            .filter(|v| !to.contains(v))
+            .map(|v| {
+                format!("removing value '{v}' from enum '{name}' fails if a row still uses it")
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A hint for each dropped table beside an added one, and each dropped column beside an added
+/// column of the same table: the differ cannot tell a rename from a drop and an add.
+fn rename_suggestions(changes: &[Change], added_tables: &BTreeSet<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for change in changes {
+        if let Change::DropTable(old) = change {
+            for new in added_tables {
+                out.push(format!(
+                    "table '{old}' was removed and '{new}' added: if this is a rename, pass --rename {old}:{new}",
+                    old = old.name
+                ));
+            }
         }
     }
     for change in changes {
-        if let Change::DropColumn { table, column } = change {
-            for other in changes {
-                if let Change::AddColumn {
-                    table: t,
-                    column: added,
-                } = other
-                    && t == table
-                {
-                    out.push(format!(
-                        "column '{table}.{}' was removed and '{table}.{}' added: if this is a rename, pass --rename {table}.{}:{}",
-                        column.name, added.name, column.name, added.name
-                    ));
-                }
+        let Change::DropColumn { table, column } = change else {
+            continue;
+        };
+        for other in changes {
+            if let Change::AddColumn {
+                table: t,
+                column: added,
+            } = other
+                && t == table
+            {
+                out.push(format!(
+                    "column '{table}.{}' was removed and '{table}.{}' added: if this is a rename, pass --rename {table}.{}:{}",
+                    column.name, added.name, column.name, added.name
+                ));
             }
         }
     }
     out
-}
-
-/// A type's name and its length or precision, when it has one: `varchar(50)` → (`varchar`, 50).
-fn length(type_: &str) -> Option<(String, u64)> {
-    let (base, rest) = type_.split_once('(')?;
-    let n = rest.split([')', ',']).next()?.trim().parse().ok()?;
-    Some((base.trim().to_ascii_lowercase(), n))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn lengths_are_read_from_types() {
-        assert_eq!(
-            super::length("character varying(50)"),
-            Some(("character varying".into(), 50))
-        );
-        assert_eq!(super::length("NUMERIC(10,2)"), Some(("numeric".into(), 10)));
-        assert_eq!(super::length("text"), None);
-    }
 }

@@ -43,6 +43,8 @@ pub trait Dialect: Send + Sync + 'static {
     fn title(&self) -> &'static str;
     /// Whether DDL statements take part in transactions (false: they commit implicitly).
     fn transactional_ddl(&self) -> bool;
+    /// Whether `CREATE INDEX CONCURRENTLY` builds an index without blocking writes.
+    fn concurrent_index(&self) -> bool;
     /// Quotes an identifier.
     fn quote_ident(&self, ident: &str) -> String;
     /// Quotes a string literal.

@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use super::classify::{Cursor, column_type, tokens};
 use super::*;
 
 /// A revision file `id` (parent `down`) with `upgrade` starting at file line 5.
@@ -218,6 +219,49 @@ fn column_types_and_narrowing() {
     assert!(ty("int").narrower_than(&ty("bigint")));
     assert!(!ty("bigint").narrower_than(&ty("integer")));
     assert!(!ty("text").narrower_than(&ty("varchar(10)")));
+}
+
+#[test]
+fn catalog_types_are_read_with_their_arguments() {
+    // Autogenerate reads the catalog's spelling of both types of a changed column.
+    let ty = ColumnType::read("character varying(50)", Backend::Postgres);
+    assert_eq!(
+        (ty.base.as_str(), ty.args.as_slice()),
+        ("CHARACTER VARYING", &[50][..])
+    );
+    assert_eq!(ty.written, "character varying(50)");
+    assert_eq!(
+        ColumnType::read("NUMERIC(10,2)", Backend::MySql).args,
+        [10, 2]
+    );
+    assert!(ColumnType::read("text", Backend::Sqlite).args.is_empty());
+}
+
+#[test]
+fn json_form_is_what_lint_json_printed_before() {
+    let findings = lint_after_base(
+        "DROP TABLE users;\nCREATE INDEX i ON users (name);",
+        Backend::Postgres,
+    );
+    let report = Report::new(findings.clone()).relative_to(Path::new(""));
+    // The object `aludel lint --json` used to build by hand, field by field.
+    let by_hand = serde_json::json!({
+        "findings": findings.iter().map(|f| serde_json::json!({
+            "rule": f.rule.id(),
+            "level": f.level.as_str(),
+            "revision": f.revision.as_str(),
+            "path": f.path.display().to_string(),
+            "line": f.line,
+            "message": f.message,
+            "hint": f.hint,
+        })).collect::<Vec<_>>(),
+        "errors": 1,
+        "warnings": 1,
+    });
+    assert_eq!(
+        serde_json::to_string_pretty(&report).unwrap(),
+        serde_json::to_string_pretty(&by_hand).unwrap()
+    );
 }
 
 #[test]

@@ -1,6 +1,18 @@
-//! A small scanner for the SQL text catalogs hand back (SQLite's stored `CREATE` statements,
-//! MySQL's `SHOW CREATE TABLE`): enough to find parenthesised groups, top-level commas and
+//! The SQL text catalogs hand back (SQLite's stored `CREATE` statements, PostgreSQL's
+//! `pg_get_indexdef` and CHECK expressions, MySQL's CHECK clauses), read with the shared
+//! scanner ([`crate::scan`]): enough to find parenthesised groups, top-level commas and
 //! keywords while skipping quotes and comments.
+//!
+//! The text may come from any of the three databases, so it is read in one permissive
+//! tokenizer dialect ([`CatalogText`]) that accepts every identifier quote (`"x"`, `` `x` ``,
+//! `[x]`) and backslash escapes in strings. A token this module does not know is
+//! [`Kind::Other`]; text the tokenizer rejects (an unterminated quote) becomes one last
+//! [`Kind::Str`] to the end rather than an error.
+
+use sqlparser::dialect::Dialect;
+use sqlparser::tokenizer::Token as SqlToken;
+
+use crate::scan::{self, Nesting};
 
 /// One lexical piece of SQL text, with its byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,98 +40,89 @@ pub(crate) enum Kind {
     Close,
     /// `,`.
     Comma,
-    /// Any other character.
+    /// Any other token: an operator (`>=`, `::`), a bracket, a placeholder.
     Other,
+}
+
+/// The tokenizer dialect for catalog text: every identifier quote of the three databases,
+/// backslash escapes in strings, and `$` inside words.
+#[derive(Debug)]
+struct CatalogText;
+
+impl Dialect for CatalogText {
+    fn is_identifier_start(&self, ch: char) -> bool {
+        ch.is_ascii_alphabetic() || ch == '_' || ch >= '\u{80}'
+    }
+    fn is_identifier_part(&self, ch: char) -> bool {
+        self.is_identifier_start(ch) || ch.is_ascii_digit() || ch == '$'
+    }
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        matches!(ch, '"' | '`' | '[')
+    }
+    fn supports_string_literal_backslash_escape(&self) -> bool {
+        true
+    }
 }
 
 /// Splits `sql` into tokens, dropping whitespace and comments.
 pub(crate) fn tokens(sql: &str) -> Vec<Token> {
-    let bytes = sql.as_bytes();
+    let scanned = scan::scan_prefix(sql, &CatalogText);
+    let mut bytes = scan::Bytes::new(sql);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let kind = match c {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                i += 1;
-                continue;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
-                    i += 1;
-                }
-                i = (i + 2).min(bytes.len());
-                continue;
-            }
-            b'\'' | b'"' | b'`' | b'[' => {
-                let close = if c == b'[' { b']' } else { c };
-                i += 1;
-                loop {
-                    if i >= bytes.len() {
-                        break;
-                    }
-                    if bytes[i] == close {
-                        if close != b']' && bytes.get(i + 1) == Some(&close) {
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    if bytes[i] == b'\\' && c == b'\'' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i = i.min(bytes.len());
-                if c == b'\'' { Kind::Str } else { Kind::Ident }
-            }
-            b'(' => {
-                i += 1;
-                Kind::Open
-            }
-            b')' => {
-                i += 1;
-                Kind::Close
-            }
-            b',' => {
-                i += 1;
-                Kind::Comma
-            }
-            c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric()
-                        || bytes[i] == b'_'
-                        || bytes[i] == b'$'
-                        || bytes[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                Kind::Word
-            }
-            _ => {
-                i += 1;
-                while i < bytes.len() && !sql.is_char_boundary(i) {
-                    i += 1;
-                }
-                Kind::Other
-            }
-        };
+    for t in scanned.iter().filter(|t| scan::is_significant(&t.token)) {
+        let start = bytes.at(t.span.start);
         out.push(Token {
-            kind,
+            kind: kind_of(&t.token),
             start,
-            end: i,
+            end: bytes.at(t.span.end).max(start),
+        });
+    }
+    // What the tokenizer rejected (an unterminated quote) is kept as one string to the end,
+    // so two texts that differ there still compare different.
+    let read = scanned.last().map_or(0, |t| bytes.at(t.span.end));
+    let rest = &sql[read..];
+    if !rest.trim().is_empty() {
+        let start = read + (rest.len() - rest.trim_start().len());
+        out.push(Token {
+            kind: Kind::Str,
+            start,
+            end: sql.len(),
         });
     }
     out
+}
+
+/// The kind of a scanned token: numbers count as words, every string literal as a string.
+fn kind_of(token: &SqlToken) -> Kind {
+    match token {
+        SqlToken::Word(word) if word.quote_style.is_some() => Kind::Ident,
+        SqlToken::Word(_) | SqlToken::Number(..) => Kind::Word,
+        SqlToken::SingleQuotedString(_)
+        | SqlToken::DoubleQuotedString(_)
+        | SqlToken::DollarQuotedString(_)
+        | SqlToken::NationalStringLiteral(_)
+        | SqlToken::EscapedStringLiteral(_)
+        | SqlToken::UnicodeStringLiteral(_)
+        | SqlToken::HexStringLiteral(_)
+        | SqlToken::SingleQuotedByteStringLiteral(_)
+        | SqlToken::DoubleQuotedByteStringLiteral(_) => Kind::Str,
+        SqlToken::LParen => Kind::Open,
+        SqlToken::RParen => Kind::Close,
+        SqlToken::Comma => Kind::Comma,
+        _ => Kind::Other,
+    }
+}
+
+impl Nesting for Token {
+    fn opens(&self) -> bool {
+        self.kind == Kind::Open
+    }
+    fn closes(&self) -> bool {
+        self.kind == Kind::Close
+    }
+    fn separates(&self) -> bool {
+        self.kind == Kind::Comma
+    }
 }
 
 /// Whether `token` is the keyword `word` (case-insensitive).
@@ -129,41 +132,26 @@ pub(crate) fn is_word(sql: &str, token: &Token, word: &str) -> bool {
 
 /// The index of the token closing the group opened at `open`.
 pub(crate) fn matching_close(tokens: &[Token], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        match t.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    scan::matching_close(tokens, open)
 }
 
 /// Splits `sql` at commas outside parentheses and quotes; each piece is trimmed.
 pub(crate) fn split_top_level(sql: &str) -> Vec<String> {
+    let toks = tokens(sql);
     let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut from = 0;
-    for t in tokens(sql) {
-        match t.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => depth = depth.saturating_sub(1),
-            Kind::Comma if depth == 0 => {
-                pieces.push(sql[from..t.start].trim().to_string());
-                from = t.end;
-            }
-            _ => {}
-        }
+    // The byte where the current piece starts, and the index of its first token.
+    let (mut from, mut first) = (0, 0);
+    for piece in scan::split_top_level(&toks) {
+        // The comma after the piece, absent after the last one.
+        let comma = toks.get(first + piece.len());
+        let to = comma.map_or(sql.len(), |t| t.start);
+        pieces.push(sql[from..to].trim().to_string());
+        from = comma.map_or(sql.len(), |t| t.end);
+        first += piece.len() + 1;
     }
-    let last = sql[from..].trim();
-    if !last.is_empty() || !pieces.is_empty() {
-        pieces.push(last.to_string());
+    // Blank text has no pieces, not one empty piece.
+    if pieces.len() == 1 && pieces[0].is_empty() {
+        pieces.clear();
     }
     pieces
 }
@@ -196,12 +184,8 @@ pub(crate) fn canonical(expr: &str) -> String {
     while i < toks.len() {
         let t = &toks[i];
         let text = &expr[t.start..t.end];
-        if text == ":"
-            && toks
-                .get(i + 1)
-                .is_some_and(|n| &expr[n.start..n.end] == ":")
-        {
-            i += 2;
+        if text == "::" {
+            i += 1;
             if toks
                 .get(i)
                 .is_some_and(|n| n.kind == Kind::Word || n.kind == Kind::Ident)
@@ -213,18 +197,13 @@ pub(crate) fn canonical(expr: &str) -> String {
                 {
                     i += 1;
                 }
-                // `(n)` of `character varying(n)` and `[]` of an array type.
+                // `(n)` of `character varying(n)`; an array type's `[]` was turned into `()`
+                // above and is dropped with the other parentheses.
                 if toks.get(i).is_some_and(|n| n.kind == Kind::Open)
                     && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Word)
                     && toks.get(i + 2).is_some_and(|n| n.kind == Kind::Close)
                 {
                     i += 3;
-                }
-                while toks
-                    .get(i)
-                    .is_some_and(|n| matches!(&expr[n.start..n.end], "[" | "]"))
-                {
-                    i += 1;
                 }
             }
             continue;
@@ -284,6 +263,17 @@ mod tests {
         assert_eq!(
             kinds,
             vec![Kind::Word, Kind::Str, Kind::Open, Kind::Word, Kind::Close]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_quote_runs_to_the_end() {
+        let sql = "a IN ('x', 'y";
+        let last = tokens(sql).pop().unwrap();
+        assert_eq!((last.kind, &sql[last.start..last.end]), (Kind::Str, "'y"));
+        assert_ne!(
+            canonical("a IN ('x\\', 'y')"),
+            canonical("a IN ('x\\', 'z')")
         );
     }
 

@@ -1,6 +1,7 @@
 //! Splits a section into statements with a real lexer.
 //!
-//! sqlparser's tokenizer, in the dialect of the target database, knows quotes, quoted
+//! sqlparser's tokenizer, read through the scanner that lint and the schema text helpers share
+//! ([`crate::scan`]) in the dialect of the target database, knows quotes, quoted
 //! identifiers, `$$`/`$tag$` bodies, `E''` strings, backslash escapes and comments; on top of
 //! its tokens this module cuts at each top-level `;`. A `;` does not end a statement inside
 //! parentheses or inside a `BEGIN … END` block (trigger, procedure and event bodies, MariaDB's
@@ -15,9 +16,10 @@
 use std::path::PathBuf;
 
 use sqlparser::dialect::Dialect;
-use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Whitespace};
 
 use crate::config::Backend;
+use crate::scan::{Bytes, next_word, scan};
 use crate::{Error, Result};
 
 /// The comment that marks the next statement as a batched data migration.
@@ -58,18 +60,14 @@ pub(crate) fn sqlparser_dialect(backend: Backend) -> Box<dyn Dialect> {
 /// ```
 pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
     let dialect = sqlparser_dialect(backend);
-    let tokens = Tokenizer::new(dialect.as_ref(), sql)
-        .with_unescape(false)
-        .tokenize_with_location()
-        .map_err(|e| match delimiter_line(sql) {
-            Some(line) => delimiter_error(first_line + line - 1),
-            None => Error::Script {
-                path: PathBuf::new(),
-                line: first_line + (e.location.line.max(1) as usize) - 1,
-                message: format!("cannot split statements: {}", e.message),
-            },
-        })?;
-    let offsets = Offsets::new(sql);
+    let tokens = scan(sql, dialect.as_ref()).map_err(|e| match delimiter_line(sql) {
+        Some(line) => delimiter_error(first_line + line - 1),
+        None => Error::Script {
+            path: PathBuf::new(),
+            line: first_line + (e.location.line.max(1) as usize) - 1,
+            message: format!("cannot split statements: {}", e.message),
+        },
+    })?;
     let mut splitter = Splitter::default();
     let mut statements: Vec<Range> = (0..tokens.len())
         .filter_map(|index| splitter.feed(&tokens, index))
@@ -81,10 +79,12 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
     {
         return Err(delimiter_error(first_line + range.start.line as usize - 1));
     }
+    // Statements come in source order, so their offsets are asked for in order too.
+    let mut bytes = Bytes::new(sql);
     Ok(statements
         .into_iter()
         .map(|range| Statement {
-            sql: sql[offsets.byte(range.start)..offsets.byte(range.end)].to_string(),
+            sql: sql[bytes.at(range.start)..bytes.at(range.end)].to_string(),
             line: first_line + range.start.line as usize - 1,
             batch: range.batch,
         })
@@ -249,49 +249,6 @@ impl Splitter {
     /// The statement left at the end of the text, which needs no `;`.
     fn finish(mut self) -> Option<Range> {
         self.take()
-    }
-}
-
-/// The next significant word after token `index`, if the next significant token is a word.
-fn next_word(tokens: &[TokenWithSpan], index: usize) -> Option<&str> {
-    tokens[index + 1..]
-        .iter()
-        .find(|t| !matches!(t.token, Token::Whitespace(_)))
-        .and_then(|t| match &t.token {
-            Token::Word(Word {
-                value,
-                quote_style: None,
-                ..
-            }) => Some(value.as_str()),
-            _ => None,
-        })
-}
-
-/// Maps the tokenizer's (line, column) locations, counted in characters, to byte offsets.
-struct Offsets<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Offsets<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Offsets { text, line_starts }
-    }
-
-    fn byte(&self, location: Location) -> usize {
-        let Some(&line_start) = self
-            .line_starts
-            .get((location.line as usize).saturating_sub(1))
-        else {
-            return self.text.len();
-        };
-        let column = (location.column as usize).saturating_sub(1);
-        self.text[line_start..]
-            .char_indices()
-            .nth(column)
-            .map_or(self.text.len(), |(i, _)| line_start + i)
     }
 }
 

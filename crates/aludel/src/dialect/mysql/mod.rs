@@ -42,6 +42,9 @@ impl Dialect for MySqlDialect {
     fn transactional_ddl(&self) -> bool {
         false
     }
+    fn concurrent_index(&self) -> bool {
+        false
+    }
     fn quote_ident(&self, ident: &str) -> String {
         format!("`{}`", ident.replace('`', "``"))
     }

@@ -42,6 +42,9 @@ impl Dialect for PostgresDialect {
     fn transactional_ddl(&self) -> bool {
         true
     }
+    fn concurrent_index(&self) -> bool {
+        true
+    }
     fn quote_ident(&self, ident: &str) -> String {
         format!("\"{}\"", ident.replace('"', "\"\""))
     }

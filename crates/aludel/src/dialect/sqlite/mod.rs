@@ -34,6 +34,9 @@ impl Dialect for SqliteDialect {
     fn transactional_ddl(&self) -> bool {
         true
     }
+    fn concurrent_index(&self) -> bool {
+        false
+    }
     fn quote_ident(&self, ident: &str) -> String {
         format!("\"{}\"", ident.replace('"', "\"\""))
     }

@@ -1,0 +1,325 @@
+//! `aludel lint`: flags risky statements in the upgrade sections of migrations.
+//!
+//! The linter does no I/O: it takes parsed [`Script`]s, oldest first, and returns
+//! [`Finding`]s. Statements come from the statement lexer ([`Section::statements`]) and are
+//! classified by reading their tokens from the shared scanner (`crate::scan`, on sqlparser's
+//! tokenizer), so a statement need not parse fully to be checked, and one the classifier does
+//! not recognise is simply not flagged.
+//!
+//! The rules, with their level:
+//!
+//! | rule | level | fires on |
+//! | --- | --- | --- |
+//! | `drop-table` | warning | `DROP TABLE` |
+//! | `drop-column` | warning | `ALTER TABLE … DROP [COLUMN]` |
+//! | `add-not-null-column` | error | `ALTER TABLE … ADD [COLUMN] c T NOT NULL` (or `PRIMARY KEY`) without `DEFAULT` |
+//! | `change-column-type` | warning | `ALTER COLUMN … [SET DATA] TYPE`, MySQL `MODIFY` / `CHANGE` |
+//! | `narrow-column-type` | error | a type change that shrinks a known `VARCHAR`/`CHAR` length or integer width |
+//! | `create-index-non-concurrent` | error | PostgreSQL `CREATE INDEX` without `CONCURRENTLY` |
+//! | `rename-column` | warning | `RENAME COLUMN`, PostgreSQL `RENAME a TO b`, MySQL `CHANGE old new` |
+//! | `rename-table` | warning | `ALTER TABLE … RENAME TO`, MySQL `RENAME TABLE` |
+//!
+//! Errors are the statements that fail or block on a populated table (a `NOT NULL` column
+//! without default, truncating data, a write-locking index build); warnings are the statements
+//! that work but break code still running against the old schema (drops and renames).
+//!
+//! A statement on a table created earlier in the same revision is never flagged: nothing runs
+//! against that table yet. The old type of a column is known when an earlier statement in the
+//! linted range created or changed it (`CREATE TABLE`, `ADD COLUMN`, a type change); a type
+//! change is narrowing when a `VARCHAR`/`CHAR` length shrinks or an integer type gets smaller
+//! (`BIGINT` → `INT`). An unknown old type makes every type change a warning. Only upgrade
+//! sections are linted; downgrades may drop what their upgrade created. Template sections are
+//! linted as written.
+//!
+//! A comment `-- aludel:lint-ignore RULE[, RULE…]` on the line before a statement (or in the
+//! run of comment lines right above it) suppresses those rules for that statement.
+//!
+//! Each rule lives in its own file under `rules/`, with what it locks or breaks, its safe
+//! rewrite and a snapshot test of its findings; autogenerate's warnings
+//! ([`crate::autogen::warnings`]) come from the same rules, so the two cannot drift. `--json`
+//! output is [`Report`]'s serde form.
+
+mod classify;
+mod rules;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Serialize, Serializer};
+
+use crate::Result;
+use crate::config::Backend;
+use crate::revision::RevisionId;
+use crate::script::{Script, Section};
+
+use classify::classify;
+pub(crate) use classify::{Action, ColumnType};
+pub(crate) use rules::{Known, check};
+
+/// The comment marker that suppresses rules for the next statement.
+pub const IGNORE_MARKER: &str = "aludel:lint-ignore";
+
+/// How serious a finding is: errors make `aludel lint` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Works, but may break code running against the old schema.
+    Warning,
+    /// Likely to fail, lose data or block writes on a populated database.
+    Error,
+}
+
+impl Level {
+    /// `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A lint rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// `DROP TABLE`.
+    DropTable,
+    /// `ALTER TABLE … DROP COLUMN`.
+    DropColumn,
+    /// A `NOT NULL` column without default added to an existing table.
+    AddNotNullColumn,
+    /// A column type change.
+    ChangeColumnType,
+    /// A column type change to a known narrower type.
+    NarrowColumnType,
+    /// A PostgreSQL `CREATE INDEX` without `CONCURRENTLY` on an existing table.
+    CreateIndexNonConcurrent,
+    /// A column rename.
+    RenameColumn,
+    /// A table rename.
+    RenameTable,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 8] = [
+        Rule::DropTable,
+        Rule::DropColumn,
+        Rule::AddNotNullColumn,
+        Rule::ChangeColumnType,
+        Rule::NarrowColumnType,
+        Rule::CreateIndexNonConcurrent,
+        Rule::RenameColumn,
+        Rule::RenameTable,
+    ];
+
+    /// The rule's id, as written in output and in `-- aludel:lint-ignore`.
+    pub fn id(self) -> &'static str {
+        self.spec().id
+    }
+
+    /// The rule for an id.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|rule| rule.id() == id)
+    }
+
+    /// The rule's level.
+    pub fn level(self) -> Level {
+        self.spec().level
+    }
+
+    /// What to do instead of what the rule flags.
+    pub fn hint(self) -> &'static str {
+        self.spec().hint
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One risky statement.
+///
+/// Its serde form is one object of `aludel lint --json`'s `findings`. The fields are declared
+/// in alphabetical order, the order that output has always had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What to do instead.
+    pub hint: String,
+    /// The rule's level.
+    pub level: Level,
+    /// The 1-based file line where the statement starts.
+    pub line: usize,
+    /// What the statement does.
+    pub message: String,
+    /// The revision file.
+    #[serde(serialize_with = "display_path")]
+    pub path: PathBuf,
+    /// The revision whose upgrade holds the statement.
+    pub revision: RevisionId,
+    /// The rule that fired.
+    pub rule: Rule,
+}
+
+fn display_path<S: Serializer>(path: &Path, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_str(&path.display())
+}
+
+/// The findings of one run with their counts: `aludel lint --json` prints its serde form.
+///
+/// ```
+/// use std::path::Path;
+/// use aludel::config::Backend;
+/// use aludel::lint::{Report, lint};
+/// use aludel::script::Script;
+///
+/// let text = "-- revision = \"a1\"\n-- down_revision = \"\"\n\n-- migrate:upgrade\nDROP TABLE users;\n";
+/// let script = Script::parse(Path::new("/project/versions/a1.sql"), text).unwrap();
+/// let report = Report::new(lint(&[&script], Backend::Sqlite).unwrap()).relative_to(Path::new("/project"));
+/// assert_eq!((report.errors, report.warnings), (0, 1));
+/// assert_eq!(report.findings[0].path, Path::new("versions/a1.sql"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// How many findings are errors (then `aludel lint` exits 1).
+    pub errors: usize,
+    /// Every finding, in file order, oldest revision first.
+    pub findings: Vec<Finding>,
+    /// How many findings are warnings.
+    pub warnings: usize,
+}
+
+impl Report {
+    /// Counts `findings` by level.
+    pub fn new(findings: Vec<Finding>) -> Report {
+        let errors = findings.iter().filter(|f| f.level == Level::Error).count();
+        Report {
+            errors,
+            warnings: findings.len() - errors,
+            findings,
+        }
+    }
+
+    /// The report with each path shown relative to `dir` (the working directory, for output)
+    /// when it lies under it.
+    pub fn relative_to(mut self, dir: &Path) -> Report {
+        for finding in &mut self.findings {
+            if let Ok(relative) = finding.path.strip_prefix(dir) {
+                finding.path = relative.to_path_buf();
+            }
+        }
+        self
+    }
+}
+
+/// Lints the upgrade sections of `scripts`, given oldest first (parents before children), for
+/// a project on `backend`. A section the lexer cannot split is an error naming its file and
+/// line.
+///
+/// ```
+/// use std::path::Path;
+/// use aludel::config::Backend;
+/// use aludel::lint::{lint, Level};
+/// use aludel::script::Script;
+///
+/// let text = "-- revision = \"a1\"\n-- down_revision = \"\"\n\n-- migrate:upgrade\nDROP TABLE users;\n";
+/// let script = Script::parse(Path::new("a1.sql"), text).unwrap();
+/// let findings = lint(&[&script], Backend::Sqlite).unwrap();
+/// assert_eq!(findings[0].rule.id(), "drop-table");
+/// assert_eq!(findings[0].level, Level::Warning);
+/// assert_eq!(findings[0].line, 5);
+/// ```
+pub fn lint(scripts: &[&Script], backend: Backend) -> Result<Vec<Finding>> {
+    let mut linter = Linter {
+        backend,
+        known: Known::new(crate::dialect::dialect_for(backend)),
+        findings: Vec::new(),
+    };
+    for script in scripts {
+        linter.script(script)?;
+    }
+    Ok(linter.findings)
+}
+
+struct Linter {
+    backend: Backend,
+    known: Known,
+    findings: Vec<Finding>,
+}
+
+impl Linter {
+    fn script(&mut self, script: &Script) -> Result<()> {
+        self.known.next_revision();
+        let Some(section) = &script.upgrade else {
+            return Ok(());
+        };
+        for statement in section.statements(&script.path, self.backend)? {
+            let ignored = ignored_rules(section, statement.line);
+            for action in classify(&statement.sql, self.backend) {
+                for (rule, message) in rules::check(&action, &self.known) {
+                    if ignored.contains(&rule) {
+                        continue;
+                    }
+                    self.findings.push(Finding {
+                        rule,
+                        level: rule.level(),
+                        revision: script.revision.id.clone(),
+                        path: script.path.clone(),
+                        line: statement.line,
+                        message: message.lint,
+                        hint: rule.hint().to_string(),
+                    });
+                }
+                self.known.apply(&action);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rules named by `-- aludel:lint-ignore` comments in the run of comment lines right above
+/// file line `line`.
+fn ignored_rules(section: &Section, line: usize) -> BTreeSet<Rule> {
+    let lines: Vec<&str> = section.text.lines().collect();
+    let mut ignored = BTreeSet::new();
+    // Index in `lines` of the statement's line.
+    let Some(mut index) = line.checked_sub(section.first_line) else {
+        return ignored;
+    };
+    while index > 0 {
+        index -= 1;
+        let Some(comment) = lines.get(index).and_then(|l| l.trim().strip_prefix("--")) else {
+            break;
+        };
+        if let Some(rest) = comment.trim().strip_prefix(IGNORE_MARKER) {
+            ignored.extend(
+                rest.split(|c: char| c == ',' || c.is_whitespace())
+                    .filter_map(Rule::from_id),
+            );
+        }
+    }
+    ignored
+}
+
+#[cfg(test)]
+mod tests;
