@@ -98,6 +98,15 @@ impl ColumnType {
         false
     }
 
+    /// True when `self` (the new type) is the same type as `old` with larger arguments, none
+    /// smaller: `VARCHAR(50)` to `VARCHAR(100)`, `NUMERIC(10,2)` to `NUMERIC(12,2)`.
+    pub fn wider_than(&self, old: &ColumnType) -> bool {
+        self.base == old.base
+            && self.args.len() == old.args.len()
+            && self.args.iter().zip(&old.args).all(|(new, old)| new >= old)
+            && self.args != old.args
+    }
+
     fn char_length(&self) -> Option<u64> {
         let text = matches!(
             self.base.as_str(),

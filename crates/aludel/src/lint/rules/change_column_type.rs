@@ -22,6 +22,7 @@ pub(super) const SPEC: Spec = Spec {
 
 fn check(action: &Action, known: &Known) -> Option<Message> {
     let change = TypeChange::of(action, known).filter(|c| !c.narrows())?;
+    let widens = change.widens();
     let TypeChange {
         table,
         column,
@@ -29,6 +30,17 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
         new,
     } = change;
     Some(match old {
+        // Widening keeps every value, so autogenerate says only what it costs.
+        Some(old) if widens => Message {
+            lint: format!(
+                "changes the type of column {column} of table {table} from {} to {}",
+                old.text, new.text
+            ),
+            autogenerate: format!(
+                "widening '{table}.{column}' from {} to {} locks the table while it changes, and may rewrite it",
+                old.written, new.written
+            ),
+        },
         Some(old) => Message {
             lint: format!(
                 "changes the type of column {column} of table {table} from {} to {}",
@@ -64,6 +76,7 @@ mod tests {
              ALTER TABLE users ALTER COLUMN age TYPE BIGINT;\n\
              ALTER TABLE users ALTER COLUMN age TYPE bigint;\n\
              ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(50);\n\
+             ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(300);\n\
              CREATE TABLE posts (id INT);\n\
              ALTER TABLE posts ALTER COLUMN id TYPE TEXT;",
             Backend::Postgres,

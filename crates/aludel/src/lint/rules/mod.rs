@@ -200,6 +200,11 @@ impl<'a> TypeChange<'a> {
         })
     }
 
+    /// Whether the new type is the old one with larger arguments.
+    fn widens(&self) -> bool {
+        self.old.is_some_and(|old| self.new.wider_than(old))
+    }
+
     /// Whether the new type is known to hold less than the old one.
     fn narrows(&self) -> bool {
         self.old.is_some_and(|old| self.new.narrower_than(old))
