@@ -61,88 +61,28 @@ impl Rename {
 /// them, and foreign keys go before what they reference. `renames` are the user's hints;
 /// without one, a vanished and a new table (or column) are a drop and an add.
 pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
-    let mut table_renames: BTreeMap<&str, &str> = BTreeMap::new(); // new -> old
-    for r in renames {
-        if let Rename::Table { from: old, to: new } = r
-            && from.tables.contains_key(old)
-            && to.tables.contains_key(new)
-            && !from.tables.contains_key(new)
-            && !to.tables.contains_key(old)
-        {
-            table_renames.insert(new, old);
-        }
-    }
+    let table_renames = table_renames(from, to, renames);
     let old_name = |new: &str| table_renames.get(new).copied().unwrap_or(new).to_string();
-
-    let mut enums_first = Vec::new();
-    let mut enums_last = Vec::new();
-    // Altered enums go after the constraints that are dropped (which may name a label that
-    // goes away) and before the table changes (which may use a new label).
-    let mut enums_altered = Vec::new();
-    for (name, values) in &to.enums {
-        match from.enums.get(name) {
-            None => enums_first.push(Change::CreateEnum {
-                name: name.clone(),
-                values: values.clone(),
-            }),
-            Some(old) if old != values => enums_altered.push(Change::AlterEnum {
-                name: name.clone(),
-                from: old.clone(),
-                to: values.clone(),
-            }),
-            _ => {}
-        }
-    }
-    for (name, values) in &from.enums {
-        if !to.enums.contains_key(name) {
-            enums_last.push(Change::DropEnum {
-                name: name.clone(),
-                values: values.clone(),
-            });
-        }
-    }
-
-    let mut renamed = Vec::new();
-    let mut drops_of_constraints = Vec::new();
-    let mut table_changes = Vec::new();
-    let mut adds_of_fks = Vec::new();
+    let mut phases = Phases::default();
+    phases.compare_enums(from, to);
     for (new, old) in &table_renames {
-        renamed.push(Change::RenameTable {
+        phases.renamed.push(Change::RenameTable {
             from: old.to_string(),
             to: new.to_string(),
         });
     }
     for (name, target) in &to.tables {
-        let Some(current) = from.tables.get(&old_name(name)) else {
+        let old = old_name(name);
+        let Some(current) = from.tables.get(&old) else {
             continue;
         };
-        let col_renames: BTreeMap<&str, &str> = renames
-            .iter()
-            .filter_map(|r| match r {
-                Rename::Column {
-                    table,
-                    from: o,
-                    to: n,
-                } if (table == name || *table == old_name(name))
-                    && current.column(o).is_some()
-                    && target.column(n).is_some()
-                    && current.column(n).is_none()
-                    && target.column(o).is_none() =>
-                {
-                    Some((n.as_str(), o.as_str()))
-                }
-                _ => None,
-            })
-            .collect();
-        compare_table(
-            name,
+        let pair = TablePair {
+            table: name.to_string(),
             current,
             target,
-            &col_renames,
-            &mut drops_of_constraints,
-            &mut table_changes,
-            &mut adds_of_fks,
-        );
+            col_renames: &column_renames(renames, name, &old, current, target),
+        };
+        phases.compare_table(&pair);
     }
 
     let added: Vec<&Table> = to
@@ -158,42 +98,158 @@ pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
         .values()
         .filter(|t| !renamed_old.contains(t.name.as_str()) && !to.tables.contains_key(&t.name))
         .collect();
+    phases.add_tables(&added);
+    phases.drop_tables(&dropped);
+    phases.into_changes()
+}
 
-    let mut adds = Vec::new();
-    for (table, deferred) in dependency_order(&added) {
-        let mut table = table.clone();
-        for fk in &deferred {
-            table.foreign_keys.retain(|f| !f.same_as(fk));
-            adds_of_fks.push(Change::AddForeignKey {
-                table: table.name.clone(),
-                foreign_key: fk.clone(),
-            });
+/// The table rename hints that apply (the old name only in `from`, the new only in `to`),
+/// keyed by the new name.
+fn table_renames<'a>(
+    from: &Schema,
+    to: &Schema,
+    renames: &'a [Rename],
+) -> BTreeMap<&'a str, &'a str> {
+    let mut table_renames: BTreeMap<&str, &str> = BTreeMap::new(); // new -> old
+    for r in renames {
+        if let Rename::Table { from: old, to: new } = r
+            && from.tables.contains_key(old)
+            && to.tables.contains_key(new)
+            && !from.tables.contains_key(new)
+            && !to.tables.contains_key(old)
+        {
+            table_renames.insert(new, old);
         }
-        adds.push(Change::AddTable(table));
     }
-    let mut drops = Vec::new();
-    for (table, deferred) in dependency_order(&dropped).into_iter().rev() {
-        let mut table = table.clone();
-        for fk in &deferred {
-            table.foreign_keys.retain(|f| !f.same_as(fk));
-            drops_of_constraints.push(Change::DropForeignKey {
-                table: table.name.clone(),
-                foreign_key: fk.clone(),
-            });
+    table_renames
+}
+
+/// The column rename hints that apply to table `name` (once `old`), keyed by the new name: the
+/// old column only in `current`, the new only in `target`.
+fn column_renames<'a>(
+    renames: &'a [Rename],
+    name: &str,
+    old: &str,
+    current: &Table,
+    target: &Table,
+) -> BTreeMap<&'a str, &'a str> {
+    renames
+        .iter()
+        .filter_map(|r| match r {
+            Rename::Column {
+                table,
+                from: o,
+                to: n,
+            } if (table == name || table == old)
+                && current.column(o).is_some()
+                && target.column(n).is_some()
+                && current.column(n).is_none()
+                && target.column(o).is_none() =>
+            {
+                Some((n.as_str(), o.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The changes sorted into the phases [`diff`] emits, in that order.
+#[derive(Default)]
+struct Phases {
+    enums_first: Vec<Change>,
+    renamed: Vec<Change>,
+    drops_of_constraints: Vec<Change>,
+    // Altered enums go after the constraints that are dropped (which may name a label that
+    // goes away) and before the table changes (which may use a new label).
+    enums_altered: Vec<Change>,
+    table_changes: Vec<Change>,
+    adds: Vec<Change>,
+    adds_of_fks: Vec<Change>,
+    drops: Vec<Change>,
+    enums_last: Vec<Change>,
+}
+
+impl Phases {
+    /// Enum types created first, altered between the constraint drops and the table changes,
+    /// dropped last.
+    fn compare_enums(&mut self, from: &Schema, to: &Schema) {
+        for (name, values) in &to.enums {
+            match from.enums.get(name) {
+                None => self.enums_first.push(Change::CreateEnum {
+                    name: name.clone(),
+                    values: values.clone(),
+                }),
+                Some(old) if old != values => self.enums_altered.push(Change::AlterEnum {
+                    name: name.clone(),
+                    from: old.clone(),
+                    to: values.clone(),
+                }),
+                _ => {}
+            }
         }
-        drops.push(Change::DropTable(table));
+        for (name, values) in &from.enums {
+            if !to.enums.contains_key(name) {
+                self.enums_last.push(Change::DropEnum {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
+            }
+        }
     }
 
-    let mut out = enums_first;
-    out.extend(renamed);
-    out.extend(drops_of_constraints);
-    out.extend(enums_altered);
-    out.extend(table_changes);
-    out.extend(adds);
-    out.extend(adds_of_fks);
-    out.extend(drops);
-    out.extend(enums_last);
-    out
+    /// The changes to a table present on both sides.
+    fn compare_table(&mut self, pair: &TablePair<'_>) {
+        self.drops_of_constraints.extend(pair.dropped_constraints());
+        self.table_changes.extend(pair.column_changes());
+        self.table_changes.extend(pair.primary_key_change());
+        self.table_changes.extend(pair.added_constraints());
+        self.table_changes.extend(pair.attribute_changes());
+        self.adds_of_fks.extend(pair.added_foreign_keys());
+    }
+
+    /// New tables in dependency order; a foreign key closing a cycle is added afterwards.
+    fn add_tables(&mut self, added: &[&Table]) {
+        for (table, deferred) in dependency_order(added) {
+            let mut table = table.clone();
+            for fk in &deferred {
+                table.foreign_keys.retain(|f| !f.same_as(fk));
+                self.adds_of_fks.push(Change::AddForeignKey {
+                    table: table.name.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+            self.adds.push(Change::AddTable(table));
+        }
+    }
+
+    /// Vanished tables in reverse dependency order; a foreign key closing a cycle is dropped
+    /// with the other constraints, before any table.
+    fn drop_tables(&mut self, dropped: &[&Table]) {
+        for (table, deferred) in dependency_order(dropped).into_iter().rev() {
+            let mut table = table.clone();
+            for fk in &deferred {
+                table.foreign_keys.retain(|f| !f.same_as(fk));
+                self.drops_of_constraints.push(Change::DropForeignKey {
+                    table: table.name.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+            self.drops.push(Change::DropTable(table));
+        }
+    }
+
+    fn into_changes(self) -> Vec<Change> {
+        let mut out = self.enums_first;
+        out.extend(self.renamed);
+        out.extend(self.drops_of_constraints);
+        out.extend(self.enums_altered);
+        out.extend(self.table_changes);
+        out.extend(self.adds);
+        out.extend(self.adds_of_fks);
+        out.extend(self.drops);
+        out.extend(self.enums_last);
+        out
+    }
 }
 
 /// `tables` ordered so that a table comes after the tables it references; with each, the
@@ -230,172 +286,219 @@ fn dependency_order<'a>(tables: &[&'a Table]) -> Vec<(&'a Table, Vec<ForeignKey>
     out
 }
 
-fn compare_table(
-    name: &str,
-    current: &Table,
-    target: &Table,
-    col_renames: &BTreeMap<&str, &str>,
-    drops: &mut Vec<Change>,
-    changes: &mut Vec<Change>,
-    fk_adds: &mut Vec<Change>,
-) {
-    let table = name.to_string();
-    let old_col = |new: &str| col_renames.get(new).copied().unwrap_or(new).to_string();
-    let renamed_old: BTreeSet<&str> = col_renames.values().copied().collect();
+/// One table as the database has it (`current`) and as the models want it (`target`), with
+/// the column renames that apply to it.
+struct TablePair<'a> {
+    table: String,
+    current: &'a Table,
+    target: &'a Table,
+    col_renames: &'a BTreeMap<&'a str, &'a str>,
+}
 
-    for fk in &current.foreign_keys {
-        if !target
-            .foreign_keys
-            .iter()
-            .any(|f| f.same_as(&renamed_fk(fk, col_renames)))
-        {
-            drops.push(Change::DropForeignKey {
-                table: table.clone(),
-                foreign_key: fk.clone(),
-            });
+impl TablePair<'_> {
+    /// Foreign keys, indexes, uniques and checks the target lacks; they go before any column
+    /// change, since a dropped column may still carry them.
+    fn dropped_constraints(&self) -> Vec<Change> {
+        let (current, target, table) = (self.current, self.target, &self.table);
+        let mut drops = Vec::new();
+        for fk in &current.foreign_keys {
+            if !target
+                .foreign_keys
+                .iter()
+                .any(|f| f.same_as(&renamed_fk(fk, self.col_renames)))
+            {
+                drops.push(Change::DropForeignKey {
+                    table: table.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
         }
-    }
-    for (ix_name, ix) in &current.indexes {
-        if target
-            .indexes
-            .get(ix_name)
-            .is_none_or(|t| !same_index(ix, t))
-        {
-            drops.push(Change::DropIndex {
-                table: table.clone(),
-                index: ix.clone(),
-            });
+        for (ix_name, ix) in &current.indexes {
+            if target
+                .indexes
+                .get(ix_name)
+                .is_none_or(|t| !same_index(ix, t))
+            {
+                drops.push(Change::DropIndex {
+                    table: table.clone(),
+                    index: ix.clone(),
+                });
+            }
         }
-    }
-    for u in &current.uniques {
-        let cols: Vec<String> = u.columns.iter().map(|c| new_name(c, col_renames)).collect();
-        if !target.uniques.iter().any(|t| t.columns == cols) {
-            drops.push(Change::DropUnique {
-                table: table.clone(),
-                unique: u.clone(),
-            });
+        for u in &current.uniques {
+            let cols: Vec<String> = u
+                .columns
+                .iter()
+                .map(|c| new_name(c, self.col_renames))
+                .collect();
+            if !target.uniques.iter().any(|t| t.columns == cols) {
+                drops.push(Change::DropUnique {
+                    table: table.clone(),
+                    unique: u.clone(),
+                });
+            }
         }
-    }
-    for c in &current.checks {
-        if !target.checks.iter().any(|t| t.key() == c.key()) {
-            drops.push(Change::DropCheck {
-                table: table.clone(),
-                check: c.clone(),
-            });
+        for c in &current.checks {
+            if !target.checks.iter().any(|t| t.key() == c.key()) {
+                drops.push(Change::DropCheck {
+                    table: table.clone(),
+                    check: c.clone(),
+                });
+            }
         }
+        drops
     }
 
-    for (new, old) in col_renames {
-        changes.push(Change::RenameColumn {
-            table: table.clone(),
-            from: old.to_string(),
-            to: new.to_string(),
-        });
-    }
-    for col in &target.columns {
-        match current.column(&old_col(&col.name)) {
-            None => changes.push(Change::AddColumn {
+    /// Renamed columns, then added and altered ones in the target's order, then dropped ones.
+    fn column_changes(&self) -> Vec<Change> {
+        let (current, target, table) = (self.current, self.target, &self.table);
+        let old_col = |new: &str| {
+            self.col_renames
+                .get(new)
+                .copied()
+                .unwrap_or(new)
+                .to_string()
+        };
+        let renamed_old: BTreeSet<&str> = self.col_renames.values().copied().collect();
+        let mut changes = Vec::new();
+        for (new, old) in self.col_renames {
+            changes.push(Change::RenameColumn {
                 table: table.clone(),
-                column: col.clone(),
-            }),
-            Some(cur) => {
-                let cur = Column {
-                    name: col.name.clone(),
-                    ..cur.clone()
-                };
-                if cur != *col {
-                    changes.push(Change::AlterColumn {
-                        table: table.clone(),
-                        from: cur,
-                        to: col.clone(),
-                    });
+                from: old.to_string(),
+                to: new.to_string(),
+            });
+        }
+        for col in &target.columns {
+            match current.column(&old_col(&col.name)) {
+                None => changes.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: col.clone(),
+                }),
+                Some(cur) => {
+                    let cur = Column {
+                        name: col.name.clone(),
+                        ..cur.clone()
+                    };
+                    if cur != *col {
+                        changes.push(Change::AlterColumn {
+                            table: table.clone(),
+                            from: cur,
+                            to: col.clone(),
+                        });
+                    }
                 }
             }
         }
-    }
-    for col in &current.columns {
-        if !renamed_old.contains(col.name.as_str()) && target.column(&col.name).is_none() {
-            changes.push(Change::DropColumn {
-                table: table.clone(),
-                column: col.clone(),
-            });
+        for col in &current.columns {
+            if !renamed_old.contains(col.name.as_str()) && target.column(&col.name).is_none() {
+                changes.push(Change::DropColumn {
+                    table: table.clone(),
+                    column: col.clone(),
+                });
+            }
         }
+        changes
     }
-    let current_pk: Vec<String> = current
-        .primary_key
-        .iter()
-        .map(|c| new_name(c, col_renames))
-        .collect();
-    if current_pk != target.primary_key {
-        changes.push(Change::AlterPrimaryKey {
-            table: table.clone(),
+
+    /// The primary key, compared after column renames; the name the models give wins.
+    fn primary_key_change(&self) -> Option<Change> {
+        let (current, target) = (self.current, self.target);
+        let current_pk: Vec<String> = current
+            .primary_key
+            .iter()
+            .map(|c| new_name(c, self.col_renames))
+            .collect();
+        (current_pk != target.primary_key).then(|| Change::AlterPrimaryKey {
+            table: self.table.clone(),
             name: target
                 .primary_key_name
                 .clone()
                 .or_else(|| current.primary_key_name.clone()),
             from: current_pk,
             to: target.primary_key.clone(),
-        });
+        })
     }
-    for u in &target.uniques {
-        if !current.uniques.iter().any(|c| {
-            c.columns
-                .iter()
-                .map(|x| new_name(x, col_renames))
-                .collect::<Vec<_>>()
-                == u.columns
-        }) {
-            changes.push(Change::AddUnique {
-                table: table.clone(),
-                unique: u.clone(),
+
+    /// Uniques, indexes and checks the target adds; foreign keys come later, see
+    /// [`TablePair::added_foreign_keys`].
+    fn added_constraints(&self) -> Vec<Change> {
+        let (current, target, table) = (self.current, self.target, &self.table);
+        let mut changes = Vec::new();
+        for u in &target.uniques {
+            if !current.uniques.iter().any(|c| {
+                c.columns
+                    .iter()
+                    .map(|x| new_name(x, self.col_renames))
+                    .collect::<Vec<_>>()
+                    == u.columns
+            }) {
+                changes.push(Change::AddUnique {
+                    table: table.clone(),
+                    unique: u.clone(),
+                });
+            }
+        }
+        for (ix_name, ix) in &target.indexes {
+            if current
+                .indexes
+                .get(ix_name)
+                .is_none_or(|c| !same_index(c, ix))
+            {
+                changes.push(Change::AddIndex {
+                    table: table.clone(),
+                    index: ix.clone(),
+                });
+            }
+        }
+        for c in &target.checks {
+            if !current.checks.iter().any(|x| x.key() == c.key()) {
+                changes.push(Change::AddCheck {
+                    table: table.clone(),
+                    check: c.clone(),
+                });
+            }
+        }
+        changes
+    }
+
+    /// The table's comment and options.
+    fn attribute_changes(&self) -> Vec<Change> {
+        let (current, target) = (self.current, self.target);
+        let mut changes = Vec::new();
+        if current.comment != target.comment {
+            changes.push(Change::AlterTableComment {
+                table: self.table.clone(),
+                from: current.comment.clone(),
+                to: target.comment.clone(),
             });
         }
-    }
-    for (ix_name, ix) in &target.indexes {
-        if current
-            .indexes
-            .get(ix_name)
-            .is_none_or(|c| !same_index(c, ix))
-        {
-            changes.push(Change::AddIndex {
-                table: table.clone(),
-                index: ix.clone(),
+        if current.options != target.options {
+            changes.push(Change::AlterTableOptions {
+                table: self.table.clone(),
+                from: current.options.clone(),
+                to: target.options.clone(),
             });
         }
+        changes
     }
-    for c in &target.checks {
-        if !current.checks.iter().any(|x| x.key() == c.key()) {
-            changes.push(Change::AddCheck {
-                table: table.clone(),
-                check: c.clone(),
-            });
-        }
-    }
-    if current.comment != target.comment {
-        changes.push(Change::AlterTableComment {
-            table: table.clone(),
-            from: current.comment.clone(),
-            to: target.comment.clone(),
-        });
-    }
-    if current.options != target.options {
-        changes.push(Change::AlterTableOptions {
-            table: table.clone(),
-            from: current.options.clone(),
-            to: target.options.clone(),
-        });
-    }
-    for fk in &target.foreign_keys {
-        if !current
+
+    /// Foreign keys the target adds; they go after every table exists.
+    fn added_foreign_keys(&self) -> Vec<Change> {
+        self.target
             .foreign_keys
             .iter()
-            .any(|c| renamed_fk(c, col_renames).same_as(fk))
-        {
-            fk_adds.push(Change::AddForeignKey {
-                table: table.clone(),
+            .filter(|fk| {
+                !self
+                    .current
+                    .foreign_keys
+                    .iter()
+                    .any(|c| renamed_fk(c, self.col_renames).same_as(fk))
+            })
+            .map(|fk| Change::AddForeignKey {
+                table: self.table.clone(),
                 foreign_key: fk.clone(),
-            });
-        }
+            })
+            .collect()
     }
 }
 

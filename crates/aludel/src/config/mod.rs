@@ -291,28 +291,11 @@ fn build(
     options: &LoadOptions,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Config> {
-    let file = path.display().to_string();
-    let text = |key: &str, value: &str| -> Result<String> {
-        interpolate::interpolate(value, env).map_err(|reason| Error::Config {
-            message: format!("{file}: key '{key}': {reason}"),
-            hint: None,
-        })
+    let values = Values {
+        file: path.display().to_string(),
+        env,
     };
-    let optional = |key: &str, value: Option<String>| -> Result<Option<String>> {
-        Ok(match value {
-            Some(value) => Some(text(key, &value)?).filter(|v| !v.is_empty()),
-            None => None,
-        })
-    };
-    let list = |key: &str, values: Option<Vec<String>>| -> Result<Vec<String>> {
-        values
-            .unwrap_or_default()
-            .iter()
-            .map(|v| text(key, v))
-            .collect()
-    };
-
-    let script_location = text(
+    let script_location = values.text(
         "script_location",
         section.script_location.as_deref().unwrap_or("migrations"),
     )?;
@@ -320,41 +303,24 @@ fn build(
     let version_locations = match section.version_locations {
         Some(locations) => locations
             .iter()
-            .map(|l| text("version_locations", l).map(|l| root.join(l)))
+            .map(|l| values.text("version_locations", l).map(|l| root.join(l)))
             .collect::<Result<Vec<_>>>()?,
         None => vec![script_location.join("versions")],
     };
-    let duration = |key: &str, value: Option<f64>, default: u64| -> Result<Duration> {
-        match value {
-            None => Ok(Duration::from_secs(default)),
-            Some(seconds) => Duration::try_from_secs_f64(seconds).map_err(|_| Error::Config {
-                message: format!("{file}: key '{key}': expected a non-negative number of seconds"),
-                hint: None,
-            }),
-        }
-    };
-    let dev_url = match optional("dev_url", section.dev_url)? {
+    let dev_url = match values.optional("dev_url", section.dev_url)? {
         Some(value) => Some(DatabaseUrl::parse(&value, &root)?),
         None => None,
     };
+    // A bad URL is kept, not raised here: it is reported when `Config::url` is asked for it.
     let url = match &options.url {
         Some(given) => DatabaseUrl::parse(given, &options.cwd).map_err(url_problem),
-        None => {
-            let written = section.url.as_deref().unwrap_or(DEFAULT_URL);
-            match interpolate::interpolate(written, env) {
-                Err(reason) => Err(UrlProblem::Config(format!("{file}: key 'url': {reason}"))),
-                Ok(value) if value.trim().is_empty() => Err(UrlProblem::Config(format!(
-                    "{file}: key 'url' is empty for environment '{environment}'"
-                ))),
-                Ok(value) => DatabaseUrl::parse(&value, &root).map_err(url_problem),
-            }
-        }
+        None => values.url(section.url.as_deref(), &environment, &root),
     };
     Ok(Config {
         environment,
         script_location,
         version_locations,
-        file_template: text(
+        file_template: values.text(
             "file_template",
             section
                 .file_template
@@ -362,24 +328,94 @@ fn build(
                 .unwrap_or(DEFAULT_FILE_TEMPLATE),
         )?,
         truncate_slug_length: section.truncate_slug_length.unwrap_or(40),
-        models: list("models", section.models)?,
-        models_command: optional("models_command", section.models_command)?,
+        models: values.list("models", section.models)?,
+        models_command: values.optional("models_command", section.models_command)?,
         dev_url,
-        version_table: text(
+        version_table: values.text(
             "version_table",
             section.version_table.as_deref().unwrap_or("aludel_version"),
         )?,
-        version_table_schema: optional("version_table_schema", section.version_table_schema)?,
+        version_table_schema: values
+            .optional("version_table_schema", section.version_table_schema)?,
         transaction_per_migration: section.transaction_per_migration.unwrap_or(true),
-        lock_timeout: duration("lock_timeout", section.lock_timeout, 60)?,
-        connect_timeout: duration("connect_timeout", section.connect_timeout, 10)?,
-        include_tables: list("include_tables", section.include_tables)?,
-        exclude_tables: list("exclude_tables", section.exclude_tables)?,
+        lock_timeout: values.duration("lock_timeout", section.lock_timeout, 60)?,
+        connect_timeout: values.duration("connect_timeout", section.connect_timeout, 10)?,
+        include_tables: values.list("include_tables", section.include_tables)?,
+        exclude_tables: values.list("exclude_tables", section.exclude_tables)?,
         x: options.x.clone(),
         url,
         path,
         root,
     })
+}
+
+/// Reads the values of one configuration file: `${VAR}` interpolated, and every error naming
+/// the file and the key.
+struct Values<'a> {
+    file: String,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Values<'_> {
+    /// A value interpolated.
+    fn text(&self, key: &str, value: &str) -> Result<String> {
+        interpolate::interpolate(value, self.env).map_err(|reason| Error::Config {
+            message: format!("{}: key '{key}': {reason}", self.file),
+            hint: None,
+        })
+    }
+
+    /// An optional value interpolated; a value that interpolates to empty counts as absent.
+    fn optional(&self, key: &str, value: Option<String>) -> Result<Option<String>> {
+        Ok(match value {
+            Some(value) => Some(self.text(key, &value)?).filter(|v| !v.is_empty()),
+            None => None,
+        })
+    }
+
+    /// A list with each entry interpolated.
+    fn list(&self, key: &str, values: Option<Vec<String>>) -> Result<Vec<String>> {
+        values
+            .unwrap_or_default()
+            .iter()
+            .map(|v| self.text(key, v))
+            .collect()
+    }
+
+    /// A number of seconds, `default` when absent.
+    fn duration(&self, key: &str, value: Option<f64>, default: u64) -> Result<Duration> {
+        match value {
+            None => Ok(Duration::from_secs(default)),
+            Some(seconds) => Duration::try_from_secs_f64(seconds).map_err(|_| Error::Config {
+                message: format!(
+                    "{}: key '{key}': expected a non-negative number of seconds",
+                    self.file
+                ),
+                hint: None,
+            }),
+        }
+    }
+
+    /// The section's `url` (or the default), interpolated and parsed against `root`.
+    fn url(
+        &self,
+        written: Option<&str>,
+        environment: &str,
+        root: &Path,
+    ) -> std::result::Result<DatabaseUrl, UrlProblem> {
+        let written = written.unwrap_or(DEFAULT_URL);
+        match interpolate::interpolate(written, self.env) {
+            Err(reason) => Err(UrlProblem::Config(format!(
+                "{}: key 'url': {reason}",
+                self.file
+            ))),
+            Ok(value) if value.trim().is_empty() => Err(UrlProblem::Config(format!(
+                "{}: key 'url' is empty for environment '{environment}'",
+                self.file
+            ))),
+            Ok(value) => DatabaseUrl::parse(&value, root).map_err(url_problem),
+        }
+    }
 }
 
 fn url_problem(error: Error) -> UrlProblem {

@@ -103,6 +103,114 @@ impl Node {
     }
 }
 
+/// Maps each id to its index; an id may appear once.
+fn index_ids(revisions: &[Revision]) -> Result<HashMap<String, usize>, GraphError> {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (i, rev) in revisions.iter().enumerate() {
+        if ids.insert(rev.id.as_str().to_owned(), i).is_some() {
+            return Err(GraphError::DuplicateRevision { id: rev.id.clone() });
+        }
+    }
+    Ok(ids)
+}
+
+/// A revision that is its own parent or dependency is the smallest cycle; it is reported
+/// before any edge is resolved.
+fn reject_self_references(revisions: &[Revision]) -> Result<(), GraphError> {
+    for rev in revisions {
+        let self_dep = rev.depends_on.iter().any(|d| d == rev.id.as_str());
+        if rev.down_revisions.contains(&rev.id) || self_dep {
+            return Err(GraphError::Cycle {
+                revisions: vec![rev.id.clone()],
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Maps each declared branch label to the revision declaring it. Declared labels share one
+/// namespace with revision ids, as in Alembic's map.
+fn index_labels(
+    revisions: &[Revision],
+    ids: &HashMap<String, usize>,
+) -> Result<HashMap<String, usize>, GraphError> {
+    let mut labels: HashMap<String, usize> = HashMap::new();
+    for (i, rev) in revisions.iter().enumerate() {
+        for label in &rev.branch_labels {
+            let other = ids.get(label).or_else(|| labels.get(label)).copied();
+            if let Some(other) = other {
+                return Err(GraphError::DuplicateLabel {
+                    label: label.clone(),
+                    revision: rev.id.clone(),
+                    other: revisions[other].id.clone(),
+                });
+            }
+            labels.insert(label.clone(), i);
+        }
+    }
+    Ok(labels)
+}
+
+/// One revision with its parents and dependencies resolved to indices. The derived edges
+/// (`norm_down`, children) are filled in once every node exists.
+fn resolve_node(
+    rev: &Revision,
+    ids: &HashMap<String, usize>,
+    labels: &HashMap<String, usize>,
+    revisions: &[Revision],
+) -> Result<Node, GraphError> {
+    let mut down = Vec::new();
+    for d in &rev.down_revisions {
+        match ids.get(d.as_str()) {
+            Some(&i) => down.push(i),
+            None => {
+                return Err(GraphError::UnknownParent {
+                    revision: rev.id.clone(),
+                    missing: d.to_string(),
+                });
+            }
+        }
+    }
+    let mut deps = Vec::new();
+    for d in &rev.depends_on {
+        match resolve_dependency(d, ids, labels, revisions) {
+            Some(i) => deps.push(i),
+            None => {
+                return Err(GraphError::UnknownParent {
+                    revision: rev.id.clone(),
+                    missing: d.clone(),
+                });
+            }
+        }
+    }
+    let deps = dedupe(deps);
+    let all_down = dedupe(down.iter().chain(&deps).copied());
+    Ok(Node {
+        rev: rev.clone(),
+        down: dedupe(down),
+        deps,
+        norm_down: Vec::new(),
+        all_down,
+        next: Vec::new(),
+        all_next: Vec::new(),
+        labels: rev.branch_labels.iter().cloned().collect(),
+    })
+}
+
+/// Fills in the child edges: `all_next` from every parent or dependency, `next` from
+/// `down_revisions` alone.
+fn link_children(nodes: &mut [Node]) {
+    for i in 0..nodes.len() {
+        for k in 0..nodes[i].all_down.len() {
+            let d = nodes[i].all_down[k];
+            nodes[d].all_next.push(i);
+            if nodes[i].down.contains(&d) {
+                nodes[d].next.push(i);
+            }
+        }
+    }
+}
+
 fn dedupe(items: impl IntoIterator<Item = usize>) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for i in items {
@@ -114,85 +222,17 @@ fn dedupe(items: impl IntoIterator<Item = usize>) -> Vec<usize> {
 }
 
 impl RevisionGraph {
+    /// Checks the revisions, resolves every edge to an index and derives heads, bases, labels
+    /// and the history order, as Alembic's `RevisionMap._revision_map` does.
     pub(super) fn build(revisions: Vec<Revision>) -> Result<Self, GraphError> {
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        for (i, rev) in revisions.iter().enumerate() {
-            if ids.insert(rev.id.as_str().to_owned(), i).is_some() {
-                return Err(GraphError::DuplicateRevision { id: rev.id.clone() });
-            }
-        }
-        for rev in &revisions {
-            let self_dep = rev.depends_on.iter().any(|d| d == rev.id.as_str());
-            if rev.down_revisions.contains(&rev.id) || self_dep {
-                return Err(GraphError::Cycle {
-                    revisions: vec![rev.id.clone()],
-                });
-            }
-        }
-        // Declared labels share one namespace with revision ids, as in Alembic's map.
-        let mut labels: HashMap<String, usize> = HashMap::new();
-        for (i, rev) in revisions.iter().enumerate() {
-            for label in &rev.branch_labels {
-                let other = ids.get(label).or_else(|| labels.get(label)).copied();
-                if let Some(other) = other {
-                    return Err(GraphError::DuplicateLabel {
-                        label: label.clone(),
-                        revision: rev.id.clone(),
-                        other: revisions[other].id.clone(),
-                    });
-                }
-                labels.insert(label.clone(), i);
-            }
-        }
+        let ids = index_ids(&revisions)?;
+        reject_self_references(&revisions)?;
+        let labels = index_labels(&revisions, &ids)?;
         let mut nodes: Vec<Node> = Vec::with_capacity(revisions.len());
         for rev in &revisions {
-            let mut down = Vec::new();
-            for d in &rev.down_revisions {
-                match ids.get(d.as_str()) {
-                    Some(&i) => down.push(i),
-                    None => {
-                        return Err(GraphError::UnknownParent {
-                            revision: rev.id.clone(),
-                            missing: d.to_string(),
-                        });
-                    }
-                }
-            }
-            let mut deps = Vec::new();
-            for d in &rev.depends_on {
-                let found = resolve_dependency(d, &ids, &labels, &revisions);
-                match found {
-                    Some(i) => deps.push(i),
-                    None => {
-                        return Err(GraphError::UnknownParent {
-                            revision: rev.id.clone(),
-                            missing: d.clone(),
-                        });
-                    }
-                }
-            }
-            let deps = dedupe(deps);
-            let all_down = dedupe(down.iter().chain(&deps).copied());
-            nodes.push(Node {
-                rev: rev.clone(),
-                down: dedupe(down),
-                deps,
-                norm_down: Vec::new(),
-                all_down,
-                next: Vec::new(),
-                all_next: Vec::new(),
-                labels: rev.branch_labels.iter().cloned().collect(),
-            });
+            nodes.push(resolve_node(rev, &ids, &labels, &revisions)?);
         }
-        for i in 0..nodes.len() {
-            for k in 0..nodes[i].all_down.len() {
-                let d = nodes[i].all_down[k];
-                nodes[d].all_next.push(i);
-                if nodes[i].down.contains(&d) {
-                    nodes[d].next.push(i);
-                }
-            }
-        }
+        link_children(&mut nodes);
         let order = |pred: &dyn Fn(&Node) -> bool| -> Vec<usize> {
             (0..nodes.len()).filter(|&i| pred(&nodes[i])).collect()
         };

@@ -16,6 +16,7 @@ mod heads;
 mod parents;
 mod plan;
 mod range;
+mod relative;
 mod target;
 #[cfg(test)]
 mod tests;

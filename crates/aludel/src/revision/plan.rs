@@ -2,9 +2,9 @@
 //! (Alembic's `_collect_upgrade_revisions`, `_collect_downgrade_revisions` and `_stamp_revs`),
 //! in what order, and the version-table changes Alembic's `HeadMaintainer` makes for each step.
 
-use super::graph::{Bits, Edge};
+use super::graph::Edge;
 use super::heads::{Heads, Stamp};
-use super::target::{Pos, bad, no_migrations, parse_relative};
+use super::target::{Pos, bad};
 use super::{Direction, GraphError, Plan, RevisionGraph, RevisionId, Step, VersionOp};
 
 /// A revision argument as Alembic passes it around: text still to resolve, or revisions
@@ -16,7 +16,8 @@ pub(super) enum Arg<'a> {
 }
 
 impl RevisionGraph {
-    fn resolve_arg(&self, arg: &Arg<'_>) -> Result<Vec<Pos>, GraphError> {
+    /// The positions an argument names: text goes through the target grammar.
+    pub(super) fn resolve_arg(&self, arg: &Arg<'_>) -> Result<Vec<Pos>, GraphError> {
         match arg {
             Arg::Text(s) => self.get_revisions(s),
             Arg::Revs(v) => Ok(v.iter().map(|&r| Pos::Rev(r)).collect()),
@@ -34,213 +35,6 @@ impl RevisionGraph {
             .collect()
     }
 
-    /// Alembic's `_parse_downgrade_target`: the branch label in play and the target revision
-    /// (`Pos::Base` for base).
-    fn parse_downgrade_target(
-        &self,
-        current: &[usize],
-        target: &str,
-        assert_relative_length: bool,
-    ) -> Result<(Option<String>, Pos), GraphError> {
-        let Some(rel) = parse_relative(target) else {
-            let (label, symbol) = match target.rsplit_once('@') {
-                Some((l, s)) => ((!l.is_empty()).then(|| l.to_owned()), s),
-                None => (None, target),
-            };
-            return Ok((
-                label,
-                self.get_revision(symbol)?.map_or(Pos::Base, Pos::Rev),
-            ));
-        };
-        let label = rel.label.map(str::to_owned);
-        if rel.steps >= 0 {
-            let Some(symbol) = rel.symbol else {
-                return Err(no_migrations(rel.text, rel.steps));
-            };
-            let start = self.get_revision(symbol)?.map_or(Pos::Nowhere, Pos::Rev);
-            let pos = self.walk(start, rel.steps, rel.label, assert_relative_length)?;
-            if pos == Pos::Nowhere {
-                return Err(bad(format!(
-                    "walked too far: {target} is past the end of the graph"
-                )));
-            }
-            return Ok((label, pos));
-        }
-        let (label, symbol) = match rel.symbol {
-            Some(s) => (label, s.to_owned()),
-            None => match rel.label {
-                Some(l) => {
-                    let mut on_branch = self.filter_for_lineage(current, l, false)?;
-                    if on_branch.is_empty() {
-                        let all = self.all_current(current);
-                        on_branch = self.filter_for_lineage(&all, l, false)?;
-                    }
-                    match on_branch.as_slice() {
-                        [only] => (label, self.id_str(*only).to_owned()),
-                        [] => {
-                            return Err(bad(format!(
-                                "no current revision is on branch '{l}', so {target} names nothing"
-                            )));
-                        }
-                        several => {
-                            return Err(bad(format!(
-                                "several current revisions are on branch '{l}' ({}); name one, \
-                                 e.g. '{}{}'",
-                                self.ids_of(several)
-                                    .iter()
-                                    .map(RevisionId::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
-                                self.id_str(several[0]),
-                                rel.text
-                            )));
-                        }
-                    }
-                }
-                None => {
-                    let mut unique: Vec<usize> = Vec::new();
-                    for &c in current {
-                        if !unique.contains(&c) {
-                            unique.push(c);
-                        }
-                    }
-                    match unique.as_slice() {
-                        [] => return Err(no_migrations(rel.text, rel.steps)),
-                        [only] => {
-                            let id = self.id_str(*only).to_owned();
-                            (Some(id.clone()), id)
-                        }
-                        several => {
-                            let names: Vec<String> =
-                                several.iter().map(|&c| self.id_str(c).to_owned()).collect();
-                            return Err(bad(format!(
-                                "downgrade {t} from several heads ({}) is ambiguous; name the \
-                                 branch, e.g. 'LABEL@{t}' or '{}{t}'",
-                                names.join(", "),
-                                names[0],
-                                t = rel.text
-                            )));
-                        }
-                    }
-                }
-            },
-        };
-        let start = match &label {
-            Some(l) => self.get_revision(&format!("{l}@{symbol}"))?,
-            None => self.get_revision(&symbol)?,
-        };
-        let pos = self.walk(
-            start.map_or(Pos::Nowhere, Pos::Rev),
-            rel.steps,
-            None,
-            assert_relative_length,
-        )?;
-        if pos == Pos::Nowhere {
-            if rel.symbol.is_none() {
-                return Err(no_migrations(rel.text, rel.steps));
-            }
-            return Err(bad(format!(
-                "walked too far: {target} is past the end of the graph"
-            )));
-        }
-        Ok((label, pos))
-    }
-
-    /// Alembic's `_parse_upgrade_target`.
-    fn parse_upgrade_target(
-        &self,
-        current: &Arg<'_>,
-        target: &Arg<'_>,
-        assert_relative_length: bool,
-    ) -> Result<Vec<Pos>, GraphError> {
-        let rel = match target {
-            Arg::Text(t) => parse_relative(t),
-            Arg::Revs(_) => None,
-        };
-        let Some(rel) = rel else {
-            return self.resolve_arg(target);
-        };
-        let walked = if rel.steps > 0 {
-            match rel.symbol {
-                None => {
-                    let current: Vec<usize> = self
-                        .resolve_arg(current)?
-                        .into_iter()
-                        .filter_map(|p| if let Pos::Rev(r) = p { Some(r) } else { None })
-                        .collect();
-                    let mut starts: Vec<Pos> = current.iter().map(|&r| Pos::Rev(r)).collect();
-                    if let Some(l) = rel.label {
-                        let on_branch = self.filter_for_lineage(&current, l, false)?;
-                        starts = on_branch.iter().map(|&r| Pos::Rev(r)).collect();
-                        if on_branch.is_empty() {
-                            // The branch has no head applied: start from its highest applied
-                            // revision, or from base.
-                            let applied = self.reach(&current, Edge::NormDown);
-                            let applied: Vec<usize> = applied.iter().collect();
-                            let active = self.filter_for_lineage(&applied, l, false)?;
-                            let mut implied = Bits::new(self.nodes.len());
-                            for &a in &active {
-                                for &d in &self.nodes[a].norm_down {
-                                    implied.insert(d);
-                                }
-                            }
-                            starts = active
-                                .into_iter()
-                                .filter(|a| !implied.contains(*a))
-                                .map(Pos::Rev)
-                                .collect();
-                        }
-                    }
-                    if starts.is_empty() {
-                        starts.push(Pos::Nowhere);
-                    }
-                    if starts.len() > 1 {
-                        let names: Vec<&str> = starts
-                            .iter()
-                            .filter_map(|p| {
-                                if let Pos::Rev(r) = p {
-                                    Some(self.id_str(*r))
-                                } else {
-                                    None
-                                }
-                            })
-                            .collect();
-                        return Err(bad(format!(
-                            "ambiguous upgrade from multiple current revisions ({}); name the \
-                             branch, e.g. 'LABEL@{t}' or '{}{t}'",
-                            names.join(", "),
-                            names[0],
-                            t = rel.text
-                        )));
-                    }
-                    self.walk(starts[0], rel.steps, rel.label, assert_relative_length)?
-                }
-                Some(symbol) => {
-                    let start = self.get_revision(symbol)?.map_or(Pos::Nowhere, Pos::Rev);
-                    self.walk(start, rel.steps, rel.label, assert_relative_length)?
-                }
-            }
-        } else {
-            let Some(symbol) = rel.symbol else {
-                return Err(no_migrations(rel.text, rel.steps));
-            };
-            let start = match rel.label {
-                Some(l) => self.get_revision(&format!("{l}@{symbol}"))?,
-                None => self.get_revision(symbol)?,
-            };
-            self.walk(
-                start.map_or(Pos::Nowhere, Pos::Rev),
-                rel.steps,
-                None,
-                assert_relative_length,
-            )?
-        };
-        if walked == Pos::Nowhere {
-            return Err(no_migrations(rel.text, rel.steps));
-        }
-        Ok(vec![walked])
-    }
-
     /// Alembic's `_collect_upgrade_revisions`: the revisions needed to reach `upper` from
     /// `lower`, and the targets (the heads of the topological sort).
     pub(super) fn collect_upgrade(
@@ -256,24 +50,7 @@ impl RevisionGraph {
             .into_iter()
             .filter_map(|p| if let Pos::Rev(r) = p { Some(r) } else { None })
             .collect();
-        if let Arg::Text(l) = lower
-            && let Some((branch, _)) = l.split_once('@')
-        {
-            let mut branch = branch.to_owned();
-            if let Some(b) = self.get_revision(&branch)?
-                && self.id_str(b) == branch
-            {
-                let labels = &self.nodes[b].labels;
-                if labels.len() != 1 {
-                    return Err(bad(format!(
-                        "revision {branch} is on {} branches; name the branch by its label",
-                        labels.len()
-                    )));
-                }
-                branch = labels.iter().next().cloned().unwrap_or_default();
-            }
-            targets.retain(|&t| self.nodes[t].labels.contains(&branch));
-        }
+        self.keep_lower_branch(&mut targets, lower)?;
         let mut required = self.reach_checked(&targets, Edge::NormDown)?;
         let mut current = self.resolve_arg(lower)?;
         if !implicit_base
@@ -288,26 +65,8 @@ impl RevisionGraph {
         }
         let mut lower = lower.clone();
         if current.first() == Some(&Pos::Nowhere) {
-            let upper_revs: Vec<usize> = self
-                .resolve_arg(upper)?
-                .into_iter()
-                .filter_map(|p| if let Pos::Rev(r) = p { Some(r) } else { None })
-                .collect();
-            let Arg::Text(text) = lower else {
-                return Err(bad("relative lower bound"));
-            };
-            let (_, pos) =
-                self.parse_downgrade_target(&upper_revs, text, assert_relative_length)?;
-            match pos {
-                Pos::Rev(r) => {
-                    current = vec![Pos::Rev(r)];
-                    lower = Arg::Revs(vec![r]);
-                }
-                _ => {
-                    current = Vec::new();
-                    lower = Arg::Revs(Vec::new());
-                }
-            }
+            (current, lower) =
+                self.resolve_relative_lower(upper, &lower, assert_relative_length)?;
         }
         let current_revs: Vec<usize> = current
             .iter()
@@ -328,6 +87,58 @@ impl RevisionGraph {
             needs.intersect_with(&descendants);
         }
         Ok((needs.iter().collect(), targets))
+    }
+
+    /// A lower bound written `BRANCH@...` keeps only the targets on that branch. Alembic
+    /// accepts a revision id in place of the label when that revision carries exactly one.
+    fn keep_lower_branch(
+        &self,
+        targets: &mut Vec<usize>,
+        lower: &Arg<'_>,
+    ) -> Result<(), GraphError> {
+        let Arg::Text(l) = lower else { return Ok(()) };
+        let Some((branch, _)) = l.split_once('@') else {
+            return Ok(());
+        };
+        let mut branch = branch.to_owned();
+        if let Some(b) = self.get_revision(&branch)?
+            && self.id_str(b) == branch
+        {
+            let labels = &self.nodes[b].labels;
+            if labels.len() != 1 {
+                return Err(bad(format!(
+                    "revision {branch} is on {} branches; name the branch by its label",
+                    labels.len()
+                )));
+            }
+            branch = labels.iter().next().cloned().unwrap_or_default();
+        }
+        targets.retain(|&t| self.nodes[t].labels.contains(&branch));
+        Ok(())
+    }
+
+    /// A relative lower bound (`-1`, walked to nowhere on its own) is read as a downgrade
+    /// from `upper`, as Alembic does when `current_revisions[0] is None`. Returns the new
+    /// current positions and lower bound.
+    fn resolve_relative_lower<'a>(
+        &self,
+        upper: &Arg<'_>,
+        lower: &Arg<'a>,
+        assert_relative_length: bool,
+    ) -> Result<(Vec<Pos>, Arg<'a>), GraphError> {
+        let upper_revs: Vec<usize> = self
+            .resolve_arg(upper)?
+            .into_iter()
+            .filter_map(|p| if let Pos::Rev(r) = p { Some(r) } else { None })
+            .collect();
+        let Arg::Text(text) = lower else {
+            return Err(bad("relative lower bound"));
+        };
+        let (_, pos) = self.parse_downgrade_target(&upper_revs, text, assert_relative_length)?;
+        Ok(match pos {
+            Pos::Rev(r) => (vec![Pos::Rev(r)], Arg::Revs(vec![r])),
+            _ => (Vec::new(), Arg::Revs(Vec::new())),
+        })
     }
 
     fn range_not_ancestor(&self, lower: &Arg<'_>, upper: &Arg<'_>) -> GraphError {
@@ -451,28 +262,19 @@ impl RevisionGraph {
         })
     }
 
+    /// Stamping (Alembic's `command.stamp`, planned by `_stamp_revs`): version-table moves
+    /// with no migration run. A purge first deletes every current row, so the stamp starts
+    /// from an empty table.
     pub(super) fn plan_stamp(
         &self,
         current: &[RevisionId],
         targets: &[String],
         purge: bool,
     ) -> Result<Plan, GraphError> {
-        let mut steps = Vec::new();
-        let current = if purge {
-            let mut seen: Vec<&RevisionId> = Vec::new();
-            for c in current {
-                if !seen.contains(&c) {
-                    seen.push(c);
-                    steps.push(Step {
-                        revision: c.clone(),
-                        direction: Direction::Downgrade,
-                        version_ops: vec![VersionOp::Delete(c.clone())],
-                    });
-                }
-            }
-            Vec::new()
+        let (mut steps, current) = if purge {
+            (purge_steps(current), Vec::new())
         } else {
-            self.current_revs(current)?
+            (Vec::new(), self.current_revs(current)?)
         };
         let base = ["base".to_owned()];
         let targets = if targets.is_empty() {
@@ -488,6 +290,32 @@ impl RevisionGraph {
                 }
             }
         }
+        let stamps = self.stamps(&filtered, self.stamp_destinations(targets)?)?;
+        let mut heads = Heads::new(self, &current);
+        for stamp in &stamps {
+            let version_ops = heads.apply_stamp(stamp)?;
+            let revision = stamp.to.first().or(stamp.from.first()).map(|&r| self.id(r));
+            let Some(revision) = revision else { continue };
+            let direction = if stamp.upgrade {
+                Direction::Upgrade
+            } else {
+                Direction::Downgrade
+            };
+            steps.push(Step {
+                revision,
+                direction,
+                version_ops,
+            });
+        }
+        Ok(Plan {
+            steps,
+            heads_after: self.ids_of(&heads.rows),
+        })
+    }
+
+    /// Where a stamp goes: one revision per target, `None` for base (also when no target
+    /// names a revision at all).
+    fn stamp_destinations(&self, targets: &[String]) -> Result<Vec<Option<usize>>, GraphError> {
         let mut dests: Vec<Option<usize>> = Vec::new();
         for t in targets {
             for p in self.get_revisions(t)? {
@@ -503,6 +331,16 @@ impl RevisionGraph {
         if dests.is_empty() {
             dests.push(None);
         }
+        Ok(dests)
+    }
+
+    /// Alembic's `_stamp_revs`: one `StampStep` per destination, moving the current heads on
+    /// its lineage (`filtered`) up or down to it, or adding it as a new branch when none is.
+    fn stamps(
+        &self,
+        filtered: &[usize],
+        dests: Vec<Option<usize>>,
+    ) -> Result<Vec<Stamp>, GraphError> {
         let mut stamps = Vec::new();
         for dest in dests {
             let Some(dest) = dest else {
@@ -529,7 +367,7 @@ impl RevisionGraph {
             }
             stamps.push(if below || above {
                 Stamp {
-                    from: filtered.clone(),
+                    from: filtered.to_vec(),
                     to: vec![dest],
                     upgrade: above,
                     branch_move: false,
@@ -543,26 +381,7 @@ impl RevisionGraph {
                 }
             });
         }
-        let mut heads = Heads::new(self, &current);
-        for stamp in &stamps {
-            let version_ops = heads.apply_stamp(stamp)?;
-            let revision = stamp.to.first().or(stamp.from.first()).map(|&r| self.id(r));
-            let Some(revision) = revision else { continue };
-            let direction = if stamp.upgrade {
-                Direction::Upgrade
-            } else {
-                Direction::Downgrade
-            };
-            steps.push(Step {
-                revision,
-                direction,
-                version_ops,
-            });
-        }
-        Ok(Plan {
-            steps,
-            heads_after: self.ids_of(&heads.rows),
-        })
+        Ok(stamps)
     }
 
     pub(super) fn history(
@@ -615,4 +434,21 @@ impl RevisionGraph {
             })?;
         Ok(self.ids_of(&self.topological_sort(&needs, &targets)))
     }
+}
+
+/// `stamp --purge`: delete each distinct current row, even one the graph does not know.
+fn purge_steps(current: &[RevisionId]) -> Vec<Step> {
+    let mut seen: Vec<&RevisionId> = Vec::new();
+    let mut steps = Vec::new();
+    for c in current {
+        if !seen.contains(&c) {
+            seen.push(c);
+            steps.push(Step {
+                revision: c.clone(),
+                direction: Direction::Downgrade,
+                version_ops: vec![VersionOp::Delete(c.clone())],
+            });
+        }
+    }
+    steps
 }

@@ -254,22 +254,7 @@ impl Change {
         match self {
             CreateEnum { name, .. } => vec![format!("Detected added enum '{name}'")],
             DropEnum { name, .. } => vec![format!("Detected removed enum '{name}'")],
-            AlterEnum { name, from, to } => {
-                let mut out: Vec<String> = to
-                    .iter()
-                    .filter(|v| !from.contains(v))
-                    .map(|v| format!("Detected added value '{v}' to enum '{name}'"))
-                    .collect();
-                out.extend(
-                    from.iter()
-                        .filter(|v| !to.contains(v))
-                        .map(|v| format!("Detected removed value '{v}' from enum '{name}'")),
-                );
-                if out.is_empty() {
-                    out.push(format!("Detected reordered values of enum '{name}'"));
-                }
-                out
-            }
+            AlterEnum { name, from, to } => describe_enum_values(name, from, to),
             AddTable(t) => vec![format!("Detected added table '{}'", t.name)],
             DropTable(t) => vec![format!("Detected removed table '{}'", t.name)],
             RenameTable { from, to } => vec![format!("Detected renamed table '{from}' to '{to}'")],
@@ -282,36 +267,7 @@ impl Change {
             RenameColumn { table, from, to } => vec![format!(
                 "Detected renamed column '{table}.{from}' to '{table}.{to}'"
             )],
-            AlterColumn { table, from, to } => {
-                let at = format!("'{table}.{}'", to.name);
-                let mut out = Vec::new();
-                if from.type_ != to.type_ {
-                    out.push(format!(
-                        "Detected type change from {} to {} on {at}",
-                        from.type_, to.type_
-                    ));
-                }
-                if from.nullable != to.nullable {
-                    out.push(format!(
-                        "Detected {} on column {at}",
-                        if to.nullable { "NULL" } else { "NOT NULL" }
-                    ));
-                }
-                if from.default != to.default {
-                    out.push(format!(
-                        "Detected server default change from {} to {} on column {at}",
-                        show(&from.default),
-                        show(&to.default)
-                    ));
-                }
-                if from.comment != to.comment {
-                    out.push(format!("Detected column comment {at}"));
-                }
-                if from.identity != to.identity {
-                    out.push(format!("Detected autoincrement change on column {at}"));
-                }
-                out
-            }
+            AlterColumn { table, from, to } => describe_column(table, from, to),
             AlterPrimaryKey {
                 table, from, to, ..
             } => {
@@ -332,42 +288,16 @@ impl Change {
                 unique(index),
                 index.name
             )],
-            AddUnique { table, unique } => vec![format!(
-                "Detected added unique constraint {}on '{table}' ({})",
-                named(&unique.name),
-                unique.columns.join(", ")
-            )],
-            DropUnique { table, unique } => vec![format!(
-                "Detected removed unique constraint {}on '{table}' ({})",
-                named(&unique.name),
-                unique.columns.join(", ")
-            )],
-            AddCheck { table, check } => vec![format!(
-                "Detected added check constraint {}on '{table}': {}",
-                named(&check.name),
-                check.expression
-            )],
-            DropCheck { table, check } => vec![format!(
-                "Detected removed check constraint {}on '{table}': {}",
-                named(&check.name),
-                check.expression
-            )],
-            AddForeignKey {
-                table,
-                foreign_key: fk,
-            } => vec![format!(
-                "Detected added foreign key ({})({}) on table {table}",
-                fk.columns.join(", "),
-                fk.ref_columns.join(", ")
-            )],
-            DropForeignKey {
-                table,
-                foreign_key: fk,
-            } => vec![format!(
-                "Detected removed foreign key ({})({}) on table {table}",
-                fk.columns.join(", "),
-                fk.ref_columns.join(", ")
-            )],
+            AddUnique { table, unique } => vec![describe_unique("added", table, unique)],
+            DropUnique { table, unique } => vec![describe_unique("removed", table, unique)],
+            AddCheck { table, check } => vec![describe_check("added", table, check)],
+            DropCheck { table, check } => vec![describe_check("removed", table, check)],
+            AddForeignKey { table, foreign_key } => {
+                vec![describe_foreign_key("added", table, foreign_key)]
+            }
+            DropForeignKey { table, foreign_key } => {
+                vec![describe_foreign_key("removed", table, foreign_key)]
+            }
             AlterTableComment { table, to, .. } => vec![match to {
                 Some(_) => format!("Detected changed table comment on '{table}'"),
                 None => format!("Detected removed table comment on '{table}'"),
@@ -379,6 +309,83 @@ impl Change {
             )],
         }
     }
+}
+
+/// One line per label added or removed; a change that only reorders says so.
+fn describe_enum_values(name: &str, from: &[String], to: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = to
+        .iter()
+        .filter(|v| !from.contains(v))
+        .map(|v| format!("Detected added value '{v}' to enum '{name}'"))
+        .collect();
+    out.extend(
+        from.iter()
+            .filter(|v| !to.contains(v))
+            .map(|v| format!("Detected removed value '{v}' from enum '{name}'")),
+    );
+    if out.is_empty() {
+        out.push(format!("Detected reordered values of enum '{name}'"));
+    }
+    out
+}
+
+/// One line per aspect of the column that changed, as Alembic reports each separately.
+fn describe_column(table: &str, from: &Column, to: &Column) -> Vec<String> {
+    let at = format!("'{table}.{}'", to.name);
+    let mut out = Vec::new();
+    if from.type_ != to.type_ {
+        out.push(format!(
+            "Detected type change from {} to {} on {at}",
+            from.type_, to.type_
+        ));
+    }
+    if from.nullable != to.nullable {
+        out.push(format!(
+            "Detected {} on column {at}",
+            if to.nullable { "NULL" } else { "NOT NULL" }
+        ));
+    }
+    if from.default != to.default {
+        out.push(format!(
+            "Detected server default change from {} to {} on column {at}",
+            show(&from.default),
+            show(&to.default)
+        ));
+    }
+    if from.comment != to.comment {
+        out.push(format!("Detected column comment {at}"));
+    }
+    if from.identity != to.identity {
+        out.push(format!("Detected autoincrement change on column {at}"));
+    }
+    out
+}
+
+/// `verb` is `added` or `removed`.
+fn describe_unique(verb: &str, table: &str, unique: &UniqueConstraint) -> String {
+    format!(
+        "Detected {verb} unique constraint {}on '{table}' ({})",
+        named(&unique.name),
+        unique.columns.join(", ")
+    )
+}
+
+/// `verb` is `added` or `removed`.
+fn describe_check(verb: &str, table: &str, check: &CheckConstraint) -> String {
+    format!(
+        "Detected {verb} check constraint {}on '{table}': {}",
+        named(&check.name),
+        check.expression
+    )
+}
+
+/// `verb` is `added` or `removed`.
+fn describe_foreign_key(verb: &str, table: &str, fk: &ForeignKey) -> String {
+    format!(
+        "Detected {verb} foreign key ({})({}) on table {table}",
+        fk.columns.join(", "),
+        fk.ref_columns.join(", ")
+    )
 }
 
 fn show(value: &Option<String>) -> String {

@@ -137,97 +137,17 @@ impl Script {
             message,
         };
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut header = Header::default();
-        let mut header_open = true;
-        let mut sections: Vec<(Kind, usize, usize, usize)> = Vec::new(); // kind, line, start, end
-        let mut offset = 0;
-        for (index, raw_line) in body.split_inclusive('\n').enumerate() {
-            let number = index + 1;
-            let line = raw_line.trim_end_matches(['\n', '\r']);
-            let line_start = offset;
-            offset += raw_line.len();
-            if let Some(marker) = marker(line) {
-                let kind = match marker {
-                    "upgrade" => Kind::Upgrade,
-                    "downgrade" => Kind::Downgrade,
-                    "batch" if !sections.is_empty() => continue,
-                    "batch" => {
-                        return Err(fail(
-                            number,
-                            "'-- migrate:batch' must precede a statement inside a section".into(),
-                        ));
-                    }
-                    other => {
-                        return Err(fail(
-                            number,
-                            format!(
-                                "unknown marker '-- migrate:{other}' (expected '-- migrate:upgrade' or '-- migrate:downgrade')"
-                            ),
-                        ));
-                    }
-                };
-                if let Some((_, first, ..)) = sections.iter().find(|s| s.0 == kind) {
-                    return Err(fail(
-                        number,
-                        format!(
-                            "a second '-- migrate:{marker}' section (the first is at line {first})"
-                        ),
-                    ));
-                }
-                if let Some(last) = sections.last_mut() {
-                    last.3 = line_start;
-                }
-                sections.push((kind, number, offset, body.len()));
-                continue;
-            }
-            if !sections.is_empty() {
-                continue;
-            }
-            if line.trim().is_empty() {
-                continue;
-            }
-            if let Some(key) = header_key(line) {
-                if header_open {
-                    header
-                        .read(line, key, number)
-                        .map_err(|m| fail(number, m))?;
-                    continue;
-                }
-                if HEADER_KEYS.contains(&key) {
-                    return Err(fail(
-                        number,
-                        format!(
-                            "header key '{key}' after the header ended at an earlier comment; move it into the leading run of '-- key = value' lines"
-                        ),
-                    ));
-                }
-            }
-            if line.trim_start().starts_with("--") {
-                header_open = false;
-                continue;
-            }
-            return Err(fail(
-                number,
-                "unexpected text before the first section; SQL goes after a '-- migrate:upgrade' or '-- migrate:downgrade' line".into(),
-            ));
-        }
-
-        let Some((id, id_line)) = header.revision.take() else {
+        let mut outline = Outline::read(body).map_err(|(line, message)| fail(line, message))?;
+        let Some((id, id_line)) = outline.header.revision.take() else {
             return Err(fail(
                 0,
                 "missing the '-- revision = \"…\"' header line".into(),
             ));
         };
         let id = RevisionId::new(id).map_err(|e| fail(id_line, e.to_string()))?;
-        let section = |kind: Kind| {
-            sections
-                .iter()
-                .find(|s| s.0 == kind)
-                .map(|&(_, line, start, end)| Section {
-                    text: body[start..end].to_string(),
-                    first_line: line + 1,
-                })
-        };
+        let upgrade = outline.section(body, Kind::Upgrade);
+        let downgrade = outline.section(body, Kind::Downgrade);
+        let header = outline.header;
         Ok(Script {
             revision: Revision {
                 id,
@@ -240,14 +160,130 @@ impl Script {
             path: path.to_path_buf(),
             transactional: header.transactional.unwrap_or(true),
             template: header.template.unwrap_or(false),
-            upgrade: section(Kind::Upgrade),
-            downgrade: section(Kind::Downgrade),
+            upgrade,
+            downgrade,
         })
     }
 
     /// Whether the revision can be downgraded (it has a downgrade section).
     pub fn is_reversible(&self) -> bool {
         self.downgrade.is_some()
+    }
+}
+
+/// Where a section sits in the file.
+struct Span {
+    kind: Kind,
+    /// The 1-based line of its marker.
+    line: usize,
+    /// The byte range of its text, marker line excluded.
+    start: usize,
+    end: usize,
+}
+
+/// What a first pass over the lines finds: the header and where each section sits.
+#[derive(Default)]
+struct Outline {
+    header: Header,
+    /// Set by the first plain comment: header keys after it are misplaced, not read.
+    header_closed: bool,
+    sections: Vec<Span>,
+}
+
+impl Outline {
+    /// Reads `body` line by line; an error carries the 1-based line it is about.
+    fn read(body: &str) -> std::result::Result<Outline, (usize, String)> {
+        let mut outline = Outline::default();
+        let mut offset = 0;
+        for (index, raw_line) in body.split_inclusive('\n').enumerate() {
+            let number = index + 1;
+            let line = raw_line.trim_end_matches(['\n', '\r']);
+            let line_start = offset;
+            offset += raw_line.len();
+            let read = match marker(line) {
+                Some(marker) => {
+                    outline.open_section(marker, number, line_start..offset, body.len())
+                }
+                // Inside a section every other line is SQL, checked when it is split.
+                None if !outline.sections.is_empty() => Ok(()),
+                None => outline.preamble_line(line, number),
+            };
+            read.map_err(|message| (number, message))?;
+        }
+        Ok(outline)
+    }
+
+    /// A `-- migrate:` marker on line `number` (spanning `line`): opens a section running to
+    /// `body_len` until the next marker ends it.
+    fn open_section(
+        &mut self,
+        marker: &str,
+        number: usize,
+        line: std::ops::Range<usize>,
+        body_len: usize,
+    ) -> std::result::Result<(), String> {
+        let kind = match marker {
+            "upgrade" => Kind::Upgrade,
+            "downgrade" => Kind::Downgrade,
+            "batch" if !self.sections.is_empty() => return Ok(()),
+            "batch" => {
+                return Err("'-- migrate:batch' must precede a statement inside a section".into());
+            }
+            other => {
+                return Err(format!(
+                    "unknown marker '-- migrate:{other}' (expected '-- migrate:upgrade' or '-- migrate:downgrade')"
+                ));
+            }
+        };
+        if let Some(first) = self.sections.iter().find(|s| s.kind == kind) {
+            return Err(format!(
+                "a second '-- migrate:{marker}' section (the first is at line {})",
+                first.line
+            ));
+        }
+        if let Some(last) = self.sections.last_mut() {
+            last.end = line.start;
+        }
+        self.sections.push(Span {
+            kind,
+            line: number,
+            start: line.end,
+            end: body_len,
+        });
+        Ok(())
+    }
+
+    /// A line before the first section: blank, a header line, or a comment.
+    fn preamble_line(&mut self, line: &str, number: usize) -> std::result::Result<(), String> {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        if let Some(key) = header_key(line) {
+            if !self.header_closed {
+                return self.header.read(line, key, number);
+            }
+            if HEADER_KEYS.contains(&key) {
+                return Err(format!(
+                    "header key '{key}' after the header ended at an earlier comment; move it into the leading run of '-- key = value' lines"
+                ));
+            }
+        }
+        if line.trim_start().starts_with("--") {
+            self.header_closed = true;
+            return Ok(());
+        }
+        Err("unexpected text before the first section; SQL goes after a '-- migrate:upgrade' or '-- migrate:downgrade' line".into())
+    }
+
+    /// The section of `kind`, if the file has one.
+    fn section(&self, body: &str, kind: Kind) -> Option<Section> {
+        self.sections
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|s| Section {
+                text: body[s.start..s.end].to_string(),
+                first_line: s.line + 1,
+            })
     }
 }
 

@@ -163,33 +163,52 @@ fn alter_enum(b: &Builder, name: &str, from: &[String], to: &[String]) -> Vec<St
     let kept: Vec<&String> = to.iter().filter(|v| from.contains(v)).collect();
     let only_added = kept.len() == from.len() && kept.iter().zip(from).all(|(a, b)| *a == b);
     if only_added {
-        let mut out = Vec::new();
-        for (i, v) in to.iter().enumerate() {
-            if from.contains(v) {
-                continue;
-            }
-            let place = match to[i + 1..].iter().find(|n| from.contains(n)) {
-                Some(next) => format!(" BEFORE {}", b.lit(next)),
-                None => match to[..i].last() {
-                    Some(prev) => format!(" AFTER {}", b.lit(prev)),
-                    None => String::new(),
-                },
-            };
-            out.push(format!(
-                "ALTER TYPE {} ADD VALUE {}{place}",
-                b.q(name),
-                b.lit(v)
-            ));
-        }
-        return out;
+        return add_enum_values(b, name, from, to);
     }
     let old = format!("{name}__aludel_old");
     let (qn, qo) = (b.q(name), b.q(&old));
+    vec![
+        format!("ALTER TYPE {qn} RENAME TO {qo}"),
+        create_enum(b, name, to),
+        convert_enum_users(b, name, &old),
+        format!("DROP TYPE {qo}"),
+    ]
+}
+
+/// One `ADD VALUE` per new label, placed before the next kept label (or after the previous
+/// label when none follows), so the type ends up in `to`'s order.
+fn add_enum_values(b: &Builder, name: &str, from: &[String], to: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, v) in to.iter().enumerate() {
+        if from.contains(v) {
+            continue;
+        }
+        let place = match to[i + 1..].iter().find(|n| from.contains(n)) {
+            Some(next) => format!(" BEFORE {}", b.lit(next)),
+            None => match to[..i].last() {
+                Some(prev) => format!(" AFTER {}", b.lit(prev)),
+                None => String::new(),
+            },
+        };
+        out.push(format!(
+            "ALTER TYPE {} ADD VALUE {}{place}",
+            b.q(name),
+            b.lit(v)
+        ));
+    }
+    out
+}
+
+/// The `DO` block of an enum rebuild: moves every column of the type renamed to `old` onto
+/// the new type `name`, dropping and recreating its default and the indexes and checks that
+/// mention the type around the conversion.
+fn convert_enum_users(b: &Builder, name: &str, old: &str) -> String {
+    let qn = b.q(name);
     // Catalog text spells the type unquoted unless it must be quoted; either way the old name
     // is the new one plus a suffix, so replacing the plain names rewrites it.
-    let (pn, po) = (b.lit(name), b.lit(&old));
-    let (ln, lo) = (b.lit(&qn), b.lit(&qo));
-    let body = format!(
+    let (pn, po) = (b.lit(name), b.lit(old));
+    let (ln, lo) = (b.lit(&qn), b.lit(&b.q(old)));
+    format!(
         "DO $aludel$
 DECLARE
     r record;
@@ -235,13 +254,7 @@ BEGIN
     END LOOP;
 END
 $aludel$"
-    );
-    vec![
-        format!("ALTER TYPE {qn} RENAME TO {qo}"),
-        create_enum(b, name, to),
-        body,
-        format!("DROP TYPE {qo}"),
-    ]
+    )
 }
 
 fn create_table(b: &Builder, t: &Table) -> Vec<String> {

@@ -31,22 +31,7 @@ pub(super) fn render(
         .filter(|c| needs_rebuild(c, ctx))
         .filter_map(Change::table)
         .collect();
-    let added: BTreeSet<&str> = ctx
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AddTable(t) => Some(t.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let dropped: BTreeSet<&str> = ctx
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropTable(t) => Some(t.name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let (added, dropped) = added_and_dropped(changes);
     let mut done: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
     for change in ctx.changes {
@@ -76,28 +61,50 @@ pub(super) fn render(
                     }
                     continue;
                 }
-                match other {
-                    Change::AddColumn { table, column } => out.push(format!(
-                        "ALTER TABLE {} ADD COLUMN {}",
-                        q(table),
-                        column_def(b, column)
-                    )),
-                    Change::DropColumn { table, column } => out.push(format!(
-                        "ALTER TABLE {} DROP COLUMN {}",
-                        q(table),
-                        q(&column.name)
-                    )),
-                    Change::AddIndex { table, index } => out.push(b.create_index(table, index)),
-                    Change::DropIndex { index, .. } => {
-                        out.push(format!("DROP INDEX {}", q(&index.name)))
-                    }
-                    // Comments and table options do not exist in SQLite.
-                    _ => {}
-                }
+                out.extend(alter_in_place(b, other));
             }
         }
     }
     out
+}
+
+/// The tables this migration creates and those it drops.
+fn added_and_dropped(changes: &[Change]) -> (BTreeSet<&str>, BTreeSet<&str>) {
+    let mut added = BTreeSet::new();
+    let mut dropped = BTreeSet::new();
+    for change in changes {
+        match change {
+            Change::AddTable(t) => {
+                added.insert(t.name.as_str());
+            }
+            Change::DropTable(t) => {
+                dropped.insert(t.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    (added, dropped)
+}
+
+/// The one statement for a change to a table that is not rebuilt, if SQLite has one.
+fn alter_in_place(b: &Builder, change: &Change) -> Option<String> {
+    let q = |s: &str| b.q(s);
+    match change {
+        Change::AddColumn { table, column } => Some(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            q(table),
+            column_def(b, column)
+        )),
+        Change::DropColumn { table, column } => Some(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            q(table),
+            q(&column.name)
+        )),
+        Change::AddIndex { table, index } => Some(b.create_index(table, index)),
+        Change::DropIndex { index, .. } => Some(format!("DROP INDEX {}", q(&index.name))),
+        // Comments and table options do not exist in SQLite.
+        _ => None,
+    }
 }
 
 /// Whether `change` is beyond SQLite's `ALTER TABLE`.
