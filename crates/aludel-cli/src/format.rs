@@ -145,6 +145,21 @@ impl Entry<'_> {
     }
 }
 
+/// Prints `entries` one per line in `style`, or as full log entries when `verbose`, in one
+/// write (long histories print thousands of lines).
+pub fn print_entries(entries: &[Entry<'_>], style: LineStyle, verbose: bool) {
+    let mut out = String::new();
+    for entry in entries {
+        out += &if verbose {
+            entry.log_entry()
+        } else {
+            entry.line(style)
+        };
+        out.push('\n');
+    }
+    print!("{out}");
+}
+
 /// Entries for `ids`, marking those in `current`.
 pub fn entries<'a>(
     scripts: &'a ScriptDirectory,

@@ -33,13 +33,7 @@ pub async fn current(g: &Global, args: &CurrentArgs) -> Result<ExitCode> {
             tree: true,
             ..LineStyle::default()
         };
-        for entry in &entries {
-            if g.verbose {
-                println!("{}", entry.log_entry());
-            } else {
-                println!("{}", entry.line(style));
-            }
-        }
+        format::print_entries(&entries, style, g.verbose);
     }
     if args.check_heads && !at_heads {
         if !args.json {

@@ -36,12 +36,6 @@ pub fn heads(g: &Global, args: &HeadsArgs) -> Result<ExitCode> {
         branches: true,
         ..LineStyle::default()
     };
-    for entry in &entries {
-        if g.verbose {
-            println!("{}", entry.log_entry());
-        } else {
-            println!("{}", entry.line(style));
-        }
-    }
+    format::print_entries(&entries, style, g.verbose);
     Ok(ExitCode::SUCCESS)
 }

@@ -49,15 +49,6 @@ pub async fn history(g: &Global, args: &HistoryArgs) -> Result<ExitCode> {
         parents: true,
         tree: true,
     };
-    let mut out = String::new();
-    for entry in &entries {
-        out += &if g.verbose {
-            entry.log_entry()
-        } else {
-            entry.line(style)
-        };
-        out.push('\n');
-    }
-    print!("{out}");
+    format::print_entries(&entries, style, g.verbose);
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! columns, and enum types (`ADD VALUE`, or a rebuild of the type when a label goes away).
 
 use super::PostgresDialect;
-use crate::dialect::render::{Builder, check_name};
+use crate::dialect::render::{Builder, unique_name};
 use crate::schema::Change;
 use crate::schema::{Column, Identity, Table};
 
@@ -99,41 +99,18 @@ fn constraint(b: &Builder, change: &Change) -> Vec<String> {
     use Change::*;
     let q = |s: &str| b.q(s);
     match change {
-        AddUnique { table, unique } => vec![format!(
-            "ALTER TABLE {} ADD {}",
-            q(table),
-            b.unique(table, unique)
-        )],
+        AddUnique { table, unique } => vec![b.add_unique(table, unique)],
         DropUnique { table, unique } => {
-            let name = unique
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+            let name = unique_name(table, unique);
             vec![format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 q(table),
                 q(&name)
             )]
         }
-        AddCheck { table, check } => vec![format!(
-            "ALTER TABLE {} ADD {}",
-            q(table),
-            b.check(table, check)
-        )],
-        DropCheck { table, check } => {
-            vec![format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                q(table),
-                q(&check_name(table, check))
-            )]
-        }
-        AddForeignKey { table, foreign_key } => {
-            vec![format!(
-                "ALTER TABLE {} ADD {}",
-                q(table),
-                b.foreign_key(foreign_key)
-            )]
-        }
+        AddCheck { table, check } => vec![b.add_check(table, check)],
+        DropCheck { table, check } => vec![b.drop_check(table, check)],
+        AddForeignKey { table, foreign_key } => vec![b.add_foreign_key(table, foreign_key)],
         DropForeignKey { table, foreign_key } => {
             let name = foreign_key
                 .name

@@ -112,6 +112,34 @@ impl Builder<'_> {
         sql
     }
 
+    /// `ALTER TABLE … ADD CONSTRAINT … UNIQUE`.
+    pub fn add_unique(&self, table: &str, u: &UniqueConstraint) -> String {
+        format!(
+            "ALTER TABLE {} ADD {}",
+            self.q(table),
+            self.unique(table, u)
+        )
+    }
+
+    /// `ALTER TABLE … ADD CONSTRAINT … CHECK`, as PostgreSQL and MySQL write it.
+    pub fn add_check(&self, table: &str, c: &CheckConstraint) -> String {
+        format!("ALTER TABLE {} ADD {}", self.q(table), self.check(table, c))
+    }
+
+    /// `ALTER TABLE … DROP CONSTRAINT` of a check, under the name it was created with.
+    pub fn drop_check(&self, table: &str, c: &CheckConstraint) -> String {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.q(table),
+            self.q(&check_name(table, c))
+        )
+    }
+
+    /// `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`.
+    pub fn add_foreign_key(&self, table: &str, fk: &ForeignKey) -> String {
+        format!("ALTER TABLE {} ADD {}", self.q(table), self.foreign_key(fk))
+    }
+
     /// `CREATE TABLE` with columns, primary key, unique, check and foreign-key constraints;
     /// `column` writes one column definition, `suffix` what follows the closing parenthesis.
     pub fn create_table(
@@ -140,6 +168,13 @@ impl Builder<'_> {
             items.join(",\n    ")
         )
     }
+}
+
+/// A UNIQUE constraint's name: its own, else `<table>_<columns>_key` as PostgreSQL makes it.
+pub(crate) fn unique_name(table: &str, u: &UniqueConstraint) -> String {
+    u.name
+        .clone()
+        .unwrap_or_else(|| format!("{table}_{}_key", u.columns.join("_")))
 }
 
 /// A check constraint's name: its own, else one made from the table and expression.
