@@ -135,6 +135,16 @@ pub(crate) fn matching_close(tokens: &[Token], open: usize) -> Option<usize> {
     scan::matching_close(tokens, open)
 }
 
+/// Whether `word` occurs in `sql` at all, in any case. Catalogs hand back thousands of
+/// statements; most lack the clause a caller looks for, and this answers for them without
+/// tokenizing (a `true` still needs the tokens: the word may be inside a string or a name).
+pub(crate) fn may_contain_word(sql: &str, word: &str) -> bool {
+    let word = word.as_bytes();
+    sql.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// Splits `sql` at commas outside parentheses and quotes; each piece is trimmed.
 pub(crate) fn split_top_level(sql: &str) -> Vec<String> {
     let toks = tokens(sql);
@@ -241,6 +251,19 @@ pub(crate) fn unquote(ident: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_that_is_absent_in_any_case_is_ruled_out_without_tokens() {
+        assert!(may_contain_word(
+            "id INTEGER PRIMARY KEY autoincrement",
+            "AUTOINCREMENT"
+        ));
+        assert!(may_contain_word("CHECK (x > 0)", "check"));
+        // Inside a string it is still a candidate: only the tokens can tell.
+        assert!(may_contain_word("DEFAULT 'check'", "CHECK"));
+        assert!(!may_contain_word("CREATE TABLE t (id INT)", "CHECK"));
+        assert!(!may_contain_word("", "CHECK"));
+    }
 
     #[test]
     fn splits_at_top_level_commas_only() {

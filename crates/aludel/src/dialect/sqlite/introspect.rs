@@ -103,7 +103,8 @@ fn add_columns(table: &mut Table, rows: Rows) {
     pk.sort();
     table.primary_key = pk.into_iter().map(|(_, n)| n).collect();
     let sql = table.sql.as_deref().unwrap_or_default();
-    let autoincrement = tokens(sql).iter().any(|t| is_word(sql, t, "AUTOINCREMENT"));
+    let autoincrement = text::may_contain_word(sql, "AUTOINCREMENT")
+        && tokens(sql).iter().any(|t| is_word(sql, t, "AUTOINCREMENT"));
     if autoincrement && table.primary_key.len() == 1 {
         let key = table.primary_key[0].clone();
         if let Some(c) = table.columns.iter_mut().find(|c| c.name == key) {
@@ -213,6 +214,9 @@ fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
 /// The CHECK constraints of a stored `CREATE TABLE` statement, column and table ones, in
 /// written order.
 fn checks(sql: &str) -> Vec<CheckConstraint> {
+    if !text::may_contain_word(sql, "CHECK") {
+        return vec![];
+    }
     let toks = tokens(sql);
     let Some(open) = toks.iter().position(|t| t.kind == Kind::Open) else {
         return vec![];
