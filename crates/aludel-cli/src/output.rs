@@ -30,7 +30,12 @@ impl Progress {
 
     pub fn event(&mut self, event: Event) {
         match event {
-            Event::Warning(text) => self.say(&format!("warning: {text}")),
+            Event::Warning { message, hints } => {
+                self.say(&format!("warning: {message}"));
+                for hint in hints {
+                    self.say(&format!("hint: {hint}"));
+                }
+            }
             _ if self.quiet => {}
             Event::Notice(text) => self.say(&text),
             Event::Planned { steps } => {

@@ -275,6 +275,38 @@ fn status_reports_pending_and_changed_files_and_repair_accepts_them() {
     });
 }
 
+/// Hints are data on the warning (`Event::Warning { hints }`), printed by the CLI as a line of
+/// their own under the warning, in `upgrade`, `status` and before autogenerate alike.
+#[test]
+fn a_changed_file_warning_has_its_hint_on_the_next_line() {
+    each_dialect("changedhint", |db| {
+        let p = linear(db);
+        p.ok(&["upgrade", "head"]);
+        let file = p.versions_dir().join("bbbb00000002.sql");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edited = text.replace(
+            "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY);",
+            "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY, x INTEGER);",
+        );
+        std::fs::write(&file, edited).unwrap();
+        let hint = "\nhint: review the change; `aludel repair bbbb00000002` accepts the file as it is now\n";
+        let upgrade = p.cmd().args(["upgrade", "head"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&upgrade.stderr);
+        assert!(
+            stderr.contains("warning: revision bbbb00000002 ("),
+            "{stderr}"
+        );
+        assert!(stderr.contains(hint), "{stderr}");
+        let status = p.cmd().args(["status"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&status.stdout);
+        assert!(
+            stdout.contains("Changed: revision bbbb00000002 ("),
+            "{stdout}"
+        );
+        assert!(stdout.contains(hint), "{stdout}");
+    });
+}
+
 #[test]
 fn concurrent_upgrades_apply_each_migration_once() {
     each_dialect("concurrent", |db| {

@@ -249,3 +249,14 @@ fn the_cli_holds_no_database_knowledge_and_builds_no_json_by_hand() {
         found.join("\n")
     );
 }
+
+#[test]
+fn hints_are_data_not_text_glued_to_messages() {
+    // `Error::with_hint` and `Event::Warning { hints }` carry them; the CLI prints `hint:`.
+    let found = offenders("\\nhint:", &[]);
+    assert!(
+        found.is_empty(),
+        "a hint glued into a message:\n{}",
+        found.join("\n")
+    );
+}

@@ -95,7 +95,7 @@ impl Project {
             }
         };
         for file in &changed {
-            eprintln!("warning: {}", file.describe());
+            eprintln!("warning: {}\nhint: {}", file.describe(), file.hint());
         }
         Ok(db)
     }

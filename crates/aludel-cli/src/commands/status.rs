@@ -31,7 +31,7 @@ pub async fn status(g: &Global, args: &StatusArgs) -> Result<ExitCode> {
             }
         }
         for changed in &status.changed {
-            println!("Changed: {}", changed.describe());
+            println!("Changed: {}\nhint: {}", changed.describe(), changed.hint());
         }
     }
     Ok(if args.exit_code && !status.is_clean() {

@@ -31,7 +31,10 @@ pub(super) async fn run_locked(
     let plan = m.plan(operation, &current)?;
     if let Operation::Upgrade(_) = operation {
         for changed in state::changed_files(m, db, &current).await? {
-            on_event(Event::Warning(changed.describe()));
+            on_event(Event::Warning {
+                message: changed.describe(),
+                hints: vec![changed.hint()],
+            });
         }
     }
     if !plan.steps.is_empty() {

@@ -32,7 +32,12 @@ pub enum Event {
     /// A sentence worth telling the user (e.g. DDL is not transactional on this database).
     Notice(String),
     /// A warning (e.g. an applied migration's file changed since).
-    Warning(String),
+    Warning {
+        /// What is wrong, in one sentence.
+        message: String,
+        /// What the user can do about it, one sentence each.
+        hints: Vec<String>,
+    },
     /// The plan is known: this many steps will run.
     Planned {
         /// Number of steps.

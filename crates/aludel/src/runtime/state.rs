@@ -25,14 +25,21 @@ pub struct ChangedFile {
 }
 
 impl ChangedFile {
-    /// A one-paragraph description with a hint.
+    /// What changed, in one sentence.
     pub fn describe(&self) -> String {
         format!(
-            "revision {} ({}) changed since it was applied: recorded checksum {}, file now {}\nhint: review the change; `aludel repair {}` accepts the file as it is now",
+            "revision {} ({}) changed since it was applied: recorded checksum {}, file now {}",
             self.revision,
             self.path.display(),
             &self.recorded[..self.recorded.len().min(12)],
             &self.actual[..self.actual.len().min(12)],
+        )
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        format!(
+            "review the change; `aludel repair {}` accepts the file as it is now",
             self.revision
         )
     }
