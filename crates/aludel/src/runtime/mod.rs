@@ -464,12 +464,20 @@ impl<'a> Migrator<'a> {
             Err(error) => Err(error),
         };
         let at = match heads {
-            Ok(heads) if heads.is_empty() => "the database is now at base: no revision is applied".to_string(),
+            Ok(heads) if heads.is_empty() => {
+                "the database is now at base: no revision is applied".to_string()
+            }
             Ok(heads) => format!(
                 "the database is now at {}: the revisions up to it are applied and recorded",
-                heads.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ")
+                heads
+                    .iter()
+                    .map(RevisionId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            Err(_) => "the version table could not be read afterwards; see `aludel current`".to_string(),
+            Err(_) => {
+                "the version table could not be read afterwards; see `aludel current`".to_string()
+            }
         };
         Error::Interrupted {
             message: format!("{stopped}; {at}"),
