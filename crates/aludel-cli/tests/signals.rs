@@ -177,6 +177,48 @@ fn sigint_while_waiting_for_the_sqlite_lock_applies_nothing() {
     assert_eq!(applied_count(&db, 3), 3);
 }
 
+/// SIGINT between two runs of a batched statement stops it there: the runs that committed
+/// stay, the version table stays at the revision before, and a rerun finishes the batch.
+#[test]
+fn sigint_stops_a_batched_statement_between_two_runs() {
+    let db = TestDb::new(Kind::Sqlite, "signals_batch").unwrap();
+    let p = Project::new(&db.url, "");
+    p.revision(
+        "aaaa00000001",
+        &[],
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, done INTEGER NOT NULL DEFAULT 0);\n\
+         INSERT INTO items (id) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT x FROM c;",
+        Some("DROP TABLE items;"),
+    );
+    p.revision(
+        "bbbb00000002",
+        &["aaaa00000001"],
+        "-- migrate:batch\nUPDATE items SET done = 1 WHERE id IN (SELECT id FROM items WHERE done = 0 LIMIT 5);",
+        None,
+    );
+    let done = || {
+        db.column("SELECT count(*) FROM items WHERE done = 1")[0]
+            .parse::<usize>()
+            .unwrap()
+    };
+    let mut run = Run::start(&p, &["upgrade", "head"]);
+    run.wait_for(": run 5,", Duration::from_secs(20));
+    run.signal("INT");
+    let (out, err) = run.finish(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("stopped in its batched statement"), "{err}");
+    assert!(err.contains("the database is now at aaaa00000001"), "{err}");
+    assert_eq!(db.versions(), ["aaaa00000001"]);
+    let stopped_at = done();
+    assert!(
+        (25..5000).contains(&stopped_at) && stopped_at % 5 == 0,
+        "whole runs stay committed: {stopped_at} rows done"
+    );
+    p.ok(&["upgrade", "head"]);
+    assert_eq!(db.versions(), ["bbbb00000002"]);
+    assert_eq!(done(), 5000);
+}
+
 fn sleep_sql(kind: Kind, seconds: u32) -> String {
     match kind {
         Kind::Postgres => format!("SELECT pg_sleep({seconds});"),
