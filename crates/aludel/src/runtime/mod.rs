@@ -447,21 +447,25 @@ impl<'a> Migrator<'a> {
     }
 
     /// The error of a cancelled run, saying truthfully where the database stands: the version
-    /// table is read again after the rollback, on a fresh connection since cancelling may have
-    /// ended the run's session. The run only records a migration once it completed, so the
-    /// version table names what is applied.
+    /// table is read again after the rollback. The run only records a migration once it
+    /// completed, so the version table names what is applied.
     async fn interrupted(&self, db: &mut Database, error: Error) -> Error {
         let stopped = match error {
             Error::Interrupted { message } => message,
             other => format!("the run was stopped ({other})"),
         };
-        let heads = match Database::connect(db.url(), self.config.connect_timeout).await {
-            Ok(mut fresh) => {
-                let heads = state::read_heads(&self.version_table, &mut fresh).await;
-                fresh.close().await;
-                heads
-            }
-            Err(error) => Err(error),
+        // The run's own connection first (SQLite's survives an interrupt, and an in-memory
+        // database exists only there); a fresh one when cancelling ended the session.
+        let heads = match state::read_heads(&self.version_table, db).await {
+            Ok(heads) => Ok(heads),
+            Err(_) => match Database::connect(db.url(), self.config.connect_timeout).await {
+                Ok(mut fresh) => {
+                    let heads = state::read_heads(&self.version_table, &mut fresh).await;
+                    fresh.close().await;
+                    heads
+                }
+                Err(error) => Err(error),
+            },
         };
         let at = match heads {
             Ok(heads) if heads.is_empty() => {
