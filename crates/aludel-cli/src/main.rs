@@ -1,5 +1,6 @@
 //! The `aludel` binary: parses the command line, calls the library, renders its results and
-//! events, and maps errors to exit codes (0 success, 1 failure, 2 usage).
+//! events, and maps errors to exit codes (0 success, 1 failure, 2 usage, and for a run stopped
+//! by a signal 130 after SIGINT, 143 after SIGTERM).
 
 mod cli;
 mod commands;

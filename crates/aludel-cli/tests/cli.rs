@@ -500,7 +500,7 @@ fn ctrl_c_on_sqlite_rolls_back_the_migration_in_flight() {
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(
         err.contains("interrupted") && err.contains("rolled back"),
         "{err}"

@@ -110,7 +110,7 @@ pub enum Error {
         /// The renderer's message.
         message: String,
     },
-    /// The run was interrupted (Ctrl-C); the migration in flight was rolled back.
+    /// The run was interrupted (SIGINT or SIGTERM); the migration in flight was rolled back.
     #[error("interrupted: {message}")]
     Interrupted {
         /// What was rolled back and what stays applied.

@@ -2,8 +2,8 @@
 //! online through the library's `Migrator` or, with `--sql`, as an offline script.
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use aludel::dialect::Canceller;
 use aludel::runtime::RunOptions;
@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use super::Project;
 use crate::cli::{DowngradeArgs, Global, StampArgs, UpgradeArgs};
-use crate::output::Progress;
+use crate::output::{self, Progress};
 
 /// Which of the three commands runs, with its target.
 enum Run {
@@ -64,10 +64,10 @@ async fn run(g: &Global, what: Run, sql: bool, mut options: RunOptions) -> Resul
         print!("{}", script.sql);
         return Ok(ExitCode::SUCCESS);
     }
+    let stop = Stop::install()?;
+    options.cancelled = Some(stop.cancelled.clone());
     let mut db = p.connect().await?;
-    let cancelled = Arc::new(AtomicBool::new(false));
-    options.cancelled = Some(cancelled.clone());
-    watch_for_ctrl_c(db.canceller(), cancelled);
+    stop.arm(db.canceller());
     let mut progress = Progress::new(g.quiet);
     let report = {
         let mut on_event = |e| progress.event(e);
@@ -92,34 +92,127 @@ async fn run(g: &Global, what: Run, sql: bool, mut options: RunOptions) -> Resul
         report
     };
     progress.finish();
-    let report = report?;
+    let report = match (report, stop.exit_code()) {
+        (Err(error), Some(code)) => {
+            output::print_error(&error.into());
+            return Ok(ExitCode::from(code));
+        }
+        (report, _) => report?,
+    };
     if !g.quiet && report.steps.is_empty() {
         eprintln!("Nothing to do: the database is already at the target.");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// On Ctrl-C, stops the run from a thread of its own: the flag keeps further statements from
-/// starting and the canceller stops the one in flight (SQLite interrupts it; a server ends its
-/// session), so the run rolls back through its ordinary failure path and releases its lock
-/// after that. A second Ctrl-C exits at once.
-fn watch_for_ctrl_c(canceller: Canceller, cancelled: Arc<AtomicBool>) {
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
+/// Stops a run on SIGINT (Ctrl-C) or SIGTERM, from a thread of its own, since a SQLite
+/// statement holds the run's thread while it runs. The flag keeps further statements and lock
+/// waits from going on, and the canceller stops the statement in flight (SQLite interrupts
+/// it; a server ends its session), so the run rolls back through its ordinary failure path
+/// and releases its lock after that. A second signal exits at once.
+struct Stop {
+    cancelled: Arc<AtomicBool>,
+    /// The exit code of the signal received (130 for SIGINT, 143 for SIGTERM), 0 before.
+    code: Arc<AtomicU8>,
+    /// The connection's canceller, once connected.
+    canceller: Arc<Mutex<Option<Canceller>>>,
+}
+
+impl Stop {
+    /// Installs the handlers now, before anything touches the database, so that a signal
+    /// never finds the default disposition (which would end the process mid-run).
+    fn install() -> Result<Stop> {
+        let stop = Stop {
+            cancelled: Arc::new(AtomicBool::new(false)),
+            code: Arc::new(AtomicU8::new(0)),
+            canceller: Arc::new(Mutex::new(None)),
         };
-        runtime.block_on(async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                return;
-            }
-            cancelled.store(true, Ordering::SeqCst);
-            canceller.cancel().await;
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let mut signals = {
+            let _entered = runtime.enter();
+            Signals::new()?
+        };
+        let (cancelled, code, canceller) = (
+            stop.cancelled.clone(),
+            stop.code.clone(),
+            stop.canceller.clone(),
+        );
+        std::thread::spawn(move || {
+            runtime.block_on(async {
+                let first = signals.next().await;
+                code.store(first, Ordering::SeqCst);
+                cancelled.store(true, Ordering::SeqCst);
+                let taken = canceller
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(canceller) = taken {
+                    canceller.cancel().await;
+                }
+                let second = signals.next().await;
+                std::process::exit(i32::from(second));
+            });
         });
-    });
+        Ok(stop)
+    }
+
+    /// Hands over the connection's canceller. A signal that came before finds none: the flag
+    /// alone stops the run then, since nothing is in flight yet.
+    fn arm(&self, canceller: Canceller) {
+        *self
+            .canceller
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(canceller);
+    }
+
+    /// The exit code of the signal that stopped the run, if one came.
+    fn exit_code(&self) -> Option<u8> {
+        Some(self.code.load(Ordering::SeqCst)).filter(|code| *code != 0)
+    }
+}
+
+/// SIGINT and SIGTERM, registered when made; `next` gives the exit code of the one received
+/// (128 plus its number).
+#[cfg(unix)]
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn next(&mut self) -> u8 {
+        tokio::select! {
+            _ = self.interrupt.recv() => 130,
+            _ = self.terminate.recv() => 143,
+        }
+    }
+}
+
+/// Ctrl-C alone where there are no Unix signals.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) -> u8 {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => 130,
+            Err(_) => std::future::pending().await,
+        }
+    }
 }

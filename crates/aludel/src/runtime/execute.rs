@@ -115,7 +115,7 @@ async fn stamp(m: &Migrator<'_>, db: &mut Database, schedule: &Schedule<'_>) -> 
 }
 
 /// What an interrupted run reports.
-const INTERRUPTED: &str = "the migration in flight was rolled back and the lock released; migrations that had finished stay applied (see `aludel current`)";
+const INTERRUPTED: &str = "the migration in flight was rolled back and the lock released";
 
 fn interrupted() -> Error {
     Error::Interrupted {
@@ -161,6 +161,10 @@ impl Runner<'_, '_> {
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         for unit in &schedule.units {
+            // Between migrations is the safest point to stop: nothing is in flight.
+            if self.options.is_cancelled() {
+                return Err(interrupted());
+            }
             let line = self.m.step_line(unit.step);
             on_event(Event::StepStarted {
                 step: unit.step.clone(),
@@ -308,7 +312,9 @@ impl Runner<'_, '_> {
         let mut applied = Vec::new();
         for statement in statements {
             if self.options.is_cancelled() {
-                return Err(interrupted());
+                // Outside a transaction the statements run so far stay applied: say which.
+                let rolled_back = conn.in_transaction();
+                return Err(self.failure(unit, statement, String::new(), applied, rolled_back));
             }
             let outcome = if statement.batch {
                 self.run_batch(conn, unit, statement, on_event).await
@@ -339,6 +345,15 @@ impl Runner<'_, '_> {
         rolled_back: bool,
     ) -> Error {
         if self.options.is_cancelled() {
+            if statement.batch {
+                // Each run of a batch commits on its own: those that finished stay.
+                return Error::Interrupted {
+                    message: format!(
+                        "revision {} was stopped in its batched statement at line {}, {message}; the statements before it and the finished runs stay applied, and the version table is at the last complete revision",
+                        unit.step.revision, statement.line,
+                    ),
+                };
+            }
             if rolled_back {
                 return interrupted();
             }
@@ -398,6 +413,10 @@ impl Runner<'_, '_> {
         conn.commit().await.map_err(|e| e.to_string())?;
         let (mut runs, mut rows) = (0u64, 0u64);
         loop {
+            // Each run commits on its own, so between two runs the batch can stop cleanly.
+            if self.options.is_cancelled() {
+                return Err(format!("stopped after {runs} runs ({rows} rows)"));
+            }
             let mut tx = Transaction::begin(conn.database())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -405,6 +424,9 @@ impl Runner<'_, '_> {
                 Ok(changed) => changed,
                 Err(message) => {
                     tx.rollback().await;
+                    if self.options.is_cancelled() {
+                        return Err(format!("stopped after {runs} runs ({rows} rows)"));
+                    }
                     return Err(message);
                 }
             };

@@ -394,17 +394,109 @@ impl<'a> Migrator<'a> {
         let lock = if options.no_lock {
             crate::dialect::LockGuard::none()
         } else {
-            let table = &self.version_table.table;
-            db.lock(
-                table.schema.as_deref(),
-                &table.name,
-                self.config.lock_timeout,
-            )
-            .await?
+            self.wait_for_lock(db, options, on_event).await?
         };
-        let result = execute::run_locked(self, db, &operation, options, on_event).await;
+        let result = match options.is_cancelled() {
+            true => Err(Error::Interrupted {
+                message: "stopped before anything ran; nothing was applied".to_string(),
+            }),
+            false => execute::run_locked(self, db, &operation, options, on_event).await,
+        };
+        let result = match result {
+            Err(error) if options.is_cancelled() => Err(self.interrupted(db, error).await),
+            other => other,
+        };
         lock.release().await;
         result
+    }
+
+    /// Takes the migration lock, telling the user when another run holds it, and gives up
+    /// when the run is cancelled meanwhile: the wait is raced against the cancel flag, so an
+    /// interrupted wait applies nothing. Dropping the unfinished wait closes its connection or
+    /// file, which releases a lock the database may have granted in that instant.
+    async fn wait_for_lock(
+        &self,
+        db: &mut Database,
+        options: &RunOptions,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<crate::dialect::LockGuard> {
+        let table = &self.version_table.table;
+        let timeout = self.config.lock_timeout;
+        let taking = db.lock(table.schema.as_deref(), &table.name, timeout);
+        tokio::pin!(taking);
+        let patience = tokio::time::sleep(Duration::from_millis(500));
+        tokio::pin!(patience);
+        let mut told = false;
+        loop {
+            tokio::select! {
+                lock = &mut taking => return lock,
+                () = until_cancelled(options) => {
+                    return Err(Error::Interrupted {
+                        message: "stopped while waiting for the migration lock; nothing was applied".to_string(),
+                    });
+                }
+                () = &mut patience, if !told => {
+                    told = true;
+                    on_event(Event::Notice(format!(
+                        "Waiting for the migration lock: another run holds it (giving up after {} s)",
+                        timeout.as_secs()
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The error of a cancelled run, saying truthfully where the database stands: the version
+    /// table is read again after the rollback. The run only records a migration once it
+    /// completed, so the version table names what is applied.
+    async fn interrupted(&self, db: &mut Database, error: Error) -> Error {
+        let stopped = match error {
+            Error::Interrupted { message } => message,
+            other => format!("the run was stopped ({other})"),
+        };
+        // The run's own connection first (SQLite's survives an interrupt, and an in-memory
+        // database exists only there); a fresh one when cancelling ended the session.
+        let heads = match state::read_heads(&self.version_table, db).await {
+            Ok(heads) => Ok(heads),
+            Err(_) => match Database::connect(db.url(), self.config.connect_timeout).await {
+                Ok(mut fresh) => {
+                    let heads = state::read_heads(&self.version_table, &mut fresh).await;
+                    fresh.close().await;
+                    heads
+                }
+                Err(error) => Err(error),
+            },
+        };
+        let at = match heads {
+            Ok(heads) if heads.is_empty() => {
+                "the database is now at base: no revision is applied".to_string()
+            }
+            Ok(heads) => format!(
+                "the database is now at {}: the revisions up to it are applied and recorded",
+                heads
+                    .iter()
+                    .map(RevisionId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Err(_) => {
+                "the version table could not be read afterwards; see `aludel current`".to_string()
+            }
+        };
+        Error::Interrupted {
+            message: format!("{stopped}; {at}"),
+        }
+    }
+}
+
+/// Resolves once the run is asked to stop; never when it has no cancel flag. The flag is an
+/// atomic set from another thread, so it is polled.
+async fn until_cancelled(options: &RunOptions) {
+    if options.cancelled.is_none() {
+        return std::future::pending().await;
+    }
+    while !options.is_cancelled() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
