@@ -34,7 +34,7 @@ pub enum Error {
         reason: String,
     },
     /// A migration file that cannot be read or parsed.
-    #[error("{}:{line}: {message}", path.display())]
+    #[error("{}:{line}: {}", path.display(), clip(message, MESSAGE_LIMIT))]
     Script {
         /// The file.
         path: PathBuf,
@@ -180,5 +180,40 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// How many characters of a message echoing the user's text an error shows.
+pub(crate) const MESSAGE_LIMIT: usize = 200;
+
+/// `text` cut to at most `max` characters, ending in `…` when cut: an error echoing a line of
+/// a file or an argument must stay readable however long that line is.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_clipped() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("ééééé", 3), "ééé…");
+        let error = Error::Script {
+            path: "v/a.sql".into(),
+            line: 3,
+            message: format!("unknown header key '{}'", "k".repeat(1_000_000)),
+        };
+        let shown = error.to_string();
+        assert!(shown.len() < 300, "{} bytes", shown.len());
+        assert!(
+            shown.starts_with("v/a.sql:3: unknown header key 'kkk"),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…'), "{shown}");
     }
 }

@@ -317,3 +317,22 @@ impl LockGuard {
         }
     }
 }
+
+/// Creates the empty backup file `target` readable and writable by its owner only (`0600`)
+/// before SQLite or a dump tool fills it: a copy of a database must not be readable by others
+/// (the tools keep the mode of a file that exists), and an existing path, a symlink included,
+/// is never written through.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+pub(crate) fn create_private(target: &std::path::Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(target)
+        .map(drop)
+        .map_err(|e| Error::io(target, e))
+}

@@ -30,18 +30,31 @@ mod tests;
 pub struct RevisionId(String);
 
 impl RevisionId {
-    /// Checks `id` and wraps it.
+    /// Checks `id` and wraps it: not empty, at most [`MAX_ID_LENGTH`](Self::MAX_ID_LENGTH)
+    /// bytes, none of the characters the target grammar uses (`-`, `+`, `@`, `:`), and nothing
+    /// that could lead a file name out of its folder or out of an SQL literal: no `/`, `\`,
+    /// `..`, quotes, white space or control characters. Alembic's generated ids are hex;
+    /// hand-written ones are usually letters, digits and `_`.
     pub fn new(id: impl Into<String>) -> Result<Self, GraphError> {
         let id = id.into();
         if id.is_empty()
-            || id
-                .chars()
-                .any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace())
+            || id.len() > Self::MAX_ID_LENGTH
+            || id.contains("..")
+            || id.chars().any(|c| {
+                matches!(c, '-' | '+' | '@' | ':' | '/' | '\\' | '\'' | '"' | '`')
+                    || c.is_whitespace()
+                    || c.is_control()
+            })
         {
-            return Err(GraphError::InvalidId { id });
+            return Err(GraphError::InvalidId {
+                id: crate::error::clip(&id, 80),
+            });
         }
         Ok(RevisionId(id))
     }
+
+    /// The longest id accepted, in bytes.
+    pub const MAX_ID_LENGTH: usize = 255;
 
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -122,7 +135,7 @@ pub struct Plan {
 pub enum GraphError {
     /// An identifier with a forbidden character.
     #[error(
-        "invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces"
+        "invalid revision id '{id}': use letters, digits and '_' (at most 255 characters; never '-', '+', '@', ':', '/', '\\', '..', quotes or spaces)"
     )]
     InvalidId {
         /// The offending id.
@@ -412,5 +425,32 @@ impl RevisionGraph {
         current: &[RevisionId],
     ) -> Result<Vec<RevisionId>, GraphError> {
         self.history(start, end, current)
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::RevisionId;
+
+    #[test]
+    fn ids_that_could_leave_a_folder_or_a_literal_are_refused() {
+        for good in ["ae1027a6acf", "0001_init", "add_users", "A1", "v1.2"] {
+            assert!(RevisionId::new(good).is_ok(), "{good}");
+        }
+        let long = "a".repeat(RevisionId::MAX_ID_LENGTH + 1);
+        for bad in [
+            "", "../../x", "/tmp/x", "a/b", r"a\b", "a..b", "..", "x'y", "x\"y", "x`y", "a b",
+            "a\tb", "a\nb", "a\0b", "a-b", "a+b", "a@b", "a:b", &long,
+        ] {
+            let error = RevisionId::new(bad).expect_err(bad);
+            assert!(error.to_string().contains("invalid revision id"), "{error}");
+        }
+        assert!(RevisionId::new("a".repeat(RevisionId::MAX_ID_LENGTH)).is_ok());
+        let shown = RevisionId::new("/".repeat(10_000)).unwrap_err().to_string();
+        assert!(
+            shown.len() < 400,
+            "the message clips the id: {} bytes",
+            shown.len()
+        );
     }
 }

@@ -260,6 +260,19 @@ impl RevisionWriter<'_> {
         let slug = slugify(&new.message, self.config.truncate_slug_length);
         let name = render_file_name(&self.config.file_template, id.as_str(), &slug, now)?;
         let path = folder.join(format!("{name}.sql"));
+        if name.is_empty()
+            || name.contains(['/', '\\'])
+            || name.contains("..")
+            || Path::new(&name).is_absolute()
+            || path.parent() != Some(folder.as_path())
+        {
+            return Err(Error::refused(format!(
+                "the new revision's file name '{}' would leave the version folder {}",
+                crate::error::clip(&name, crate::error::MESSAGE_LIMIT),
+                folder.display()
+            ))
+            .with_hint("check `file_template` in aludel.toml and the revision id"));
+        }
 
         let custom = self.location.join(SCRIPT_TEMPLATE_NAME);
         let source = match std::fs::read_to_string(&custom) {

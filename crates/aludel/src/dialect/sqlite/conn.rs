@@ -133,6 +133,7 @@ impl Driver for SqliteConn {
             .map_err(|e| Error::Database {
                 message: e.to_string(),
             })?;
+        crate::dialect::database::create_private(&target)?;
         let source = handle.as_raw_handle().as_ptr();
         online_backup(source, &target).map_err(|message| Error::Database {
             message: format!("backup to {} failed: {message}", target.display()),
