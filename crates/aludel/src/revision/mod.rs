@@ -196,6 +196,16 @@ pub enum GraphError {
         /// What was looked for.
         id: String,
     },
+    /// A target's `LABEL@` names no branch label, revision or unique prefix.
+    #[error("unknown branch label '{label}' in '{target}'")]
+    UnknownLabel {
+        /// The label as given.
+        label: String,
+        /// The whole target.
+        target: String,
+        /// The nearest declared label, when one is close.
+        suggestion: Option<String>,
+    },
     /// A target that cannot be reached from where the database is, or that is malformed.
     #[error("{message}")]
     BadTarget {
@@ -237,6 +247,10 @@ impl GraphError {
                 "`aludel heads` lists them; `aludel merge heads -m \"merge\"` joins them, or pass --head REV"
                     .to_string(),
             ),
+            GraphError::UnknownLabel { suggestion, .. } => Some(match suggestion {
+                Some(label) => format!("did you mean {label}?"),
+                None => "`aludel branches` lists the branch labels".to_string(),
+            }),
             _ => None,
         }
     }
@@ -374,7 +388,8 @@ impl RevisionGraph {
     /// `LABEL@head`, `LABEL@REV`, a branch label, `REV+N`, `REV-N`) to revisions, without a
     /// current state. `base` resolves to no revision.
     pub fn resolve(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
-        Ok(self.ids_of(&self.resolve_target(target)?))
+        let found = self.resolve_target(target).map(|found| self.ids_of(&found));
+        self.checked(target, found)
     }
 
     /// Heads with the revisions they depend on (`heads --resolve-dependencies`): the
@@ -387,7 +402,7 @@ impl RevisionGraph {
     /// `+N`, `REV+N`, `LABEL@head`, `LABEL@+N`, …), as Alembic's `upgrade` would run them.
     /// A target already applied gives an empty plan.
     pub fn upgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        self.plan_upgrade(current, target)
+        self.checked(target, self.plan_upgrade(current, target))
     }
 
     /// The steps that bring a database at `current` down to `target` (`base`, an id, `-N`,
@@ -396,7 +411,7 @@ impl RevisionGraph {
     /// Unlike Alembic, a relative `-N` from several current heads is refused: name the branch
     /// (`LABEL@-N` or `REV-N`).
     pub fn downgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        self.plan_downgrade(current, target)
+        self.checked(target, self.plan_downgrade(current, target))
     }
 
     /// The version-table changes that `stamp` makes, from `current` to `targets`. With `purge`,
@@ -412,7 +427,9 @@ impl RevisionGraph {
         targets: &[String],
         purge: bool,
     ) -> Result<Plan, GraphError> {
-        self.plan_stamp(current, targets, purge)
+        targets.iter().fold(self.plan_stamp(current, targets, purge), |plan, target| {
+            self.checked(target, plan)
+        })
     }
 
     /// The revisions of `history -r START:END`, newest first. `start` and `end` are revision
@@ -424,13 +441,41 @@ impl RevisionGraph {
         end: Option<&str>,
         current: &[RevisionId],
     ) -> Result<Vec<RevisionId>, GraphError> {
-        self.history(start, end, current)
+        [start, end]
+            .into_iter()
+            .flatten()
+            .fold(self.history(start, end, current), |found, side| {
+                self.checked(side, found)
+            })
     }
 }
 
 #[cfg(test)]
 mod id_tests {
-    use super::RevisionId;
+    use super::tests::{graph, ids};
+    use super::{GraphError, RevisionId};
+
+    #[test]
+    fn an_unknown_label_in_any_target_is_refused_with_the_nearest_label() {
+        let g = graph("a1; b1<-a1 @billing; a2; b2<-a2 @shipping");
+        let current = ids("b1,b2");
+        let error = g.downgrade_plan(&current, "billling@base").unwrap_err();
+        assert!(
+            matches!(&error, GraphError::UnknownLabel { label, .. } if label == "billling"),
+            "{error:?}"
+        );
+        assert_eq!(error.to_string(), "unknown branch label 'billling' in 'billling@base'");
+        assert_eq!(error.hint().as_deref(), Some("did you mean billing?"));
+        assert!(g.upgrade_plan(&[], "shiping@head").is_err());
+        assert!(g.stamp_plan(&current, &["zzz@base".into()], false).is_err());
+        assert!(g.history_range(Some("biling@base"), None, &current).is_err());
+        let far = g.resolve("nothing_alike@base").unwrap_err();
+        assert_eq!(far.hint().as_deref(), Some("`aludel branches` lists the branch labels"));
+        // Known labels, revision ids and prefixes still work as Alembic reads them.
+        assert!(g.downgrade_plan(&current, "billing@base").is_ok());
+        assert!(g.downgrade_plan(&current, "b1@base").is_ok());
+        assert_eq!(g.resolve("shipping@head").unwrap(), ids("b2"));
+    }
 
     #[test]
     fn ids_that_could_leave_a_folder_or_a_literal_are_refused() {
