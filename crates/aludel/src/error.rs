@@ -34,7 +34,7 @@ pub enum Error {
         reason: String,
     },
     /// A migration file that cannot be read or parsed.
-    #[error("{}:{line}: {}", path.display(), clip(message, MESSAGE_LIMIT))]
+    #[error("{}: {}", at(path, *line), clip(message, MESSAGE_LIMIT))]
     Script {
         /// The file.
         path: PathBuf,
@@ -180,6 +180,14 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// `path:line`, or the path alone for line 0 (the whole file).
+fn at(path: &std::path::Path, line: usize) -> String {
+    match line {
+        0 => path.display().to_string(),
+        line => format!("{}:{line}", path.display()),
     }
 }
 

@@ -520,13 +520,19 @@ fn version_table_names_are_checked_at_load() {
         "{empty}"
     );
     assert!(error("[aludel]\nversion_table = \"  \"\n").contains("is empty"));
-    let long = error(&format!("[aludel]\nversion_table = \"{}\"\n", "v".repeat(64)));
+    let long = error(&format!(
+        "[aludel]\nversion_table = \"{}\"\n",
+        "v".repeat(64)
+    ));
     assert!(long.contains("64 bytes long"), "{long}");
     let schema = error(&format!(
         "[aludel]\nversion_table_schema = \"{}\"\n",
         "s".repeat(100)
     ));
     assert!(schema.contains("'version_table_schema'"), "{schema}");
-    let fits = load(&format!("[aludel]\nversion_table = \"{}\"\n", "v".repeat(63)));
+    let fits = load(&format!(
+        "[aludel]\nversion_table = \"{}\"\n",
+        "v".repeat(63)
+    ));
     assert_eq!(fits.version_table.len(), 63);
 }

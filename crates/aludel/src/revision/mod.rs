@@ -196,6 +196,15 @@ pub enum GraphError {
         /// What was looked for.
         id: String,
     },
+    /// A graph error found while building the graph from files, with the file of the
+    /// revision at fault.
+    #[error("{}: {error}", file.display())]
+    InFile {
+        /// The migration file of the revision named in `error`.
+        file: std::path::PathBuf,
+        /// The error about that revision.
+        error: Box<GraphError>,
+    },
     /// A target's `LABEL@` names no branch label, revision or unique prefix.
     #[error("unknown branch label '{label}' in '{target}'")]
     UnknownLabel {
@@ -247,6 +256,7 @@ impl GraphError {
                 "`aludel heads` lists them; `aludel merge heads -m \"merge\"` joins them, or pass --head REV"
                     .to_string(),
             ),
+            GraphError::InFile { error, .. } => error.hint(),
             GraphError::UnknownLabel { suggestion, .. } => Some(match suggestion {
                 Some(label) => format!("did you mean {label}?"),
                 None => "`aludel branches` lists the branch labels".to_string(),
@@ -427,9 +437,11 @@ impl RevisionGraph {
         targets: &[String],
         purge: bool,
     ) -> Result<Plan, GraphError> {
-        targets.iter().fold(self.plan_stamp(current, targets, purge), |plan, target| {
-            self.checked(target, plan)
-        })
+        targets
+            .iter()
+            .fold(self.plan_stamp(current, targets, purge), |plan, target| {
+                self.checked(target, plan)
+            })
     }
 
     /// The revisions of `history -r START:END`, newest first. `start` and `end` are revision
@@ -464,13 +476,22 @@ mod id_tests {
             matches!(&error, GraphError::UnknownLabel { label, .. } if label == "billling"),
             "{error:?}"
         );
-        assert_eq!(error.to_string(), "unknown branch label 'billling' in 'billling@base'");
+        assert_eq!(
+            error.to_string(),
+            "unknown branch label 'billling' in 'billling@base'"
+        );
         assert_eq!(error.hint().as_deref(), Some("did you mean billing?"));
         assert!(g.upgrade_plan(&[], "shiping@head").is_err());
         assert!(g.stamp_plan(&current, &["zzz@base".into()], false).is_err());
-        assert!(g.history_range(Some("biling@base"), None, &current).is_err());
+        assert!(
+            g.history_range(Some("biling@base"), None, &current)
+                .is_err()
+        );
         let far = g.resolve("nothing_alike@base").unwrap_err();
-        assert_eq!(far.hint().as_deref(), Some("`aludel branches` lists the branch labels"));
+        assert_eq!(
+            far.hint().as_deref(),
+            Some("`aludel branches` lists the branch labels")
+        );
         // Known labels, revision ids and prefixes still work as Alembic reads them.
         assert!(g.downgrade_plan(&current, "billing@base").is_ok());
         assert!(g.downgrade_plan(&current, "b1@base").is_ok());

@@ -105,7 +105,12 @@ impl RevisionGraph {
         match result {
             Ok(found) => self.check_label(target).map(|()| found),
             Err(GraphError::UnknownRevision { id }) => match self.check_label(target) {
-                Err(e @ GraphError::UnknownLabel { suggestion: Some(_), .. }) => Err(e),
+                Err(
+                    e @ GraphError::UnknownLabel {
+                        suggestion: Some(_),
+                        ..
+                    },
+                ) => Err(e),
                 _ => Err(GraphError::UnknownRevision { id }),
             },
             Err(other) => Err(other),
@@ -113,7 +118,11 @@ impl RevisionGraph {
     }
 
     fn check_label(&self, target: &str) -> Result<(), GraphError> {
-        let Some(label) = target.split_once('@').map(|(l, _)| l).filter(|l| !l.is_empty()) else {
+        let Some(label) = target
+            .split_once('@')
+            .map(|(l, _)| l)
+            .filter(|l| !l.is_empty())
+        else {
             return Ok(());
         };
         if self.resolve_branch(label).is_ok() {
