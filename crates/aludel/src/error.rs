@@ -85,6 +85,13 @@ pub enum Error {
         /// How long was waited.
         seconds: u64,
     },
+    /// Another connection held a write lock on the database for longer than aludel waits
+    /// (SQLite's busy wait, which follows `lock_timeout`).
+    #[error("the database stayed locked by another connection for {seconds} s")]
+    Busy {
+        /// How long was waited.
+        seconds: f64,
+    },
     /// A request that cannot be carried out as asked (irreversible downgrade, missing
     /// revision in the database, an option that does not apply here, …).
     #[error("{message}")]
@@ -169,6 +176,9 @@ impl Error {
                 rolled_back: false, ..
             } => vec![
                 "undo or complete those statements by hand, then run the command again".to_string(),
+            ],
+            Error::Busy { .. } => vec![
+                "another program is writing to the database; retry once it is done, or raise lock_timeout in aludel.toml".to_string(),
             ],
             _ => Vec::new(),
         }

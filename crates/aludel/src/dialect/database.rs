@@ -40,6 +40,11 @@ pub(crate) trait Driver: Sized + Send {
     async fn introspect(&mut self, filter: &TableFilter) -> Result<Schema>;
     /// What another thread may use to stop the statement in flight.
     fn canceller(&self) -> Canceller;
+    /// How long the last failed statement waited for another connection's lock before giving
+    /// up, when that is why it failed (SQLite's busy wait); `None` for any other failure.
+    fn busy_wait(&mut self) -> Option<Duration> {
+        None
+    }
     /// Closes the connection cleanly.
     async fn close(self);
 }
@@ -132,16 +137,31 @@ impl Database {
 
     /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].
     pub async fn run(&mut self, sql: &str) -> Result<u64> {
-        self.execute(sql).await.map_err(|message| Error::Database {
-            message: format!("{message} (in: {sql})"),
-        })
+        match self.execute(sql).await {
+            Ok(changed) => Ok(changed),
+            Err(message) => Err(self.failed(sql, message)),
+        }
     }
 
     /// Runs a query and returns every row, each value as text (`None` for NULL).
     pub async fn fetch(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        with_conn!(&mut self.conn, c => c.fetch(sql).await).map_err(|message| Error::Database {
-            message: format!("{message} (in: {sql})"),
-        })
+        match with_conn!(&mut self.conn, c => c.fetch(sql).await) {
+            Ok(rows) => Ok(rows),
+            Err(message) => Err(self.failed(sql, message)),
+        }
+    }
+
+    /// The error of a failed bookkeeping statement: a wait for another connection's lock that
+    /// ran out is [`Error::Busy`], anything else the database's message naming the statement.
+    fn failed(&mut self, sql: &str, message: String) -> Error {
+        match with_conn!(&mut self.conn, c => c.busy_wait()) {
+            Some(waited) => Error::Busy {
+                seconds: waited.as_secs_f64(),
+            },
+            None => Error::Database {
+                message: format!("{message} (in: {sql})"),
+            },
+        }
     }
 
     /// Opens a write transaction.
