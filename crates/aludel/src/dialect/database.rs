@@ -356,3 +356,70 @@ pub(crate) fn create_private(target: &std::path::Path) -> Result<()> {
         .map(drop)
         .map_err(|e| Error::io(target, e))
 }
+
+/// Narrows the backup's `0600` further to the database file's own mode (a read-only `0400`
+/// database gives a `0400` copy): a copy is never more open than its source.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+pub(crate) fn narrow_to_source(target: &std::path::Path, source: &std::path::Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let source_mode = std::fs::metadata(source)
+            .map_err(|e| Error::io(source, e))?
+            .permissions()
+            .mode();
+        let narrowed = source_mode & 0o600;
+        if narrowed != 0o600 {
+            std::fs::set_permissions(target, std::fs::Permissions::from_mode(narrowed))
+                .map_err(|e| Error::io(target, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (target, source);
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn backups_are_private_and_never_more_open_than_their_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("app.db");
+        std::fs::write(&source, "").unwrap();
+        std::fs::set_permissions(&source, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let copy = dir.path().join("copy.bak");
+        create_private(&copy).unwrap();
+        assert_eq!(mode(&copy), 0o600);
+        narrow_to_source(&copy, &source).unwrap();
+        assert_eq!(
+            mode(&copy),
+            0o600,
+            "a world-readable source gives a private copy"
+        );
+        std::fs::set_permissions(&source, std::fs::Permissions::from_mode(0o400)).unwrap();
+        narrow_to_source(&copy, &source).unwrap();
+        assert_eq!(
+            mode(&copy),
+            0o400,
+            "a read-only source gives a read-only copy"
+        );
+
+        let error = create_private(&copy).unwrap_err();
+        assert!(error.to_string().contains("copy.bak"), "{error}");
+        let link = dir.path().join("link.bak");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+        assert!(
+            create_private(&link).is_err(),
+            "a dangling symlink is not followed"
+        );
+        assert!(!dir.path().join("nowhere").exists());
+    }
+}

@@ -131,7 +131,7 @@ impl Driver for SqliteConn {
     }
 
     async fn backup(&mut self) -> Result<PathBuf> {
-        let Some(path) = self.url.sqlite_path() else {
+        let Some(path) = self.url.sqlite_path().map(std::path::Path::to_path_buf) else {
             return Err(Error::refused(
                 "--backup needs a database file; an in-memory database has nothing to keep",
             ));
@@ -152,6 +152,7 @@ impl Driver for SqliteConn {
         online_backup(source, &target).map_err(|message| Error::Database {
             message: format!("backup to {} failed: {message}", target.display()),
         })?;
+        crate::dialect::database::narrow_to_source(&target, &path)?;
         Ok(target)
     }
 
