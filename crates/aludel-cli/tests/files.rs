@@ -242,3 +242,20 @@ fn graph_errors_and_long_header_lines_name_the_file_briefly() {
         err.len()
     );
 }
+
+#[test]
+fn a_long_bad_line_in_aludel_toml_is_not_echoed_whole() {
+    let (_db, p) = sqlite_project();
+    let config = p.path().join("aludel.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text += &format!("{} = 1\n", "k".repeat(1_000_000));
+    std::fs::write(&config, text).unwrap();
+    let err = p.fails(&["heads"], 1);
+    assert!(
+        err.contains("aludel.toml"),
+        "{}",
+        &err[..err.len().min(400)]
+    );
+    assert!(err.contains('…'), "{}", &err[..err.len().min(400)]);
+    assert!(err.len() < 2_000, "{} bytes", err.len());
+}

@@ -18,7 +18,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The configuration file is missing, unreadable or invalid.
-    #[error("{message}")]
+    #[error("{}", clip(message, MESSAGE_LIMIT))]
     Config {
         /// What is wrong, naming the file.
         message: String,
@@ -204,13 +204,16 @@ fn at(path: &std::path::Path, line: usize) -> String {
 /// How many characters of a message echoing the user's text an error shows.
 pub(crate) const MESSAGE_LIMIT: usize = 200;
 
-/// `text` cut to at most `max` characters, ending in `…` when cut: an error echoing a line of
-/// a file or an argument must stay readable however long that line is.
+/// Each line of `text` cut to at most `max` characters, ending in `…` when cut: an error
+/// echoing a line of a file or an argument must stay readable however long that line is.
 pub(crate) fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
+    text.split('\n')
+        .map(|line| match line.char_indices().nth(max) {
+            Some((end, _)) => format!("{}…", &line[..end]),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -221,6 +224,9 @@ mod tests {
     fn long_messages_are_clipped() {
         assert_eq!(clip("short", 10), "short");
         assert_eq!(clip("ééééé", 3), "ééé…");
+        assert_eq!(clip("abcd\nab\nabcdef", 3), "abc…\nab\nabc…");
+        let config = Error::config(format!("aludel.toml: bad line\n{}\n^", "k".repeat(100_000)));
+        assert!(config.to_string().len() < 300);
         let error = Error::Script {
             path: "v/a.sql".into(),
             line: 3,
