@@ -18,7 +18,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The configuration file is missing, unreadable or invalid.
-    #[error("{message}")]
+    #[error("{}", clip(message, MESSAGE_LIMIT))]
     Config {
         /// What is wrong, naming the file.
         message: String,
@@ -34,7 +34,7 @@ pub enum Error {
         reason: String,
     },
     /// A migration file that cannot be read or parsed.
-    #[error("{}:{line}: {message}", path.display())]
+    #[error("{}: {}", at(path, *line), clip(message, MESSAGE_LIMIT))]
     Script {
         /// The file.
         path: PathBuf,
@@ -84,6 +84,13 @@ pub enum Error {
     LockTimeout {
         /// How long was waited.
         seconds: u64,
+    },
+    /// Another connection held a write lock on the database for longer than aludel waits
+    /// (SQLite's busy wait, which follows `lock_timeout`).
+    #[error("the database stayed locked by another connection for {seconds} s")]
+    Busy {
+        /// How long was waited.
+        seconds: f64,
     },
     /// A request that cannot be carried out as asked (irreversible downgrade, missing
     /// revision in the database, an option that does not apply here, …).
@@ -170,6 +177,9 @@ impl Error {
             } => vec![
                 "undo or complete those statements by hand, then run the command again".to_string(),
             ],
+            Error::Busy { .. } => vec![
+                "another program is writing to the database; retry once it is done, or raise lock_timeout in aludel.toml".to_string(),
+            ],
             _ => Vec::new(),
         }
     }
@@ -180,5 +190,54 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// `path:line`, or the path alone for line 0 (the whole file).
+fn at(path: &std::path::Path, line: usize) -> String {
+    match line {
+        0 => path.display().to_string(),
+        line => format!("{}:{line}", path.display()),
+    }
+}
+
+/// How many characters of a message echoing the user's text an error shows.
+pub(crate) const MESSAGE_LIMIT: usize = 200;
+
+/// Each line of `text` cut to at most `max` characters, ending in `…` when cut: an error
+/// echoing a line of a file or an argument must stay readable however long that line is.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    text.split('\n')
+        .map(|line| match line.char_indices().nth(max) {
+            Some((end, _)) => format!("{}…", &line[..end]),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_clipped() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("ééééé", 3), "ééé…");
+        assert_eq!(clip("abcd\nab\nabcdef", 3), "abc…\nab\nabc…");
+        let config = Error::config(format!("aludel.toml: bad line\n{}\n^", "k".repeat(100_000)));
+        assert!(config.to_string().len() < 300);
+        let error = Error::Script {
+            path: "v/a.sql".into(),
+            line: 3,
+            message: format!("unknown header key '{}'", "k".repeat(1_000_000)),
+        };
+        let shown = error.to_string();
+        assert!(shown.len() < 300, "{} bytes", shown.len());
+        assert!(
+            shown.starts_with("v/a.sql:3: unknown header key 'kkk"),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…'), "{shown}");
     }
 }

@@ -282,6 +282,9 @@ fn select_environment(
     Ok(name)
 }
 
+/// The longest table or schema name accepted for the version table, in bytes.
+const IDENTIFIER_LIMIT: usize = 63;
+
 /// Interpolates and checks the values in use and assembles the [`Config`].
 fn build(
     path: PathBuf,
@@ -331,12 +334,19 @@ fn build(
         models: values.list("models", section.models)?,
         models_command: values.optional("models_command", section.models_command)?,
         dev_url,
-        version_table: values.text(
+        version_table: values.identifier(
             "version_table",
-            section.version_table.as_deref().unwrap_or("aludel_version"),
+            &values.text(
+                "version_table",
+                section.version_table.as_deref().unwrap_or("aludel_version"),
+            )?,
         )?,
-        version_table_schema: values
-            .optional("version_table_schema", section.version_table_schema)?,
+        version_table_schema: match values
+            .optional("version_table_schema", section.version_table_schema)?
+        {
+            Some(schema) => Some(values.identifier("version_table_schema", &schema)?),
+            None => None,
+        },
         transaction_per_migration: section.transaction_per_migration.unwrap_or(true),
         lock_timeout: values.duration("lock_timeout", section.lock_timeout, 60)?,
         connect_timeout: values.duration("connect_timeout", section.connect_timeout, 10)?,
@@ -380,6 +390,34 @@ impl Values<'_> {
             .iter()
             .map(|v| self.text(key, v))
             .collect()
+    }
+
+    /// A table or schema name aludel creates: not empty, no control characters, and at most
+    /// [`IDENTIFIER_LIMIT`] bytes, so that it fits every database (PostgreSQL cuts longer names
+    /// to 63 bytes, MySQL refuses more than 64) instead of failing at the first run.
+    fn identifier(&self, key: &str, value: &str) -> Result<String> {
+        let problem = if value.trim().is_empty() {
+            Some("is empty".to_string())
+        } else if value.chars().any(char::is_control) {
+            Some("contains a control character".to_string())
+        } else if value.len() > IDENTIFIER_LIMIT {
+            Some(format!(
+                "is {} bytes long; table names are limited to {IDENTIFIER_LIMIT} bytes \
+                 (PostgreSQL's limit; MySQL's is 64)",
+                value.len()
+            ))
+        } else {
+            None
+        };
+        match problem {
+            None => Ok(value.to_string()),
+            Some(problem) => Err(Error::Config {
+                message: format!("{}: key '{key}' {problem}", self.file),
+                hint: Some(format!(
+                    "set {key} to a short name such as 'aludel_version', or remove it for the default"
+                )),
+            }),
+        }
     }
 
     /// A number of seconds, `default` when absent.

@@ -509,3 +509,30 @@ fn load_with_a_relative_cwd_uses_the_process_directory() {
     assert_eq!(config.root, root);
     assert_eq!(config.version_table, "t");
 }
+
+#[test]
+fn version_table_names_are_checked_at_load() {
+    let env = Env::new(&[]);
+    let error = |text: &str| config_error(load_with(text, &options("/proj"), &env));
+    let empty = error("[aludel]\nversion_table = \"\"\n");
+    assert!(
+        empty.contains("/proj/aludel.toml") && empty.contains("'version_table' is empty"),
+        "{empty}"
+    );
+    assert!(error("[aludel]\nversion_table = \"  \"\n").contains("is empty"));
+    let long = error(&format!(
+        "[aludel]\nversion_table = \"{}\"\n",
+        "v".repeat(64)
+    ));
+    assert!(long.contains("64 bytes long"), "{long}");
+    let schema = error(&format!(
+        "[aludel]\nversion_table_schema = \"{}\"\n",
+        "s".repeat(100)
+    ));
+    assert!(schema.contains("'version_table_schema'"), "{schema}");
+    let fits = load(&format!(
+        "[aludel]\nversion_table = \"{}\"\n",
+        "v".repeat(63)
+    ));
+    assert_eq!(fits.version_table.len(), 63);
+}

@@ -40,6 +40,11 @@ pub(crate) trait Driver: Sized + Send {
     async fn introspect(&mut self, filter: &TableFilter) -> Result<Schema>;
     /// What another thread may use to stop the statement in flight.
     fn canceller(&self) -> Canceller;
+    /// How long the last failed statement waited for another connection's lock before giving
+    /// up, when that is why it failed (SQLite's busy wait); `None` for any other failure.
+    fn busy_wait(&mut self) -> Option<Duration> {
+        None
+    }
     /// Closes the connection cleanly.
     async fn close(self);
 }
@@ -132,16 +137,31 @@ impl Database {
 
     /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].
     pub async fn run(&mut self, sql: &str) -> Result<u64> {
-        self.execute(sql).await.map_err(|message| Error::Database {
-            message: format!("{message} (in: {sql})"),
-        })
+        match self.execute(sql).await {
+            Ok(changed) => Ok(changed),
+            Err(message) => Err(self.failed(sql, message)),
+        }
     }
 
     /// Runs a query and returns every row, each value as text (`None` for NULL).
     pub async fn fetch(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        with_conn!(&mut self.conn, c => c.fetch(sql).await).map_err(|message| Error::Database {
-            message: format!("{message} (in: {sql})"),
-        })
+        match with_conn!(&mut self.conn, c => c.fetch(sql).await) {
+            Ok(rows) => Ok(rows),
+            Err(message) => Err(self.failed(sql, message)),
+        }
+    }
+
+    /// The error of a failed bookkeeping statement: a wait for another connection's lock that
+    /// ran out is [`Error::Busy`], anything else the database's message naming the statement.
+    fn failed(&mut self, sql: &str, message: String) -> Error {
+        match with_conn!(&mut self.conn, c => c.busy_wait()) {
+            Some(waited) => Error::Busy {
+                seconds: waited.as_secs_f64(),
+            },
+            None => Error::Database {
+                message: format!("{message} (in: {sql})"),
+            },
+        }
     }
 
     /// Opens a write transaction.
@@ -315,5 +335,91 @@ impl LockGuard {
             #[cfg(feature = "mysql")]
             LockInner::MySql(c) => super::mysql::unlock(c).await,
         }
+    }
+}
+
+/// Creates the empty backup file `target` readable and writable by its owner only (`0600`)
+/// before SQLite or a dump tool fills it: a copy of a database must not be readable by others
+/// (the tools keep the mode of a file that exists), and an existing path, a symlink included,
+/// is never written through.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+pub(crate) fn create_private(target: &std::path::Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(target)
+        .map(drop)
+        .map_err(|e| Error::io(target, e))
+}
+
+/// Narrows the backup's `0600` further to the database file's own mode (a read-only `0400`
+/// database gives a `0400` copy): a copy is never more open than its source.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+pub(crate) fn narrow_to_source(target: &std::path::Path, source: &std::path::Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let source_mode = std::fs::metadata(source)
+            .map_err(|e| Error::io(source, e))?
+            .permissions()
+            .mode();
+        let narrowed = source_mode & 0o600;
+        if narrowed != 0o600 {
+            std::fs::set_permissions(target, std::fs::Permissions::from_mode(narrowed))
+                .map_err(|e| Error::io(target, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (target, source);
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn backups_are_private_and_never_more_open_than_their_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("app.db");
+        std::fs::write(&source, "").unwrap();
+        std::fs::set_permissions(&source, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let copy = dir.path().join("copy.bak");
+        create_private(&copy).unwrap();
+        assert_eq!(mode(&copy), 0o600);
+        narrow_to_source(&copy, &source).unwrap();
+        assert_eq!(
+            mode(&copy),
+            0o600,
+            "a world-readable source gives a private copy"
+        );
+        std::fs::set_permissions(&source, std::fs::Permissions::from_mode(0o400)).unwrap();
+        narrow_to_source(&copy, &source).unwrap();
+        assert_eq!(
+            mode(&copy),
+            0o400,
+            "a read-only source gives a read-only copy"
+        );
+
+        let error = create_private(&copy).unwrap_err();
+        assert!(error.to_string().contains("copy.bak"), "{error}");
+        let link = dir.path().join("link.bak");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+        assert!(
+            create_private(&link).is_err(),
+            "a dangling symlink is not followed"
+        );
+        assert!(!dir.path().join("nowhere").exists());
     }
 }

@@ -120,12 +120,14 @@ pub(super) async fn run_dump(
     (tool, password_env): (&str, &str),
     target: PathBuf,
 ) -> Result<PathBuf> {
+    super::database::create_private(&target)?;
     if let Some(password) = url.password() {
         command.env(password_env, password);
     }
     let output = match command.output().await {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let _ = std::fs::remove_file(&target);
             return Err(Error::refused(format!(
                 "--backup needs `{tool}`, which is not installed or not on PATH"
             ))
@@ -133,7 +135,10 @@ pub(super) async fn run_dump(
                 "install the database's client tools, or back up by other means and run without --backup",
             ));
         }
-        Err(e) => return Err(Error::io(tool, e)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&target);
+            return Err(Error::io(tool, e));
+        }
     };
     if !output.status.success() {
         let _ = std::fs::remove_file(&target);

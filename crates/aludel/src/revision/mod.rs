@@ -30,18 +30,29 @@ mod tests;
 pub struct RevisionId(String);
 
 impl RevisionId {
-    /// Checks `id` and wraps it.
+    /// Checks `id` and wraps it: letters, digits, `_` and `.` (never `..`), at most
+    /// [`MAX_ID_LENGTH`](Self::MAX_ID_LENGTH) bytes. Alembic's generated ids are hex and
+    /// hand-written ones letters, digits and `_`; nothing else is needed, and refusing the rest
+    /// keeps an id from leading a file name out of its folder (`/`, `\`, `..`), out of an SQL
+    /// literal (quotes) or into the target grammar (`-`, `+`, `@`, `:`).
     pub fn new(id: impl Into<String>) -> Result<Self, GraphError> {
         let id = id.into();
         if id.is_empty()
-            || id
+            || id.len() > Self::MAX_ID_LENGTH
+            || id.contains("..")
+            || !id
                 .chars()
-                .any(|c| matches!(c, '-' | '+' | '@' | ':') || c.is_whitespace())
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
         {
-            return Err(GraphError::InvalidId { id });
+            return Err(GraphError::InvalidId {
+                id: crate::error::clip(&id, 80),
+            });
         }
         Ok(RevisionId(id))
     }
+
+    /// The longest id accepted, in bytes.
+    pub const MAX_ID_LENGTH: usize = 255;
 
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -122,7 +133,7 @@ pub struct Plan {
 pub enum GraphError {
     /// An identifier with a forbidden character.
     #[error(
-        "invalid revision id '{id}': ids may not be empty or contain '-', '+', '@', ':' or spaces"
+        "invalid revision id '{id}': ids are letters, digits, '_' and '.' (never '..'), at most 255 bytes"
     )]
     InvalidId {
         /// The offending id.
@@ -183,6 +194,25 @@ pub enum GraphError {
         /// What was looked for.
         id: String,
     },
+    /// A graph error found while building the graph from files, with the file of the
+    /// revision at fault.
+    #[error("{}: {error}", file.display())]
+    InFile {
+        /// The migration file of the revision named in `error`.
+        file: std::path::PathBuf,
+        /// The error about that revision.
+        error: Box<GraphError>,
+    },
+    /// A target's `LABEL@` names no branch label, revision or unique prefix.
+    #[error("unknown branch label '{label}' in '{target}'")]
+    UnknownLabel {
+        /// The label as given.
+        label: String,
+        /// The whole target.
+        target: String,
+        /// The nearest declared label, when one is close.
+        suggestion: Option<String>,
+    },
     /// A target that cannot be reached from where the database is, or that is malformed.
     #[error("{message}")]
     BadTarget {
@@ -224,6 +254,11 @@ impl GraphError {
                 "`aludel heads` lists them; `aludel merge heads -m \"merge\"` joins them, or pass --head REV"
                     .to_string(),
             ),
+            GraphError::InFile { error, .. } => error.hint(),
+            GraphError::UnknownLabel { suggestion, .. } => Some(match suggestion {
+                Some(label) => format!("did you mean {label}?"),
+                None => "`aludel branches` lists the branch labels".to_string(),
+            }),
             _ => None,
         }
     }
@@ -361,7 +396,8 @@ impl RevisionGraph {
     /// `LABEL@head`, `LABEL@REV`, a branch label, `REV+N`, `REV-N`) to revisions, without a
     /// current state. `base` resolves to no revision.
     pub fn resolve(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
-        Ok(self.ids_of(&self.resolve_target(target)?))
+        let found = self.resolve_target(target).map(|found| self.ids_of(&found));
+        self.checked(target, found)
     }
 
     /// Heads with the revisions they depend on (`heads --resolve-dependencies`): the
@@ -374,7 +410,7 @@ impl RevisionGraph {
     /// `+N`, `REV+N`, `LABEL@head`, `LABEL@+N`, …), as Alembic's `upgrade` would run them.
     /// A target already applied gives an empty plan.
     pub fn upgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        self.plan_upgrade(current, target)
+        self.checked(target, self.plan_upgrade(current, target))
     }
 
     /// The steps that bring a database at `current` down to `target` (`base`, an id, `-N`,
@@ -383,7 +419,7 @@ impl RevisionGraph {
     /// Unlike Alembic, a relative `-N` from several current heads is refused: name the branch
     /// (`LABEL@-N` or `REV-N`).
     pub fn downgrade_plan(&self, current: &[RevisionId], target: &str) -> Result<Plan, GraphError> {
-        self.plan_downgrade(current, target)
+        self.checked(target, self.plan_downgrade(current, target))
     }
 
     /// The version-table changes that `stamp` makes, from `current` to `targets`. With `purge`,
@@ -399,7 +435,11 @@ impl RevisionGraph {
         targets: &[String],
         purge: bool,
     ) -> Result<Plan, GraphError> {
-        self.plan_stamp(current, targets, purge)
+        targets
+            .iter()
+            .fold(self.plan_stamp(current, targets, purge), |plan, target| {
+                self.checked(target, plan)
+            })
     }
 
     /// The revisions of `history -r START:END`, newest first. `start` and `end` are revision
@@ -411,6 +451,70 @@ impl RevisionGraph {
         end: Option<&str>,
         current: &[RevisionId],
     ) -> Result<Vec<RevisionId>, GraphError> {
-        self.history(start, end, current)
+        [start, end]
+            .into_iter()
+            .flatten()
+            .fold(self.history(start, end, current), |found, side| {
+                self.checked(side, found)
+            })
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::tests::{graph, ids};
+    use super::{GraphError, RevisionId};
+
+    #[test]
+    fn an_unknown_label_in_any_target_is_refused_with_the_nearest_label() {
+        let g = graph("a1; b1<-a1 @billing; a2; b2<-a2 @shipping");
+        let current = ids("b1,b2");
+        let error = g.downgrade_plan(&current, "billling@base").unwrap_err();
+        assert!(
+            matches!(&error, GraphError::UnknownLabel { label, .. } if label == "billling"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "unknown branch label 'billling' in 'billling@base'"
+        );
+        assert_eq!(error.hint().as_deref(), Some("did you mean billing?"));
+        assert!(g.upgrade_plan(&[], "shiping@head").is_err());
+        assert!(g.stamp_plan(&current, &["zzz@base".into()], false).is_err());
+        assert!(
+            g.history_range(Some("biling@base"), None, &current)
+                .is_err()
+        );
+        let far = g.resolve("nothing_alike@base").unwrap_err();
+        assert_eq!(
+            far.hint().as_deref(),
+            Some("`aludel branches` lists the branch labels")
+        );
+        // Known labels, revision ids and prefixes still work as Alembic reads them.
+        assert!(g.downgrade_plan(&current, "billing@base").is_ok());
+        assert!(g.downgrade_plan(&current, "b1@base").is_ok());
+        assert_eq!(g.resolve("shipping@head").unwrap(), ids("b2"));
+    }
+
+    #[test]
+    fn ids_that_could_leave_a_folder_or_a_literal_are_refused() {
+        for good in ["ae1027a6acf", "0001_init", "add_users", "A1", "v1.2"] {
+            assert!(RevisionId::new(good).is_ok(), "{good}");
+        }
+        let long = "a".repeat(RevisionId::MAX_ID_LENGTH + 1);
+        for bad in [
+            "", "../../x", "/tmp/x", "a/b", r"a\b", "a..b", "..", "x'y", "x\"y", "x`y", "a b",
+            "a\tb", "a\nb", "a\0b", "a-b", "a+b", "a@b", "a:b", &long,
+        ] {
+            let error = RevisionId::new(bad).expect_err(bad);
+            assert!(error.to_string().contains("invalid revision id"), "{error}");
+        }
+        assert!(RevisionId::new("a".repeat(RevisionId::MAX_ID_LENGTH)).is_ok());
+        let shown = RevisionId::new("/".repeat(10_000)).unwrap_err().to_string();
+        assert!(
+            shown.len() < 400,
+            "the message clips the id: {} bytes",
+            shown.len()
+        );
     }
 }

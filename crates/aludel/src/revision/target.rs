@@ -93,6 +93,55 @@ pub(super) fn split_label(s: &str) -> (Option<&str>, &str) {
 }
 
 impl RevisionGraph {
+    /// `result`, the answer for `target`, with its `LABEL@` part checked: a label that names
+    /// no branch label, revision or unique prefix is refused even where the rest of the target
+    /// needs none (Alembic ignores it: `typo@base` takes every branch to base), and an error
+    /// that already says so names the nearest label when one is close.
+    pub(super) fn checked<T>(
+        &self,
+        target: &str,
+        result: Result<T, GraphError>,
+    ) -> Result<T, GraphError> {
+        match result {
+            Ok(found) => self.check_label(target).map(|()| found),
+            Err(GraphError::UnknownRevision { id }) => match self.check_label(target) {
+                Err(
+                    e @ GraphError::UnknownLabel {
+                        suggestion: Some(_),
+                        ..
+                    },
+                ) => Err(e),
+                _ => Err(GraphError::UnknownRevision { id }),
+            },
+            Err(other) => Err(other),
+        }
+    }
+
+    fn check_label(&self, target: &str) -> Result<(), GraphError> {
+        let Some(label) = target
+            .split_once('@')
+            .map(|(l, _)| l)
+            .filter(|l| !l.is_empty())
+        else {
+            return Ok(());
+        };
+        if self.resolve_branch(label).is_ok() {
+            return Ok(());
+        }
+        let suggestion = self
+            .labels
+            .keys()
+            .map(|known| (edit_distance(label, known), known))
+            .filter(|(d, known)| *d <= 2.max(known.chars().count() / 3))
+            .min()
+            .map(|(_, known)| known.clone());
+        Err(GraphError::UnknownLabel {
+            label: label.to_owned(),
+            target: target.to_owned(),
+            suggestion,
+        })
+    }
+
     /// Alembic's `_resolve_revision_number`: symbolic names to ids, with the branch label.
     pub(super) fn resolve_number<'a>(
         &self,
@@ -375,4 +424,22 @@ impl RevisionGraph {
             .filter(|&r| !self.nodes[r].next.iter().any(|&c| set.contains(c)))
             .collect()
     }
+}
+
+/// The Levenshtein distance between `a` and `b`, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

@@ -379,6 +379,7 @@ impl<'a> Migrator<'a> {
         template::TemplateContext {
             env: self.config.environment.clone(),
             dialect: crate::dialect::dialect_for(backend).name().to_string(),
+            backend,
             x: self.config.x.clone(),
             tag,
         }

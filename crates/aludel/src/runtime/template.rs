@@ -1,5 +1,6 @@
 //! Rendering of `template = true` sections with minijinja: `env`, `dialect`, `x`,
-//! `getenv(name, default)` and, online only, the inspector functions `has_table`,
+//! `getenv(name, default)`, the filter `sql_literal` (a value quoted as an SQL string literal by
+//! the dialect) and, online only, the inspector functions `has_table`,
 //! `has_column` and `has_index` over a snapshot of the database's catalog.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,7 +8,8 @@ use std::sync::Arc;
 
 use minijinja::{Environment, ErrorKind, context};
 
-use crate::dialect::Database;
+use crate::config::Backend;
+use crate::dialect::{Database, dialect_for};
 use crate::{Error, Result};
 
 /// The tables, columns and indexes of the database at one moment, for the inspector functions.
@@ -50,6 +52,8 @@ pub struct TemplateContext {
     pub env: String,
     /// `sqlite`, `postgresql` or `mysql`.
     pub dialect: String,
+    /// The database the section is rendered for; its dialect quotes `sql_literal` values.
+    pub backend: Backend,
     /// The `-x` pairs.
     pub x: BTreeMap<String, String>,
     /// `--tag`, if given.
@@ -78,6 +82,22 @@ pub fn render_section(
             std::env::var(&name).ok().or(default).unwrap_or_default()
         },
     );
+    // `-x` values and the environment are the user's text: pasted raw into SQL, a quote in
+    // them ends the literal. `{{ x.note | sql_literal }}` quotes them as the database does.
+    let dialect = dialect_for(ctx.backend);
+    env.add_filter("sql_literal", move |value: minijinja::Value| {
+        if value.is_undefined() || value.is_none() {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                "sql_literal was given no value (is the -x key missing?)",
+            ));
+        }
+        let text = match value.as_str() {
+            Some(text) => text.to_string(),
+            None => value.to_string(),
+        };
+        Ok(dialect.quote_literal(&text))
+    });
     let catalog = catalog.map(Arc::new);
     let offline = |function: &str| {
         minijinja::Error::new(
@@ -143,6 +163,7 @@ mod tests {
         TemplateContext {
             env: env.into(),
             dialect: "postgresql".into(),
+            backend: Backend::Postgres,
             x,
             tag: None,
         }
@@ -165,6 +186,29 @@ mod tests {
     fn x_dialect_and_getenv() {
         let out = render_section("t", "{{ x.tenant }} {{ dialect }} {{ getenv('ALUDEL_SURELY_UNSET_VAR', 'dflt') }} {{ x.missing is undefined }}", &ctx("d"), None).unwrap();
         assert_eq!(out, "acme postgresql dflt True");
+    }
+
+    #[test]
+    fn sql_literal_quotes_values_for_the_dialect() {
+        let mut c = ctx("d");
+        c.x.insert("note".into(), "x'); DROP TABLE victim; --".into());
+        let text = "INSERT INTO notes VALUES ({{ x.note | sql_literal }});";
+        assert_eq!(
+            render_section("t", text, &c, None).unwrap(),
+            "INSERT INTO notes VALUES ('x''); DROP TABLE victim; --');"
+        );
+        c.backend = Backend::MySql;
+        c.x.insert("note".into(), r"a\'b".into());
+        assert_eq!(
+            render_section("t", "{{ x.note | sql_literal }}", &c, None).unwrap(),
+            r"'a\\''b'"
+        );
+        assert_eq!(
+            render_section("t", "{{ 5 | sql_literal }}", &c, None).unwrap(),
+            "'5'"
+        );
+        let missing = render_section("t", "{{ x.nope | sql_literal }}", &c, None).unwrap_err();
+        assert!(missing.to_string().contains("no value"), "{missing}");
     }
 
     #[test]

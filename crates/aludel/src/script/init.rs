@@ -11,13 +11,13 @@ use crate::{Error, Result};
 pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
     let config_path = root.join("aludel.toml");
     let folder = root.join(directory);
-    if config_path.exists() {
+    if present(&config_path) {
         return Err(Error::refused(format!(
             "{} already exists; init writes nothing over an existing setup",
             config_path.display()
         )));
     }
-    if folder.exists() {
+    if present(&folder) {
         return Err(Error::refused(format!(
             "{} already exists; init writes nothing over an existing setup",
             folder.display()
@@ -40,10 +40,23 @@ pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
     ];
     let mut written = vec![folder.clone(), versions];
     for (path, text) in files {
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        // `create_new` never follows a symlink, so a link made after the checks above still
+        // cannot be written through.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Whether anything is at `path`: a file, a folder, or a symlink, even one pointing nowhere
+/// (`Path::exists` follows links and calls a dangling one absent).
+fn present(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 #[cfg(test)]
@@ -70,6 +83,25 @@ mod tests {
             !dir.path().join("other").exists(),
             "a refused init writes nothing"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symlinks_even_dangling_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.toml");
+        std::os::unix::fs::symlink(&target, dir.path().join("aludel.toml")).unwrap();
+        let error = init_project(dir.path(), Path::new("migrations")).unwrap_err();
+        assert!(error.to_string().contains("already exists"), "{error}");
+        assert!(!target.exists(), "nothing is written through the link");
+        assert!(!dir.path().join("migrations").exists());
+
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("migrations"))
+            .unwrap();
+        assert!(init_project(dir.path(), Path::new("migrations")).is_err());
+        assert!(!dir.path().join("aludel.toml").exists());
+        assert!(!dir.path().join("nowhere").exists());
     }
 
     #[test]

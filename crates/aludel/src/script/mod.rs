@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, normalize_path};
-use crate::revision::{RevisionGraph, RevisionId};
+use crate::revision::{GraphError, RevisionGraph, RevisionId};
 use crate::{Error, Result};
 
 /// The name of the revision template in the migration folder.
@@ -67,7 +67,8 @@ impl ScriptDirectory {
                 .values()
                 .map(|script| script.revision.clone())
                 .collect(),
-        )?;
+        )
+        .map_err(|error| in_file(&scripts, error))?;
         Ok(ScriptDirectory {
             version_locations: vec![location.join("versions")],
             location,
@@ -231,6 +232,25 @@ fn index_scripts(scripts: Vec<Script>) -> Result<BTreeMap<RevisionId, Script>> {
     Ok(index)
 }
 
+/// A graph error while building the graph from files, naming the file of the revision at
+/// fault (the first on a cycle) as well as the revision.
+fn in_file(scripts: &BTreeMap<RevisionId, Script>, error: GraphError) -> Error {
+    let revision = match &error {
+        GraphError::Cycle { revisions } => revisions.first(),
+        GraphError::UnknownParent { revision, .. }
+        | GraphError::DuplicateLabel { revision, .. } => Some(revision),
+        GraphError::DuplicateRevision { id } => Some(id),
+        _ => None,
+    };
+    Error::Graph(match revision.and_then(|id| scripts.get(id)) {
+        Some(script) => GraphError::InFile {
+            file: script.path.clone(),
+            error: Box::new(error),
+        },
+        None => error,
+    })
+}
+
 /// Writes new revision files; separate from [`ScriptDirectory`] so it needs no graph.
 struct RevisionWriter<'a> {
     config: &'a Config,
@@ -260,6 +280,19 @@ impl RevisionWriter<'_> {
         let slug = slugify(&new.message, self.config.truncate_slug_length);
         let name = render_file_name(&self.config.file_template, id.as_str(), &slug, now)?;
         let path = folder.join(format!("{name}.sql"));
+        if name.is_empty()
+            || name.contains(['/', '\\'])
+            || name.contains("..")
+            || Path::new(&name).is_absolute()
+            || path.parent() != Some(folder.as_path())
+        {
+            return Err(Error::refused(format!(
+                "the new revision's file name '{}' would leave the version folder {}",
+                crate::error::clip(&name, crate::error::MESSAGE_LIMIT),
+                folder.display()
+            ))
+            .with_hint("check `file_template` in aludel.toml and the revision id"));
+        }
 
         let custom = self.location.join(SCRIPT_TEMPLATE_NAME);
         let source = match std::fs::read_to_string(&custom) {

@@ -405,3 +405,55 @@ fn graph_dependent_errors_are_graph_errors() {
         "{error}"
     );
 }
+
+#[test]
+fn graph_errors_name_the_file_of_the_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let versions = dir.path().join("versions");
+    std::fs::create_dir_all(&versions).unwrap();
+    let write = |name: &str, header: &str| {
+        std::fs::write(
+            versions.join(name),
+            format!("{header}\n-- migrate:upgrade\nSELECT 1;\n-- migrate:downgrade\nSELECT 1;\n"),
+        )
+        .unwrap();
+    };
+    write(
+        "a_first.sql",
+        "-- revision = \"a1\"\n-- down_revision = \"b2\"",
+    );
+    write(
+        "b_second.sql",
+        "-- revision = \"b2\"\n-- down_revision = \"a1\"",
+    );
+    let error = read_scripts(dir.path(), std::slice::from_ref(&versions))
+        .and_then(|scripts| ScriptDirectory::from_scripts(dir.path().to_path_buf(), scripts))
+        .map(|_| ())
+        .expect_err("a cycle is an error");
+    let shown = error.to_string();
+    assert!(shown.contains("cycle"), "{shown}");
+    assert!(
+        shown.contains("_first.sql") || shown.contains("_second.sql"),
+        "{shown}"
+    );
+
+    std::fs::remove_file(versions.join("b_second.sql")).unwrap();
+    write(
+        "c_third.sql",
+        "-- revision = \"c3\"\n-- down_revision = \"zz\"",
+    );
+    std::fs::write(
+        versions.join("a_first.sql"),
+        "-- revision = \"a1\"\n-- migrate:upgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    let error = read_scripts(dir.path(), std::slice::from_ref(&versions))
+        .and_then(|scripts| ScriptDirectory::from_scripts(dir.path().to_path_buf(), scripts))
+        .map(|_| ())
+        .expect_err("an unknown parent is an error");
+    let shown = error.to_string();
+    assert!(
+        shown.contains("c_third.sql: revision c3 refers to zz"),
+        "{shown}"
+    );
+}

@@ -206,8 +206,8 @@ mod tests {
             "UPDATE \"alembic_version\" SET version_num = 'b2' WHERE version_num = 'a1'"
         );
         assert_eq!(
-            table.apply(mysql, &VersionOp::Insert(id("x'y"))),
-            "INSERT INTO `alembic_version` (version_num) VALUES ('x''y')"
+            table.apply(mysql, &VersionOp::Insert(id("x_y"))),
+            "INSERT INTO `alembic_version` (version_num) VALUES ('x_y')"
         );
         assert!(
             table

@@ -45,7 +45,13 @@ pub(crate) struct SqliteConn {
     raw: RawHandle,
     interrupt: Interrupt,
     url: DatabaseUrl,
+    /// How long a statement waits for another connection's write lock: `lock_timeout` once
+    /// the migration lock is taken, [`BUSY_TIMEOUT`] before.
+    busy_timeout: Duration,
 }
+
+/// The busy wait of a connection that has not taken the migration lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 async fn open(url: &DatabaseUrl) -> std::result::Result<sqlx::SqliteConnection, sqlx::Error> {
     let options = match url.sqlite_path() {
@@ -58,7 +64,7 @@ async fn open(url: &DatabaseUrl) -> std::result::Result<sqlx::SqliteConnection, 
     // documented table-rebuild procedure works inside migrations.
     options
         .foreign_keys(false)
-        .busy_timeout(Duration::from_secs(30))
+        .busy_timeout(BUSY_TIMEOUT)
         .connect()
         .await
 }
@@ -101,6 +107,7 @@ impl Driver for SqliteConn {
             raw: RawHandle(handle),
             interrupt: Interrupt(Arc::new(Mutex::new(Some(HandlePtr(handle))))),
             url: url.clone(),
+            busy_timeout: BUSY_TIMEOUT,
         })
     }
 
@@ -113,11 +120,18 @@ impl Driver for SqliteConn {
     }
 
     async fn lock(&mut self, _target: LockTarget<'_>, timeout: Duration) -> Result<LockGuard> {
+        // A run waits for other writers as long as it waits for another aludel run.
+        self.busy_timeout = timeout;
+        self.raw.set_busy_timeout(timeout);
         super::lock::lock(&self.url, timeout).await
     }
 
+    fn busy_wait(&mut self) -> Option<Duration> {
+        self.raw.busy().then_some(self.busy_timeout)
+    }
+
     async fn backup(&mut self) -> Result<PathBuf> {
-        let Some(path) = self.url.sqlite_path() else {
+        let Some(path) = self.url.sqlite_path().map(std::path::Path::to_path_buf) else {
             return Err(Error::refused(
                 "--backup needs a database file; an in-memory database has nothing to keep",
             ));
@@ -133,10 +147,12 @@ impl Driver for SqliteConn {
             .map_err(|e| Error::Database {
                 message: e.to_string(),
             })?;
+        crate::dialect::database::create_private(&target)?;
         let source = handle.as_raw_handle().as_ptr();
         online_backup(source, &target).map_err(|message| Error::Database {
             message: format!("backup to {} failed: {message}", target.display()),
         })?;
+        crate::dialect::database::narrow_to_source(&target, &path)?;
         Ok(target)
     }
 
@@ -165,6 +181,20 @@ struct RawHandle(NonNull<ffi::sqlite3>);
 unsafe impl Send for RawHandle {}
 
 impl RawHandle {
+    /// Sets how long a statement waits for another connection's lock before failing busy.
+    fn set_busy_timeout(&mut self, timeout: Duration) {
+        let ms = std::ffi::c_int::try_from(timeout.as_millis()).unwrap_or(std::ffi::c_int::MAX);
+        // SAFETY: the handle is live and used by this thread alone.
+        unsafe { ffi::sqlite3_busy_timeout(self.0.as_ptr(), ms) };
+    }
+
+    /// Whether the last call on the handle failed because the database was locked.
+    fn busy(&mut self) -> bool {
+        // SAFETY: the handle is live and used by this thread alone.
+        let code = unsafe { ffi::sqlite3_errcode(self.0.as_ptr()) };
+        code & 0xff == ffi::SQLITE_BUSY
+    }
+
     /// Runs `sql` (one statement or several) and returns the rows changed by the last one.
     fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
         let text = std::ffi::CString::new(sql)

@@ -61,6 +61,6 @@ async fn autogenerate_needs_the_database_at_head() {
 async fn any_id_fits_where_there_is_no_version_table() {
     let dir = tempfile::tempdir().unwrap();
     let (config, scripts) = project(dir.path());
-    let id = RevisionId::new("x".repeat(300)).unwrap();
+    let id = RevisionId::new("x".repeat(RevisionId::MAX_ID_LENGTH)).unwrap();
     check_rev_id_fits(&config, &scripts, &id).await.unwrap();
 }
