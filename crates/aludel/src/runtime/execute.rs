@@ -8,8 +8,8 @@ use std::time::Instant;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
-    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state,
-    template,
+    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user,
+    preflight, state, template,
 };
 use crate::dialect::Database;
 use crate::script::{Section, Statement};
@@ -55,6 +55,7 @@ pub(super) async fn run_locked(
             mode: Mode::Online,
         };
         let schedule = units::compile(m.scripts, &plan, work, settings);
+        preflight::check_schedule(&schedule, db.dialect().backend())?;
         match work {
             Work::Stamp { .. } => stamp(m, db, &schedule).await?,
             Work::Migrate => {
@@ -376,13 +377,17 @@ impl Runner<'_, '_> {
             true => Some(template::CatalogSnapshot::read(db).await?),
             false => None,
         };
-        self.m.section_statements(
+        let statements = self.m.section_statements(
             unit.script,
             section,
             backend,
             self.options.tag.clone(),
             catalog,
-        )
+        )?;
+        if unit.script.template && unit.transactional() {
+            preflight::refuse_transaction_control(unit.script, &statements, backend)?;
+        }
+        Ok(statements)
     }
 
     /// Re-runs a `-- migrate:batch` statement, each run in a transaction of its own, until it

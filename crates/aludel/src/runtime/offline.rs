@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::units::{self, Boundary, Mode, Record, Scope, Settings, Unit, Why, Work};
-use super::{Migrator, Operation};
+use super::{Migrator, Operation, preflight};
 use crate::config::Backend;
 use crate::dialect::{Dialect, dialect_for};
 use crate::revision::{RevisionId, Step};
@@ -56,6 +56,7 @@ pub(super) fn render(
         mode: Mode::Offline,
     };
     let schedule = units::compile(m.scripts, &plan, work, settings);
+    preflight::check_schedule(&schedule, backend)?;
     let now = jiff::Timestamp::now().to_string();
     let mut out = ScriptText::default();
     out.line(&format!(
@@ -126,6 +127,9 @@ fn write_unit(
     out.boundary(d, unit.before);
     if let Some(section) = unit.section {
         let statements = m.section_statements(unit.script, section, d.backend(), None, None)?;
+        if unit.script.template && unit.transactional() {
+            preflight::refuse_transaction_control(unit.script, &statements, d.backend())?;
+        }
         for statement in statements {
             out.statement(statement.sql.trim_end());
         }
