@@ -34,10 +34,9 @@ pub(crate) trait Driver: Sized + Send {
     /// script stopped, where the driver can tell, so that the caller can name the failing
     /// statement without running anything again. The default knows no more than `execute`.
     async fn execute_script(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
-        self.execute(sql).await.map_err(|message| ScriptFailure {
-            message,
-            at: None,
-        })
+        self.execute(sql)
+            .await
+            .map_err(|message| ScriptFailure { message, at: None })
     }
     /// Runs a query and returns every row.
     async fn fetch(&mut self, sql: &str) -> std::result::Result<Rows, String>;

@@ -8,8 +8,8 @@ use std::time::Instant;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
-    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user,
-    preflight, state, template,
+    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, preflight,
+    state, template,
 };
 use crate::dialect::{Database, FailedAt};
 use crate::script::{Section, Statement};

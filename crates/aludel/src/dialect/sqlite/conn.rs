@@ -33,8 +33,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::config::DatabaseUrl;
 use crate::dialect::database::{
-    Cancel, Canceller, Driver, FailedAt, LockGuard, LockTarget, Rows, ScriptFailure,
-    connect_within,
+    Cancel, Canceller, Driver, FailedAt, LockGuard, LockTarget, Rows, ScriptFailure, connect_within,
 };
 use crate::schema::{Schema, TableFilter};
 use crate::{Error, Result};
@@ -235,7 +234,11 @@ impl RawHandle {
                     rc = ffi::sqlite3_step(statement);
                 }
                 let finalized = ffi::sqlite3_finalize(statement);
-                if rc == ffi::SQLITE_DONE { finalized } else { rc }
+                if rc == ffi::SQLITE_DONE {
+                    finalized
+                } else {
+                    rc
+                }
             };
             if rc != ffi::SQLITE_OK {
                 return Err(failure(at));
