@@ -15,16 +15,17 @@ use super::lexer::{Statement, sqlparser_dialect};
 use crate::config::Backend;
 use crate::scan::{is_significant, scan_prefix};
 
-/// The words a transaction-control statement starts with.
+/// The words a transaction-control statement starts with, lower-cased (these are words to
+/// recognise, not SQL to send).
 const CONTROL_WORDS: [&str; 8] = [
-    "BEGIN",
-    "COMMIT",
-    "ROLLBACK",
-    "END",
-    "SAVEPOINT",
-    "RELEASE",
-    "START",
-    "ABORT",
+    "begin",
+    "commit",
+    "rollback",
+    "end",
+    "savepoint",
+    "release",
+    "start",
+    "abort",
 ];
 
 /// How many bytes of a statement are scanned for its leading words: enough for two words and
@@ -55,7 +56,7 @@ pub fn transaction_control(statement: &Statement, backend: Backend) -> Option<St
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())
         .collect::<String>()
-        .to_ascii_uppercase();
+        .to_ascii_lowercase();
     if !CONTROL_WORDS.contains(&first.as_str()) {
         return None;
     }
