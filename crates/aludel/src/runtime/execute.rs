@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use super::preflight::Prepared;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
@@ -55,7 +56,7 @@ pub(super) async fn run_locked(
             mode: Mode::Online,
         };
         let schedule = units::compile(m.scripts, &plan, work, settings);
-        preflight::check_schedule(&schedule, db.dialect().backend())?;
+        let prepared = preflight::check_schedule(&schedule, db.dialect().backend())?;
         match work {
             Work::Stamp { .. } => stamp(m, db, &schedule).await?,
             Work::Migrate => {
@@ -65,7 +66,9 @@ pub(super) async fn run_locked(
                         db.dialect().name()
                     )));
                 }
-                Runner { m, options }.run(db, &schedule, on_event).await?;
+                Runner { m, options }
+                    .run(db, &schedule, prepared, on_event)
+                    .await?;
             }
         }
     }
@@ -142,13 +145,16 @@ impl Runner<'_, '_> {
         &self,
         db: &mut Database,
         schedule: &Schedule<'_>,
+        prepared: Prepared,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         let mut conn = Connection::Idle(db);
         if schedule.run_transaction {
             conn.begin();
         }
-        let result = self.run_units(&mut conn, schedule, on_event).await;
+        let result = self
+            .run_units(&mut conn, schedule, prepared, on_event)
+            .await;
         if result.is_err() {
             conn.rollback().await;
         }
@@ -159,16 +165,17 @@ impl Runner<'_, '_> {
         &self,
         conn: &mut Connection<'_>,
         schedule: &Schedule<'_>,
+        prepared: Prepared,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        for unit in &schedule.units {
+        for (unit, prepared) in schedule.units.iter().zip(prepared) {
             let line = self.m.step_line(unit.step);
             on_event(Event::StepStarted {
                 step: unit.step.clone(),
                 line: line.clone(),
             });
             let started = Instant::now();
-            self.run_unit(conn, unit, on_event).await?;
+            self.run_unit(conn, unit, prepared, on_event).await?;
             on_event(Event::StepFinished {
                 step: unit.step.clone(),
                 line,
@@ -179,11 +186,13 @@ impl Runner<'_, '_> {
         conn.commit().await
     }
 
-    /// Crosses the unit's boundaries, runs its statements and records it.
+    /// Crosses the unit's boundaries, runs its statements (`prepared` when the preflight split
+    /// them already) and records it.
     async fn run_unit(
         &self,
         conn: &mut Connection<'_>,
         unit: &Unit<'_>,
+        prepared: Option<Vec<Statement>>,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         match unit.before {
@@ -191,9 +200,10 @@ impl Runner<'_, '_> {
             Some(Boundary::Commit) => conn.commit().await?,
             None => {}
         }
-        let statements = match unit.section {
-            Some(section) => self.statements(conn.database(), unit, section).await?,
-            None => Vec::new(),
+        let statements = match (prepared, unit.section) {
+            (Some(statements), _) => statements,
+            (None, Some(section)) => self.statements(conn.database(), unit, section).await?,
+            (None, None) => Vec::new(),
         };
         let started_at = jiff::Timestamp::now().to_string();
         let clock = Instant::now();

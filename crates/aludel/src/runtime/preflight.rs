@@ -12,27 +12,34 @@ use crate::revision::RevisionId;
 use crate::script::{Script, ScriptDirectory, Statement, transaction_control};
 use crate::{Error, Result};
 
+/// The statements of each unit of a schedule, split once by [`check_schedule`] and handed to
+/// the sink, so a long run lexes its files once; `None` where the sink splits them itself.
+pub(super) type Prepared = Vec<Option<Vec<Statement>>>;
+
 /// Refuses the run when a transactional unit of `schedule` has a statement that controls the
 /// transaction (`COMMIT`, `BEGIN`, `SAVEPOINT`, …): it would end or change aludel's
 /// transaction, leaving the migration applied and its bookkeeping behind. Checked for the
 /// whole plan before anything runs, so an upgrade over several revisions applies none.
+/// Returns the statements it split, for the sink to run.
 ///
 /// A template's statements exist only once rendered; they are checked by the sink when it
 /// renders them ([`refuse_transaction_control`]). A file that does not lex is left to fail at
 /// its own step, as it always has.
-pub(super) fn check_schedule(schedule: &Schedule<'_>, backend: Backend) -> Result<()> {
+pub(super) fn check_schedule(schedule: &Schedule<'_>, backend: Backend) -> Result<Prepared> {
+    let mut prepared = Vec::with_capacity(schedule.units.len());
     for unit in &schedule.units {
-        let Some(section) = unit.section else {
-            continue;
+        let statements = match unit.section {
+            Some(section) if unit.transactional() && !unit.script.template => {
+                section.statements(&unit.script.path, backend).ok()
+            }
+            _ => None,
         };
-        if !unit.transactional() || unit.script.template {
-            continue;
+        if let Some(statements) = &statements {
+            refuse_transaction_control(unit.script, statements, backend)?;
         }
-        if let Ok(statements) = section.statements(&unit.script.path, backend) {
-            refuse_transaction_control(unit.script, &statements, backend)?;
-        }
+        prepared.push(statements);
     }
-    Ok(())
+    Ok(prepared)
 }
 
 /// Refuses the first statement of `statements` (of a transactional revision in `script`) that

@@ -186,13 +186,13 @@ impl RawHandle {
             },
             at: Some(FailedAt::Byte(at)),
         };
-        if let Some(at) = sql.find('\0') {
-            return Err(ScriptFailure {
-                message: "the statement contains a NUL character".to_string(),
-                at: Some(FailedAt::Byte(at)),
-            });
-        }
-        let bytes = sql.as_bytes();
+        // NUL-terminated, and SQLite told to read up to the NUL: given a length instead, it
+        // copies the rest of the text before preparing each statement.
+        let text = std::ffi::CString::new(sql).map_err(|_| ScriptFailure {
+            message: "the statement contains a NUL character".to_string(),
+            at: None,
+        })?;
+        let bytes = text.as_bytes();
         let mut at = 0;
         loop {
             // Like sqlite3_exec, skip the white space before a statement, so `at` is where the
@@ -204,17 +204,13 @@ impl RawHandle {
                 break;
             }
             let rest = &bytes[at..];
-            let length = std::ffi::c_int::try_from(rest.len()).map_err(|_| ScriptFailure {
-                message: "the script is too long".to_string(),
-                at: None,
-            })?;
             let mut statement: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
             let mut tail: *const std::ffi::c_char = std::ptr::null();
             // SAFETY: the handle is live and used by this thread alone (see the module's
-            // documentation); SQLite reads `length` bytes of `rest`, which outlives the call,
-            // and sets `tail` to a pointer into it.
+            // documentation); `rest` is NUL-terminated (it ends where `text` does) and outlives
+            // the call, and SQLite sets `tail` to a pointer into it.
             let rc = unsafe {
-                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), length, &mut statement, &mut tail)
+                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), -1, &mut statement, &mut tail)
             };
             if rc != ffi::SQLITE_OK {
                 return Err(failure(at));
