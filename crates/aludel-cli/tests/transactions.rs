@@ -150,3 +150,29 @@ fn a_failing_postgres_migration_advances_a_sequence_once() {
         assert_eq!(db.versions(), ["r1"]);
     }
 }
+
+/// A template's statements exist only once rendered, so its check comes at its own step: the
+/// revisions before it are applied, its own statements are not.
+#[test]
+fn a_commit_in_a_template_is_refused_at_its_step() {
+    let Some(db) = TestDb::new(Kind::Sqlite, "tx_control_template") else {
+        return;
+    };
+    let p = Project::new(&db.url, "");
+    p.revision("r1", &[], "CREATE TABLE t1 (x INT);", None);
+    let r2 = p.revision_with(
+        "r2",
+        &["r1"],
+        "-- template = true",
+        "CREATE TABLE t2 (x INT);\n{{ 'COMMIT' }};",
+        None,
+    );
+    let err = p.fails(&["upgrade", "head"], 1);
+    assert!(
+        err.contains(&format!("{}:7:", r2.display())) && err.contains("COMMIT"),
+        "{err}"
+    );
+    assert!(err.contains("transactional = false"), "{err}");
+    assert_eq!(db.versions(), ["r1"]);
+    assert!(!db.has_table("t2"));
+}
