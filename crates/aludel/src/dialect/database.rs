@@ -30,6 +30,14 @@ pub(crate) trait Driver: Sized + Send {
     /// Runs one statement (or a script of several, where the driver allows) and returns the
     /// number of rows it changed.
     async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String>;
+    /// Runs a script of several statements in one round trip; when one fails, says where the
+    /// script stopped, where the driver can tell, so that the caller can name the failing
+    /// statement without running anything again. The default knows no more than `execute`.
+    async fn execute_script(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
+        self.execute(sql)
+            .await
+            .map_err(|message| ScriptFailure { message, at: None })
+    }
     /// Runs a query and returns every row.
     async fn fetch(&mut self, sql: &str) -> std::result::Result<Rows, String>;
     /// Takes the migration lock of the version table `schema.table`, waiting up to `timeout`.
@@ -47,6 +55,27 @@ pub(crate) trait Driver: Sized + Send {
     }
     /// Closes the connection cleanly.
     async fn close(self);
+}
+
+/// Where a script of several statements stopped (see [`Database::execute_script`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedAt {
+    /// A byte offset in the script inside the failing statement (SQLite: where it starts;
+    /// PostgreSQL: the error's position).
+    Byte(usize),
+    /// The 0-based index of the failing statement among the statements the database counted
+    /// in the script (PostgreSQL, for an error without a position: every statement before it
+    /// completed).
+    Statement(usize),
+}
+
+/// A failed script: the database's message and, when the driver can tell, where it stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptFailure {
+    /// The database's message.
+    pub message: String,
+    /// Where the script stopped, when known.
+    pub at: Option<FailedAt>,
 }
 
 /// The version table whose migration lock is taken: its schema (`None`: the connection's
@@ -133,6 +162,13 @@ impl Database {
     /// number of rows it changed. The error is the database's message.
     pub async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
         with_conn!(&mut self.conn, c => c.execute(sql).await)
+    }
+
+    /// Runs a script of several statements in one round trip, like [`execute`](Self::execute);
+    /// when a statement fails, the failure says where the script stopped, where the database
+    /// can tell: nothing runs twice to find out.
+    pub async fn execute_script(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
+        with_conn!(&mut self.conn, c => c.execute_script(sql).await)
     }
 
     /// Runs one statement for aludel's own bookkeeping; failures become [`Error::Database`].

@@ -27,7 +27,7 @@ mod sqlite;
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!("aludel needs at least one of its features `sqlite`, `postgres` or `mysql`");
 
-pub use database::{Canceller, Database, LockGuard};
+pub use database::{Canceller, Database, FailedAt, LockGuard, ScriptFailure};
 
 use crate::config::Backend;
 use crate::schema::{Change, Schema, TableFilter};

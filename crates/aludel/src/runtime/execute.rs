@@ -5,13 +5,14 @@
 
 use std::time::Instant;
 
+use super::preflight::Prepared;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
-    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state,
-    template,
+    Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, preflight,
+    state, template,
 };
-use crate::dialect::Database;
+use crate::dialect::{Database, FailedAt};
 use crate::script::{Section, Statement};
 use crate::sql::transaction::Savepoint;
 use crate::{Error, Result};
@@ -55,6 +56,7 @@ pub(super) async fn run_locked(
             mode: Mode::Online,
         };
         let schedule = units::compile(m.scripts, &plan, work, settings);
+        let prepared = preflight::check_schedule(&schedule, db.dialect().backend())?;
         match work {
             Work::Stamp { .. } => stamp(m, db, &schedule).await?,
             Work::Migrate => {
@@ -64,7 +66,9 @@ pub(super) async fn run_locked(
                         db.dialect().name()
                     )));
                 }
-                Runner { m, options }.run(db, &schedule, on_event).await?;
+                Runner { m, options }
+                    .run(db, &schedule, prepared, on_event)
+                    .await?;
             }
         }
     }
@@ -141,13 +145,16 @@ impl Runner<'_, '_> {
         &self,
         db: &mut Database,
         schedule: &Schedule<'_>,
+        prepared: Prepared,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         let mut conn = Connection::Idle(db);
         if schedule.run_transaction {
             conn.begin();
         }
-        let result = self.run_units(&mut conn, schedule, on_event).await;
+        let result = self
+            .run_units(&mut conn, schedule, prepared, on_event)
+            .await;
         if result.is_err() {
             conn.rollback().await;
         }
@@ -158,9 +165,10 @@ impl Runner<'_, '_> {
         &self,
         conn: &mut Connection<'_>,
         schedule: &Schedule<'_>,
+        prepared: Prepared,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        for unit in &schedule.units {
+        for (unit, prepared) in schedule.units.iter().zip(prepared) {
             // Between migrations is the safest point to stop: nothing is in flight.
             if self.options.is_cancelled() {
                 return Err(interrupted());
@@ -171,7 +179,7 @@ impl Runner<'_, '_> {
                 line: line.clone(),
             });
             let started = Instant::now();
-            self.run_unit(conn, unit, on_event).await?;
+            self.run_unit(conn, unit, prepared, on_event).await?;
             on_event(Event::StepFinished {
                 step: unit.step.clone(),
                 line,
@@ -182,11 +190,13 @@ impl Runner<'_, '_> {
         conn.commit().await
     }
 
-    /// Crosses the unit's boundaries, runs its statements and records it.
+    /// Crosses the unit's boundaries, runs its statements (`prepared` when the preflight split
+    /// them already) and records it.
     async fn run_unit(
         &self,
         conn: &mut Connection<'_>,
         unit: &Unit<'_>,
+        prepared: Option<Vec<Statement>>,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         match unit.before {
@@ -194,9 +204,10 @@ impl Runner<'_, '_> {
             Some(Boundary::Commit) => conn.commit().await?,
             None => {}
         }
-        let statements = match unit.section {
-            Some(section) => self.statements(conn.database(), unit, section).await?,
-            None => Vec::new(),
+        let statements = match (prepared, unit.section) {
+            (Some(statements), _) => statements,
+            (None, Some(section)) => self.statements(conn.database(), unit, section).await?,
+            (None, None) => Vec::new(),
         };
         let started_at = jiff::Timestamp::now().to_string();
         let clock = Instant::now();
@@ -256,9 +267,9 @@ impl Runner<'_, '_> {
     }
 
     /// Runs a transactional unit's statements in one round trip, under a savepoint. When one
-    /// fails, the savepoint is rolled back and the statements are run again one at a time to
-    /// find the failing one, so the error names its line; the run's error path then rolls the
-    /// transaction back.
+    /// fails, the database says where the script stopped (see [`Database::execute_script`]),
+    /// which names the failing statement's line without running any statement twice; the
+    /// run's error path then rolls the transaction back.
     async fn run_in_savepoint(
         &self,
         conn: &mut Connection<'_>,
@@ -267,31 +278,27 @@ impl Runner<'_, '_> {
     ) -> Result<()> {
         let d = conn.database().dialect();
         let mut sql = savepoint().create(d);
+        let mut starts = Vec::with_capacity(statements.len());
         for statement in statements {
             // The newline first: a statement may end in a line comment.
             sql.push_str("\n;\n");
+            starts.push(sql.len());
             sql.push_str(&statement.sql);
         }
-        let Err(message) = conn.execute(&sql).await else {
+        let Err(failure) = conn.execute_script(&sql).await else {
             return Ok(());
         };
         if self.options.is_cancelled() {
             return Err(interrupted());
         }
-        let mut failure = (statements.first().map_or(0, |s| s.line), message);
-        if conn.execute(&savepoint().rollback_to(d)).await.is_ok() {
-            for statement in statements {
-                if let Err(message) = conn.execute(&statement.sql).await {
-                    failure = (statement.line, message);
-                    break;
-                }
-            }
-        }
+        let line = failed_statement(&starts, failure.at, statements)
+            .or(statements.first())
+            .map_or(0, |s| s.line);
         Err(Error::StatementFailed {
             path: unit.script.path.clone(),
-            line: failure.0,
+            line,
             revision: unit.step.revision.to_string(),
-            message: failure.1,
+            message: failure.message,
             applied_before: vec![],
             rolled_back: true,
         })
@@ -391,13 +398,17 @@ impl Runner<'_, '_> {
             true => Some(template::CatalogSnapshot::read(db).await?),
             false => None,
         };
-        self.m.section_statements(
+        let statements = self.m.section_statements(
             unit.script,
             section,
             backend,
             self.options.tag.clone(),
             catalog,
-        )
+        )?;
+        if unit.script.template && unit.transactional() {
+            preflight::refuse_transaction_control(unit.script, &statements, backend)?;
+        }
+        Ok(statements)
     }
 
     /// Re-runs a `-- migrate:batch` statement, each run in a transaction of its own, until it
@@ -450,11 +461,55 @@ impl Runner<'_, '_> {
     }
 }
 
+/// The statement where a script stopped, given where each statement starts in it (the
+/// savepoint before them is statement 0 of the script); `None` when the database could not
+/// tell, or the savepoint itself failed.
+fn failed_statement<'s>(
+    starts: &[usize],
+    at: Option<FailedAt>,
+    statements: &'s [Statement],
+) -> Option<&'s Statement> {
+    let index = match at? {
+        FailedAt::Byte(at) => starts.iter().rposition(|&start| start <= at)?,
+        FailedAt::Statement(n) => n.checked_sub(1)?,
+    };
+    statements.get(index)
+}
+
 fn first_line(sql: &str) -> String {
     let line = sql.trim().lines().next().unwrap_or("");
     if line.chars().count() > 80 {
         format!("{}…", line.chars().take(80).collect::<String>())
     } else {
         line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_failing_statement_is_found_by_offset_or_count() {
+        let statements: Vec<Statement> = [(3, "CREATE TABLE t (x INT)"), (5, "INSERT INTO t")]
+            .into_iter()
+            .map(|(line, sql)| Statement {
+                sql: sql.to_string(),
+                line,
+                batch: false,
+            })
+            .collect();
+        let starts = [15, 40];
+        let line = |at| failed_statement(&starts, Some(at), &statements).map(|s| s.line);
+        assert_eq!(line(FailedAt::Byte(15)), Some(3));
+        assert_eq!(line(FailedAt::Byte(39)), Some(3));
+        assert_eq!(line(FailedAt::Byte(40)), Some(5));
+        assert_eq!(line(FailedAt::Byte(55)), Some(5));
+        // The savepoint in front of them.
+        assert_eq!(line(FailedAt::Byte(2)), None);
+        assert_eq!(line(FailedAt::Statement(0)), None);
+        assert_eq!(line(FailedAt::Statement(1)), Some(3));
+        assert_eq!(line(FailedAt::Statement(2)), Some(5));
+        assert_eq!(failed_statement(&starts, None, &statements), None);
     }
 }

@@ -5,10 +5,11 @@
 use std::fmt::Write;
 
 use super::units::{self, Boundary, Mode, Record, Scope, Settings, Unit, Why, Work};
-use super::{Migrator, Operation};
+use super::{Migrator, Operation, preflight};
 use crate::config::Backend;
 use crate::dialect::{Dialect, dialect_for};
 use crate::revision::{RevisionId, Step};
+use crate::script::Statement;
 use crate::sql::HistoryKind;
 use crate::sql::transaction::{COMMIT, begin_script};
 use crate::{Error, Result};
@@ -56,6 +57,7 @@ pub(super) fn render(
         mode: Mode::Offline,
     };
     let schedule = units::compile(m.scripts, &plan, work, settings);
+    let prepared = preflight::check_schedule(&schedule, backend)?;
     let now = jiff::Timestamp::now().to_string();
     let mut out = ScriptText::default();
     out.line(&format!(
@@ -70,8 +72,8 @@ pub(super) fn render(
     if schedule.purge {
         out.statement(&m.version_table.purge(d));
     }
-    for unit in &schedule.units {
-        write_unit(m, d, &mut out, unit, &now)?;
+    for (unit, prepared) in schedule.units.iter().zip(prepared) {
+        write_unit(m, d, &mut out, (unit, prepared), &now)?;
     }
     if schedule.run_transaction {
         out.statement(COMMIT);
@@ -112,7 +114,7 @@ fn write_unit(
     m: &Migrator<'_>,
     d: &dyn Dialect,
     out: &mut ScriptText,
-    unit: &Unit<'_>,
+    (unit, prepared): (&Unit<'_>, Option<Vec<Statement>>),
     now: &str,
 ) -> Result<()> {
     if unit.bookkeeping.kind == HistoryKind::Stamp {
@@ -124,11 +126,19 @@ fn write_unit(
         out.line("-- transactional = false: runs outside a transaction\n");
     }
     out.boundary(d, unit.before);
-    if let Some(section) = unit.section {
-        let statements = m.section_statements(unit.script, section, d.backend(), None, None)?;
-        for statement in statements {
-            out.statement(statement.sql.trim_end());
+    let statements = match (prepared, unit.section) {
+        (Some(statements), _) => statements,
+        (None, Some(section)) => {
+            let statements = m.section_statements(unit.script, section, d.backend(), None, None)?;
+            if unit.script.template && unit.transactional() {
+                preflight::refuse_transaction_control(unit.script, &statements, d.backend())?;
+            }
+            statements
         }
+        (None, None) => Vec::new(),
+    };
+    for statement in statements {
+        out.statement(statement.sql.trim_end());
     }
     let record = Record {
         started_at: now,

@@ -1,13 +1,69 @@
-//! Checks against the database before `revision` writes a file: autogenerate compares the
-//! models with a database that must already be at head (as Alembic insists), and an explicit
-//! `--rev-id` must fit the existing version table's column.
+//! Checks made before anything is written: before `revision` writes a file, autogenerate
+//! compares the models with a database that must already be at head (as Alembic insists), and
+//! an explicit `--rev-id` must fit the existing version table's column; before a run (online
+//! or `--sql`) executes its first statement, no transactional revision of the plan may control
+//! the transaction itself.
 
+use super::units::Schedule;
 use super::{ChangedFile, Migrator};
-use crate::config::Config;
+use crate::config::{Backend, Config};
 use crate::dialect::Database;
 use crate::revision::RevisionId;
-use crate::script::ScriptDirectory;
+use crate::script::{Script, ScriptDirectory, Statement, transaction_control};
 use crate::{Error, Result};
+
+/// The statements of each unit of a schedule, split once by [`check_schedule`] and handed to
+/// the sink, so a long run lexes its files once; `None` where the sink splits them itself.
+pub(super) type Prepared = Vec<Option<Vec<Statement>>>;
+
+/// Refuses the run when a transactional unit of `schedule` has a statement that controls the
+/// transaction (`COMMIT`, `BEGIN`, `SAVEPOINT`, …): it would end or change aludel's
+/// transaction, leaving the migration applied and its bookkeeping behind. Checked for the
+/// whole plan before anything runs, so an upgrade over several revisions applies none.
+/// Returns the statements it split, for the sink to run.
+///
+/// A template's statements exist only once rendered; they are checked by the sink when it
+/// renders them ([`refuse_transaction_control`]). A file that does not lex is left to fail at
+/// its own step, as it always has.
+pub(super) fn check_schedule(schedule: &Schedule<'_>, backend: Backend) -> Result<Prepared> {
+    let mut prepared = Vec::with_capacity(schedule.units.len());
+    for unit in &schedule.units {
+        let statements = match unit.section {
+            Some(section) if unit.transactional() && !unit.script.template => {
+                section.statements(&unit.script.path, backend).ok()
+            }
+            _ => None,
+        };
+        if let Some(statements) = &statements {
+            refuse_transaction_control(unit.script, statements, backend)?;
+        }
+        prepared.push(statements);
+    }
+    Ok(prepared)
+}
+
+/// Refuses the first statement of `statements` (of a transactional revision in `script`) that
+/// controls the transaction, naming its file and line.
+pub(super) fn refuse_transaction_control(
+    script: &Script,
+    statements: &[Statement],
+    backend: Backend,
+) -> Result<()> {
+    for statement in statements {
+        if let Some(words) = transaction_control(statement, backend) {
+            return Err(Error::refused(format!(
+                "{}:{}: revision {} runs inside aludel's transaction, but its statement {words} would end or change that transaction; nothing was run",
+                script.path.display(),
+                statement.line,
+                script.revision.id,
+            ))
+            .with_hint(
+                "remove the statement (aludel begins and commits each migration itself), or add `-- transactional = false` to the revision's header to run it outside a transaction",
+            ));
+        }
+    }
+    Ok(())
+}
 
 impl Migrator<'_> {
     /// Refuses unless every revision is applied: a comparison with the models from anywhere

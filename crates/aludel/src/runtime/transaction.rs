@@ -8,7 +8,7 @@
 //! `COMMIT` may travel with the last ones, which saves round trips on long runs.
 
 use crate::Result;
-use crate::dialect::Database;
+use crate::dialect::{Database, FailedAt, ScriptFailure};
 use crate::sql::transaction::{COMMIT, ROLLBACK, begin};
 
 /// A transaction on a borrowed connection; `BEGIN` goes out with the first statements.
@@ -60,6 +60,27 @@ impl<'c> Transaction<'c> {
     pub(crate) async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
         let sql = self.opening(sql);
         self.db.execute(&sql).await
+    }
+
+    /// Runs a script of migration statements inside the transaction; a failure says where in
+    /// `sql` it stopped, when the database can tell (a `BEGIN` sent in front is not counted).
+    pub(crate) async fn execute_script(
+        &mut self,
+        sql: &str,
+    ) -> std::result::Result<u64, ScriptFailure> {
+        let opened = !self.begun;
+        let sent = self.opening(sql);
+        let prefix = sent.len() - sql.len();
+        self.db.execute_script(&sent).await.map_err(|mut failure| {
+            failure.at = match (failure.at, opened) {
+                (at, false) => at,
+                (Some(FailedAt::Byte(at)), true) => at.checked_sub(prefix).map(FailedAt::Byte),
+                // `BEGIN` is one statement.
+                (Some(FailedAt::Statement(n)), true) => n.checked_sub(1).map(FailedAt::Statement),
+                (None, true) => None,
+            };
+            failure
+        })
     }
 
     /// Runs aludel's own statements inside the transaction; failures are [`Error::Database`].
@@ -143,6 +164,18 @@ impl<'c> Connection<'c> {
         match self {
             Connection::InTransaction(tx) => tx.execute(sql).await,
             other => other.database().execute(sql).await,
+        }
+    }
+
+    /// Runs a script of migration statements, inside the transaction when one is open; a
+    /// failure says where in `sql` it stopped, when the database can tell.
+    pub(crate) async fn execute_script(
+        &mut self,
+        sql: &str,
+    ) -> std::result::Result<u64, ScriptFailure> {
+        match self {
+            Connection::InTransaction(tx) => tx.execute_script(sql).await,
+            other => other.database().execute_script(sql).await,
         }
     }
 

@@ -7,12 +7,14 @@
 //! The graph the scripts form is built and checked by [`RevisionGraph`]; this module only
 //! reads and writes files.
 
+mod control;
 mod file;
 mod init;
 mod lexer;
 mod summary;
 mod template;
 
+pub use control::transaction_control;
 pub use file::{Checksum, HEADER_KEYS, Script, Section, checksum_of};
 pub use init::init_project;
 pub(crate) use lexer::sqlparser_dialect;

@@ -4,12 +4,13 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgDatabaseError, PgErrorPosition};
 use sqlx::{ConnectOptions, Connection};
 
 use crate::config::DatabaseUrl;
 use crate::dialect::database::{
-    Canceller, Driver, LockGuard, LockTarget, Rows, connect_within, message,
+    Canceller, Driver, FailedAt, LockGuard, LockTarget, Rows, ScriptFailure, connect_within,
+    message,
 };
 use crate::dialect::server;
 use crate::schema::{Schema, TableFilter};
@@ -66,6 +67,45 @@ impl Driver for PostgresConn {
             .await
             .map(|r| r.rows_affected())
             .map_err(message)
+    }
+
+    /// The whole script goes in one simple-query round trip. A parse error (nothing ran)
+    /// carries its position in the script; any other error comes after every statement before
+    /// the failing one completed, and those are counted.
+    async fn execute_script(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
+        let mut results = query.execute_many(&mut self.conn);
+        let (mut completed, mut rows) = (0, 0);
+        loop {
+            match std::future::poll_fn(|cx| results.as_mut().poll_next(cx)).await {
+                None => return Ok(rows),
+                Some(Ok(result)) => {
+                    completed += 1;
+                    rows = result.rows_affected();
+                }
+                Some(Err(error)) => {
+                    let at = match &error {
+                        sqlx::Error::Database(db) => db
+                            .try_downcast_ref::<PgDatabaseError>()
+                            .and_then(PgDatabaseError::position),
+                        _ => None,
+                    };
+                    let at = match at {
+                        // A 1-based position in characters.
+                        Some(PgErrorPosition::Original(position)) => Some(FailedAt::Byte(
+                            sql.char_indices()
+                                .nth(position.saturating_sub(1))
+                                .map_or(sql.len(), |(byte, _)| byte),
+                        )),
+                        _ => Some(FailedAt::Statement(completed)),
+                    };
+                    return Err(ScriptFailure {
+                        message: message(error),
+                        at,
+                    });
+                }
+            }
+        }
     }
 
     async fn fetch(&mut self, sql: &str) -> std::result::Result<Rows, String> {

@@ -33,7 +33,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::config::DatabaseUrl;
 use crate::dialect::database::{
-    Cancel, Canceller, Driver, LockGuard, LockTarget, Rows, connect_within,
+    Cancel, Canceller, Driver, FailedAt, LockGuard, LockTarget, Rows, ScriptFailure, connect_within,
 };
 use crate::schema::{Schema, TableFilter};
 use crate::{Error, Result};
@@ -112,6 +112,10 @@ impl Driver for SqliteConn {
     }
 
     async fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
+        self.raw.execute(sql).map_err(|failure| failure.message)
+    }
+
+    async fn execute_script(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
         self.raw.execute(sql)
     }
 
@@ -195,33 +199,80 @@ impl RawHandle {
         code & 0xff == ffi::SQLITE_BUSY
     }
 
-    /// Runs `sql` (one statement or several) and returns the rows changed by the last one.
-    fn execute(&mut self, sql: &str) -> std::result::Result<u64, String> {
-        let text = std::ffi::CString::new(sql)
-            .map_err(|_| "the statement contains a NUL character".to_string())?;
+    /// Runs `sql` (one statement or several) and returns the rows changed by the last one;
+    /// on failure, the message and the byte offset where the failing statement starts.
+    ///
+    /// This is `sqlite3_exec`'s own loop (prepare the next statement, step it to the end,
+    /// finalize, continue at the tail SQLite hands back), written out so that the failing
+    /// statement is known without running anything again, at the same speed.
+    fn execute(&mut self, sql: &str) -> std::result::Result<u64, ScriptFailure> {
         let db = self.0.as_ptr();
-        // SAFETY: the handle is live and used by this thread alone (see the module's
-        // documentation), the statement text
-        // outlives the call, and no callback is registered.
-        unsafe {
-            let mut error: *mut std::ffi::c_char = std::ptr::null_mut();
-            let rc = ffi::sqlite3_exec(db, text.as_ptr(), None, std::ptr::null_mut(), &mut error);
-            if rc != ffi::SQLITE_OK {
-                let message = if error.is_null() {
-                    std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db))
-                        .to_string_lossy()
-                        .into_owned()
-                } else {
-                    let message = std::ffi::CStr::from_ptr(error)
-                        .to_string_lossy()
-                        .into_owned();
-                    ffi::sqlite3_free(error.cast());
-                    message
-                };
-                return Err(message);
+        let failure = |at: usize| ScriptFailure {
+            // SAFETY: the handle is live; the message is copied before any other call.
+            message: unsafe {
+                std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db))
+                    .to_string_lossy()
+                    .into_owned()
+            },
+            at: Some(FailedAt::Byte(at)),
+        };
+        // NUL-terminated, and SQLite told to read up to the NUL: given a length instead, it
+        // copies the rest of the text before preparing each statement.
+        let text = std::ffi::CString::new(sql).map_err(|_| ScriptFailure {
+            message: "the statement contains a NUL character".to_string(),
+            at: None,
+        })?;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        loop {
+            // Like sqlite3_exec, skip the white space before a statement, so `at` is where the
+            // statement itself starts.
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
             }
-            Ok(ffi::sqlite3_changes64(db) as u64)
+            if at >= bytes.len() {
+                break;
+            }
+            let rest = &bytes[at..];
+            let mut statement: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+            let mut tail: *const std::ffi::c_char = std::ptr::null();
+            // SAFETY: the handle is live and used by this thread alone (see the module's
+            // documentation); `rest` is NUL-terminated (it ends where `text` does) and outlives
+            // the call, and SQLite sets `tail` to a pointer into it.
+            let rc = unsafe {
+                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), -1, &mut statement, &mut tail)
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(failure(at));
+            }
+            // SAFETY: `tail` points into `rest` (at most one past its end), as SQLite documents.
+            let consumed = unsafe { tail.cast::<u8>().offset_from(rest.as_ptr()) } as usize;
+            if statement.is_null() {
+                // Only a comment or a lone `;`: nothing to run.
+                at += consumed.max(1);
+                continue;
+            }
+            // SAFETY: `statement` was prepared above on this handle and is finalized once,
+            // here; rows are not read.
+            let rc = unsafe {
+                let mut rc = ffi::sqlite3_step(statement);
+                while rc == ffi::SQLITE_ROW {
+                    rc = ffi::sqlite3_step(statement);
+                }
+                let finalized = ffi::sqlite3_finalize(statement);
+                if rc == ffi::SQLITE_DONE {
+                    finalized
+                } else {
+                    rc
+                }
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(failure(at));
+            }
+            at += consumed.max(1);
         }
+        // SAFETY: the handle is live.
+        Ok(unsafe { ffi::sqlite3_changes64(db) } as u64)
     }
 
     /// Runs one query and returns every row, each value as text (`None` for NULL).
