@@ -6,6 +6,7 @@
 mod execute;
 mod offline;
 mod preflight;
+mod record;
 mod state;
 pub mod template;
 mod transaction;
@@ -391,7 +392,7 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
-        let lock = if options.no_lock {
+        let mut lock = if options.no_lock {
             crate::dialect::LockGuard::none()
         } else {
             let table = &self.version_table.table;
@@ -402,7 +403,7 @@ impl<'a> Migrator<'a> {
             )
             .await?
         };
-        let result = execute::run_locked(self, db, &operation, options, on_event).await;
+        let result = execute::run_locked(self, db, &mut lock, &operation, options, on_event).await;
         lock.release().await;
         result
     }

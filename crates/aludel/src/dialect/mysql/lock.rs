@@ -1,4 +1,8 @@
 //! The MySQL migration lock: `GET_LOCK` on a connection of its own.
+//!
+//! The lock lasts as long as its session, which `wait_timeout`, a proxy or an operator's
+//! `KILL` may end mid-run: the lock session raises its idle timeout, and the run asks before
+//! each migration whether that session still holds the lock ([`held`]).
 
 use std::time::Duration;
 
@@ -43,19 +47,41 @@ pub(super) async fn lock(
             .map_err(database_error)?
             .unwrap_or_default(),
     };
+    let name = lock_name(&schema, target.table);
     let taken: Option<i64> = sqlx::query_scalar("SELECT CAST(GET_LOCK(?, ?) AS SIGNED)")
-        .bind(lock_name(&schema, target.table))
+        .bind(&name)
         .bind(timeout.as_secs().max(1) as i64)
         .fetch_one(&mut conn)
         .await
         .map_err(database_error)?;
     if taken == Some(1) {
-        Ok(LockGuard::new(LockInner::MySql(conn)))
+        // The lock session idles through the whole run: a year is the server's maximum.
+        let _ = sqlx::raw_sql("SET SESSION wait_timeout = 31536000")
+            .execute(&mut conn)
+            .await;
+        Ok(LockGuard::new(LockInner::MySql(conn, name)))
     } else {
         let _ = conn.close().await;
         Err(Error::LockTimeout {
             seconds: timeout.as_secs(),
         })
+    }
+}
+
+/// Whether the lock session `conn` still holds the lock `name`.
+pub(crate) async fn held(
+    conn: &mut sqlx::MySqlConnection,
+    name: &str,
+) -> std::result::Result<(), String> {
+    let held: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(IS_USED_LOCK(?) = CONNECTION_ID() AS SIGNED)")
+            .bind(name)
+            .fetch_one(conn)
+            .await
+            .map_err(|e| format!("its session ended ({})", message(e)))?;
+    match held {
+        Some(1) => Ok(()),
+        _ => Err("its session no longer holds it".to_string()),
     }
 }
 
