@@ -19,7 +19,10 @@ fn wait_bounded(mut child: std::process::Child, within: Duration) -> Output {
         if start.elapsed() > within {
             let _ = child.kill();
             let out = child.wait_with_output().unwrap();
-            panic!("the run did not finish in time\nstderr: {}", text(&out.stderr));
+            panic!(
+                "the run did not finish in time\nstderr: {}",
+                text(&out.stderr)
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     }

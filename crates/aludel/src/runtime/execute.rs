@@ -5,13 +5,13 @@
 
 use std::time::Instant;
 
+use super::record;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
     Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, state,
     template,
 };
-use super::record;
 use crate::dialect::{Database, LockGuard};
 use crate::revision::RevisionId;
 use crate::script::{Section, Statement};
@@ -123,8 +123,12 @@ async fn stamp(
             tx.run(&unit.bookkeeping.history_row(d, &m.history_table, record))
                 .await?;
         }
-        record::ensure_held(lock, "before committing the stamp, which was rolled back", &[])
-            .await
+        record::ensure_held(
+            lock,
+            "before committing the stamp, which was rolled back",
+            &[],
+        )
+        .await
     }
     .await;
     match result {

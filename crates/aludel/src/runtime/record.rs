@@ -135,7 +135,10 @@ pub(super) async fn ensure_held(
         [] => "this run applied no revision".to_string(),
         ids => format!(
             "this run applied {} (see `aludel current`)",
-            ids.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ")
+            ids.iter()
+                .map(|id| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     Err(Error::LockLost {

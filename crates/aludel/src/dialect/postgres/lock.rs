@@ -47,7 +47,10 @@ pub(crate) fn transaction_lock(key: i64) -> String {
 
 /// Whether the lock session `conn` still holds the advisory lock `key`: `pg_locks` shows a
 /// bigint key as its high and low 32 bits (`classid`, `objid`) with `objsubid` 1.
-pub(crate) async fn held(conn: &mut sqlx::PgConnection, key: i64) -> std::result::Result<(), String> {
+pub(crate) async fn held(
+    conn: &mut sqlx::PgConnection,
+    key: i64,
+) -> std::result::Result<(), String> {
     let bits = key as u64;
     let held: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted \
