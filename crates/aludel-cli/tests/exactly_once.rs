@@ -44,7 +44,8 @@ fn audited(db: &TestDb, a2_tail: &str) -> Project {
     p
 }
 
-fn sleep_one_second(kind: Kind) -> &'static str {
+/// A pause of 1.5 s in a2, long enough to act on the run while it waits.
+fn pause_sql(kind: Kind) -> &'static str {
     match kind {
         Kind::Postgres => "SELECT pg_sleep(1.5);",
         _ => "SELECT SLEEP(1.5);",
@@ -149,7 +150,7 @@ fn a_version_row_changed_under_a_run_fails_the_migration() {
 #[test]
 fn a_lost_lock_stops_the_run_and_a_rerun_applies_each_migration_once() {
     each_server("lost_lock", |db| {
-        let p = audited(db, sleep_one_second(db.kind));
+        let p = audited(db, pause_sql(db.kind));
         p.ok(&["upgrade", "a1"]);
         let child = p.spawn(&["upgrade", "head"]);
         wait_for_sleep(db);
@@ -185,7 +186,7 @@ fn postgres_a_run_that_lost_its_lock_never_commits_beside_the_next_one() {
     let Some(db) = TestDb::new(Kind::Postgres, "lost_lock_race") else {
         return;
     };
-    let p = audited(&db, sleep_one_second(Kind::Postgres));
+    let p = audited(&db, pause_sql(Kind::Postgres));
     p.ok(&["upgrade", "a1"]);
     let first = p.spawn(&["upgrade", "head"]);
     wait_for_sleep(&db);
@@ -205,4 +206,21 @@ fn postgres_a_run_that_lost_its_lock_never_commits_beside_the_next_one() {
     assert_eq!(db.versions(), ["a3"]);
     assert_eq!(audit(&db), ["a2", "a3"]);
     assert_eq!(history(&db), ["a1", "a2", "a3"]);
+}
+
+#[test]
+fn postgres_the_lock_session_outlives_an_idle_session_timeout() {
+    let Some(db) = TestDb::new(Kind::Postgres, "idle_timeout") else {
+        return;
+    };
+    // Every new session of this database ends after half a second idle: the lock session
+    // idles through a2's sleep and must turn the timeout off to keep the lock.
+    db.query(&format!(
+        "ALTER DATABASE {} SET idle_session_timeout = '500ms'",
+        db.name()
+    ));
+    let p = audited(&db, pause_sql(Kind::Postgres));
+    p.ok(&["upgrade", "head"]);
+    assert_eq!(db.versions(), ["a3"]);
+    assert_eq!(audit(&db), ["a2", "a3"]);
 }
