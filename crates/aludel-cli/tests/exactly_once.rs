@@ -182,30 +182,29 @@ fn a_lost_lock_stops_the_run_and_a_rerun_applies_each_migration_once() {
 }
 
 #[test]
-fn postgres_a_run_that_lost_its_lock_never_commits_beside_the_next_one() {
-    let Some(db) = TestDb::new(Kind::Postgres, "lost_lock_race") else {
-        return;
-    };
-    let p = audited(&db, pause_sql(Kind::Postgres));
-    p.ok(&["upgrade", "a1"]);
-    let first = p.spawn(&["upgrade", "head"]);
-    wait_for_sleep(&db);
-    kill_lock_session(&db);
-    // The second run takes the free lock at once, then waits for the first run's migration
-    // transaction to end before it reads the version table.
-    let second = p.spawn(&["upgrade", "head"]);
-    let first = wait_bounded(first, Duration::from_secs(15));
-    let second = wait_bounded(second, Duration::from_secs(15));
-    let (first_err, second_err) = (text(&first.stderr), text(&second.stderr));
-    assert_eq!(first.status.code(), Some(1), "{first_err}");
-    assert!(
-        first_err.contains("the migration lock was lost"),
-        "{first_err}"
-    );
-    assert_eq!(second.status.code(), Some(0), "{second_err}");
-    assert_eq!(db.versions(), ["a3"]);
-    assert_eq!(audit(&db), ["a2", "a3"]);
-    assert_eq!(history(&db), ["a1", "a2", "a3"]);
+fn a_run_that_lost_its_lock_stops_before_the_next_one_migrates() {
+    each_server("lost_lock_race", |db| {
+        let p = audited(db, pause_sql(db.kind));
+        p.ok(&["upgrade", "a1"]);
+        let first = p.spawn(&["upgrade", "head"]);
+        wait_for_sleep(db);
+        kill_lock_session(db);
+        // The second run takes the free lock at once, then waits for the first run to stop
+        // (PostgreSQL: its migration's transaction to end) before it reads the version table.
+        let second = p.spawn(&["upgrade", "head"]);
+        let first = wait_bounded(first, Duration::from_secs(15));
+        let second = wait_bounded(second, Duration::from_secs(15));
+        let (first_err, second_err) = (text(&first.stderr), text(&second.stderr));
+        assert_eq!(first.status.code(), Some(1), "{first_err}");
+        assert!(
+            first_err.contains("the migration lock was lost"),
+            "{first_err}"
+        );
+        assert_eq!(second.status.code(), Some(0), "{second_err}");
+        assert_eq!(db.versions(), ["a3"]);
+        assert_eq!(audit(db), ["a2", "a3"]);
+        assert_eq!(history(db), ["a1", "a2", "a3"]);
+    });
 }
 
 #[test]

@@ -172,6 +172,16 @@ impl Database {
         with_conn!(&mut self.conn, c => c.lock(target, timeout).await)
     }
 
+    /// Releases the migration lock `lock` taken through this connection, with whatever this
+    /// connection held for it (MySQL's run lock).
+    pub async fn unlock(&mut self, lock: LockGuard) {
+        #[cfg(feature = "mysql")]
+        if let (Conn::MySql(c), LockInner::MySql(_, name)) = (&mut self.conn, &lock.inner) {
+            c.release_run_lock(name).await;
+        }
+        lock.release().await;
+    }
+
     /// Copies the database before a run (`upgrade --backup`) and returns where the copy is.
     pub async fn backup(&mut self) -> Result<PathBuf> {
         with_conn!(&mut self.conn, c => c.backup().await)

@@ -404,7 +404,7 @@ impl<'a> Migrator<'a> {
             .await?
         };
         let result = execute::run_locked(self, db, &mut lock, &operation, options, on_event).await;
-        lock.release().await;
+        db.unlock(lock).await;
         result
     }
 }
