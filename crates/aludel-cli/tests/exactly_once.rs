@@ -148,6 +148,29 @@ fn a_version_row_changed_under_a_run_fails_the_migration() {
 }
 
 #[test]
+fn a_version_row_inserted_under_a_run_fails_the_migration() {
+    each_dialect("version_row_inserted", |db| {
+        let p = Project::new(&db.url, "");
+        p.revision(
+            "a1",
+            &[],
+            "CREATE TABLE t1 (id INT);\nINSERT INTO aludel_version (version_num) VALUES ('a1');",
+            None,
+        );
+        let err = p.fails(&["upgrade", "head"], 1);
+        assert!(
+            err.contains("the version table changed under this run: could not record revision a1, which may be recorded already"),
+            "{err}"
+        );
+        assert!(db.column("SELECT revision FROM aludel_history").is_empty());
+        if db.kind != Kind::MySql {
+            assert!(db.versions().is_empty());
+            assert!(!db.has_table("t1"));
+        }
+    });
+}
+
+#[test]
 fn a_lost_lock_stops_the_run_and_a_rerun_applies_each_migration_once() {
     each_server("lost_lock", |db| {
         let p = audited(db, pause_sql(db.kind));

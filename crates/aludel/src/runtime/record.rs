@@ -87,36 +87,34 @@ pub(super) async fn check(
     outcome: Result<u64>,
     rolled_back: bool,
 ) -> Result<()> {
-    let expected = match op {
-        VersionOp::Insert(id) => format!("revision {id} not to be recorded yet"),
-        VersionOp::Delete(id) | VersionOp::Update { from: id, .. } => {
-            format!("revision {id} to be recorded")
-        }
-    };
-    let found = match (outcome, op) {
+    let detail = match (outcome, op) {
         (Ok(1), _) => return Ok(()),
-        // A duplicate key: the row is there already. The failed statement may have aborted
-        // the transaction, so the table is not read again.
-        (Err(Error::Database { message }), VersionOp::Insert(_)) => {
-            format!("it recorded already ({message})")
+        // Most likely a duplicate key: the row is there already. The failed statement may have
+        // aborted the transaction, so the table is not read again.
+        (Err(Error::Database { message }), VersionOp::Insert(id)) => {
+            format!("could not record revision {id}, which may be recorded already ({message})")
         }
         (Err(error), _) => return Err(error),
         (Ok(rows), _) => {
-            let recorded = match db.fetch(&m.version_table.select(db.dialect())).await {
-                Ok(rows) => rows.into_iter().flatten().flatten().collect::<Vec<_>>(),
-                Err(error) => return Err(error),
+            let expected = match op {
+                VersionOp::Insert(id) => format!("revision {id} not to be recorded yet"),
+                VersionOp::Delete(id) | VersionOp::Update { from: id, .. } => {
+                    format!("revision {id} to be recorded")
+                }
             };
+            let recorded = db.fetch(&m.version_table.select(db.dialect())).await?;
+            let recorded: Vec<String> = recorded.into_iter().flatten().flatten().collect();
             let recorded = match recorded.is_empty() {
                 true => "no revision".to_string(),
                 false => recorded.join(", "),
             };
-            format!("{recorded} ({rows} rows changed instead of 1)")
+            format!(
+                "expected {expected} while recording {revision}, found {recorded} ({rows} rows changed instead of 1)"
+            )
         }
     };
     Err(Error::VersionTableChanged {
-        message: format!(
-            "expected {expected} while recording {revision}, found {found} — another run may have applied it"
-        ),
+        message: format!("{detail} — another run may have applied it"),
         rolled_back,
     })
 }
