@@ -92,6 +92,21 @@ pub enum Error {
         /// How long was waited.
         seconds: f64,
     },
+    /// A version-table change did not touch exactly the row it expected: another run changed
+    /// the table under this one.
+    #[error("the version table changed under this run: {message}")]
+    VersionTableChanged {
+        /// What was expected and what was found.
+        message: String,
+        /// Whether the migration's transaction was rolled back with it.
+        rolled_back: bool,
+    },
+    /// The migration lock's session ended (or lost the lock) during the run.
+    #[error("the migration lock was lost: {message}")]
+    LockLost {
+        /// Why, and what this run had applied when it stopped.
+        message: String,
+    },
     /// A request that cannot be carried out as asked (irreversible downgrade, missing
     /// revision in the database, an option that does not apply here, …).
     #[error("{message}")]
@@ -179,6 +194,18 @@ impl Error {
             ],
             Error::Busy { .. } => vec![
                 "another program is writing to the database; retry once it is done, or raise lock_timeout in aludel.toml".to_string(),
+            ],
+            Error::VersionTableChanged { rolled_back, .. } => {
+                let mut hints = vec![
+                    "another run may have applied it: see `aludel current` and `aludel history` before running again".to_string(),
+                ];
+                if !rolled_back {
+                    hints.push("this migration ran outside a transaction, so its statements stay applied: check whether they ran twice".to_string());
+                }
+                hints
+            }
+            Error::LockLost { .. } => vec![
+                "keep the lock's session alive (idle_session_timeout, wait_timeout, poolers, failovers), then run the command again to apply the rest".to_string(),
             ],
             _ => Vec::new(),
         }

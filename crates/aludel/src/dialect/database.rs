@@ -228,6 +228,16 @@ impl Database {
         with_conn!(&mut self.conn, c => c.lock(target, timeout).await)
     }
 
+    /// Releases the migration lock `lock` taken through this connection, with whatever this
+    /// connection held for it (MySQL's run lock).
+    pub async fn unlock(&mut self, lock: LockGuard) {
+        #[cfg(feature = "mysql")]
+        if let (Conn::MySql(c), LockInner::MySql(_, name)) = (&mut self.conn, &lock.inner) {
+            c.release_run_lock(name).await;
+        }
+        lock.release().await;
+    }
+
     /// Copies the database before a run (`upgrade --backup`) and returns where the copy is.
     pub async fn backup(&mut self) -> Result<PathBuf> {
         with_conn!(&mut self.conn, c => c.backup().await)
@@ -334,16 +344,21 @@ pub(crate) enum LockInner {
     /// file is held only to keep the lock.
     #[cfg(feature = "sqlite")]
     File(#[allow(dead_code)] std::fs::File),
-    /// A PostgreSQL session advisory lock on a connection of its own.
+    /// A PostgreSQL session advisory lock on a connection of its own, with its key.
     #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgConnection),
-    /// A MySQL `GET_LOCK` on a connection of its own.
+    Postgres(sqlx::PgConnection, i64),
+    /// A MySQL `GET_LOCK` on a connection of its own, with the lock's name.
     #[cfg(feature = "mysql")]
-    MySql(sqlx::MySqlConnection),
+    MySql(sqlx::MySqlConnection, String),
 }
 
 /// The migration lock. Dropping it releases the lock (the file or the session closes); call
 /// [`release`](Self::release) to release it cleanly.
+///
+/// A server's lock lives as long as its session, which the server or an operator may end
+/// while the run goes on: [`held`](Self::held) asks whether it is still there, and
+/// [`transaction_lock`](Self::transaction_lock) is what a migration's transaction takes so
+/// that a run which lost the lock cannot commit while another one migrates.
 pub struct LockGuard {
     inner: LockInner,
 }
@@ -360,6 +375,32 @@ impl LockGuard {
         LockGuard { inner }
     }
 
+    /// Whether the lock is still held; `Err` says why not (its session ended, or another
+    /// session holds it now). A file lock and no lock cannot be lost and cost no round trip.
+    pub async fn held(&mut self) -> std::result::Result<(), String> {
+        match &mut self.inner {
+            LockInner::None => Ok(()),
+            #[cfg(feature = "sqlite")]
+            LockInner::File(_) => Ok(()),
+            #[cfg(feature = "postgres")]
+            LockInner::Postgres(c, key) => super::postgres::held(c, *key).await,
+            #[cfg(feature = "mysql")]
+            LockInner::MySql(c, name) => super::mysql::held(c, name).await,
+        }
+    }
+
+    /// The statement a migration's transaction runs before its own, on the run's connection,
+    /// where the database has transaction-scoped locks (PostgreSQL): it is held until that
+    /// transaction ends, and a run taking the lock waits for it, so a run that lost its lock
+    /// never commits while a newer run migrates.
+    pub(crate) fn transaction_lock(&self) -> Option<String> {
+        match &self.inner {
+            #[cfg(feature = "postgres")]
+            LockInner::Postgres(_, key) => Some(super::postgres::transaction_lock(*key)),
+            _ => None,
+        }
+    }
+
     /// Releases the lock now.
     pub async fn release(self) {
         match self.inner {
@@ -367,9 +408,9 @@ impl LockGuard {
             #[cfg(feature = "sqlite")]
             LockInner::File(_) => {}
             #[cfg(feature = "postgres")]
-            LockInner::Postgres(c) => super::postgres::unlock(c).await,
+            LockInner::Postgres(c, _) => super::postgres::unlock(c).await,
             #[cfg(feature = "mysql")]
-            LockInner::MySql(c) => super::mysql::unlock(c).await,
+            LockInner::MySql(c, _) => super::mysql::unlock(c).await,
         }
     }
 }

@@ -6,13 +6,15 @@
 use std::time::Instant;
 
 use super::preflight::Prepared;
+use super::record;
 use super::transaction::{Connection, Transaction};
 use super::units::{self, Boundary, Mode, Record, Schedule, Settings, Unit, Work};
 use super::{
     Event, Migrator, Operation, RunOptions, RunReport, check_known_heads, current_user, preflight,
     state, template,
 };
-use crate::dialect::{Database, FailedAt};
+use crate::dialect::{Database, FailedAt, LockGuard};
+use crate::revision::RevisionId;
 use crate::script::{Section, Statement};
 use crate::sql::transaction::Savepoint;
 use crate::{Error, Result};
@@ -22,6 +24,7 @@ use crate::{Error, Result};
 pub(super) async fn run_locked(
     m: &Migrator<'_>,
     db: &mut Database,
+    lock: &mut LockGuard,
     operation: &Operation,
     options: &RunOptions,
     on_event: &mut (dyn FnMut(Event) + Send),
@@ -58,7 +61,7 @@ pub(super) async fn run_locked(
         let schedule = units::compile(m.scripts, &plan, work, settings);
         let prepared = preflight::check_schedule(&schedule, db.dialect().backend())?;
         match work {
-            Work::Stamp { .. } => stamp(m, db, &schedule).await?,
+            Work::Stamp { .. } => stamp(m, db, lock, &schedule).await?,
             Work::Migrate => {
                 if !settings.transactional_ddl {
                     on_event(Event::Notice(format!(
@@ -66,9 +69,14 @@ pub(super) async fn run_locked(
                         db.dialect().name()
                     )));
                 }
-                Runner { m, options }
-                    .run(db, &schedule, prepared, on_event)
-                    .await?;
+                let mut runner = Runner {
+                    m,
+                    options,
+                    lock,
+                    finished: Vec::new(),
+                    applied: 0,
+                };
+                runner.run(db, &schedule, prepared, on_event).await?;
             }
         }
     }
@@ -80,7 +88,12 @@ pub(super) async fn run_locked(
 
 /// Records a stamp's units. Online a stamp's schedule is one transaction (see
 /// [`units::compile`]), its statements sent one at a time.
-async fn stamp(m: &Migrator<'_>, db: &mut Database, schedule: &Schedule<'_>) -> Result<()> {
+async fn stamp(
+    m: &Migrator<'_>,
+    db: &mut Database,
+    lock: &mut LockGuard,
+    schedule: &Schedule<'_>,
+) -> Result<()> {
     debug_assert!(
         schedule.run_transaction,
         "an online stamp is one transaction"
@@ -99,14 +112,25 @@ async fn stamp(m: &Migrator<'_>, db: &mut Database, schedule: &Schedule<'_>) -> 
             tx.run(&m.version_table.purge(d)).await?;
         }
         for unit in &schedule.units {
-            for sql in unit
-                .bookkeeping
-                .statements(d, &m.version_table, &m.history_table, record)
-            {
-                tx.run(&sql).await?;
+            for op in unit.bookkeeping.version_ops {
+                let outcome = tx.run(&m.version_table.apply(d, op)).await;
+                // After a purge the plan's changes of the old heads find no row, as expected.
+                if !schedule.purge {
+                    let revision = &unit.step.revision;
+                    record::check(m, tx.database(), revision, op, outcome, true).await?;
+                } else {
+                    outcome?;
+                }
             }
+            tx.run(&unit.bookkeeping.history_row(d, &m.history_table, record))
+                .await?;
         }
-        Ok(())
+        record::ensure_held(
+            lock,
+            "before committing the stamp, which was rolled back",
+            &[],
+        )
+        .await
     }
     .await;
     match result {
@@ -136,13 +160,18 @@ fn savepoint() -> Savepoint {
 struct Runner<'r, 'a> {
     m: &'r Migrator<'a>,
     options: &'r RunOptions,
+    /// The migration lock, checked before each migration and each commit.
+    lock: &'r mut LockGuard,
+    /// The revisions run so far, and how many of them are committed.
+    finished: Vec<RevisionId>,
+    applied: usize,
 }
 
 impl Runner<'_, '_> {
     /// Runs every unit. This is the run's one error path: whatever transaction is open when
     /// a unit fails or the run is cancelled is rolled back here, before the lock is released.
     async fn run(
-        &self,
+        &mut self,
         db: &mut Database,
         schedule: &Schedule<'_>,
         prepared: Prepared,
@@ -162,7 +191,7 @@ impl Runner<'_, '_> {
     }
 
     async fn run_units(
-        &self,
+        &mut self,
         conn: &mut Connection<'_>,
         schedule: &Schedule<'_>,
         prepared: Prepared,
@@ -180,6 +209,10 @@ impl Runner<'_, '_> {
             });
             let started = Instant::now();
             self.run_unit(conn, unit, prepared, on_event).await?;
+            self.finished.push(unit.step.revision.clone());
+            if !conn.in_transaction() {
+                self.applied = self.finished.len();
+            }
             on_event(Event::StepFinished {
                 step: unit.step.clone(),
                 line,
@@ -187,22 +220,36 @@ impl Runner<'_, '_> {
                 transactional: unit.transactional(),
             });
         }
+        if conn.in_transaction() {
+            let stopped = "before committing the run's transaction, which was rolled back";
+            record::ensure_held(self.lock, stopped, &self.finished[..self.applied]).await?;
+        }
         conn.commit().await
     }
 
     /// Crosses the unit's boundaries, runs its statements (`prepared` when the preflight split
     /// them already) and records it.
     async fn run_unit(
-        &self,
+        &mut self,
         conn: &mut Connection<'_>,
         unit: &Unit<'_>,
         prepared: Option<Vec<Statement>>,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
+        let stopped = format!("before revision {}", unit.step.revision);
+        record::ensure_held(self.lock, &stopped, &self.finished[..self.applied]).await?;
         match unit.before {
             Some(Boundary::Begin) => conn.begin(),
-            Some(Boundary::Commit) => conn.commit().await?,
+            Some(Boundary::Commit) => {
+                conn.commit().await?;
+                self.applied = self.finished.len();
+            }
             None => {}
+        }
+        if unit.transactional()
+            && let Some(sql) = self.lock.transaction_lock()
+        {
+            conn.run(&sql).await?;
         }
         let statements = match (prepared, unit.section) {
             (Some(statements), _) => statements,
@@ -233,37 +280,18 @@ impl Runner<'_, '_> {
         Ok(())
     }
 
-    /// Records the unit in one round trip: in its transaction, with the commit when the unit
-    /// ends it; a unit outside a transaction gets a short transaction of its own.
+    /// Records the unit (see [`record::record`]).
     async fn record(
-        &self,
+        &mut self,
         conn: &mut Connection<'_>,
         unit: &Unit<'_>,
         in_savepoint: bool,
         record: Record<'_>,
     ) -> Result<()> {
         let d = conn.database().dialect();
-        let mut sql = Vec::new();
-        if in_savepoint {
-            sql.push(savepoint().release(d));
-        }
-        sql.extend(unit.bookkeeping.statements(
-            d,
-            &self.m.version_table,
-            &self.m.history_table,
-            record,
-        ));
-        let sql = sql.join(";\n");
-        if unit.bookkeeping.own_transaction {
-            Transaction::deferred(conn.database())
-                .commit_with(&sql)
-                .await
-                .map(drop)
-        } else if unit.after == Some(Boundary::Commit) {
-            conn.commit_with(&sql).await
-        } else {
-            conn.run(&sql).await.map(drop)
-        }
+        let release = in_savepoint.then(|| savepoint().release(d));
+        let applied = &self.finished[..self.applied];
+        record::record(self.m, conn, self.lock, unit, release, record, applied).await
     }
 
     /// Runs a transactional unit's statements in one round trip, under a savepoint. When one

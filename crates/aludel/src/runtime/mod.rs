@@ -6,6 +6,7 @@
 mod execute;
 mod offline;
 mod preflight;
+mod record;
 mod state;
 pub mod template;
 mod transaction;
@@ -392,7 +393,7 @@ impl<'a> Migrator<'a> {
         options: &RunOptions,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<RunReport> {
-        let lock = if options.no_lock {
+        let mut lock = if options.no_lock {
             crate::dialect::LockGuard::none()
         } else {
             self.wait_for_lock(db, options, on_event).await?
@@ -401,13 +402,13 @@ impl<'a> Migrator<'a> {
             true => Err(Error::Interrupted {
                 message: "stopped before anything ran; nothing was applied".to_string(),
             }),
-            false => execute::run_locked(self, db, &operation, options, on_event).await,
+            false => execute::run_locked(self, db, &mut lock, &operation, options, on_event).await,
         };
         let result = match result {
             Err(error) if options.is_cancelled() => Err(self.interrupted(db, error).await),
             other => other,
         };
-        lock.release().await;
+        db.unlock(lock).await;
         result
     }
 

@@ -144,6 +144,17 @@ impl Bookkeeping<'_> {
             .iter()
             .map(|op| versions.apply(d, op))
             .collect();
+        sql.push(self.history_row(d, history, record));
+        sql
+    }
+
+    /// The statement that writes the unit's history row.
+    pub(crate) fn history_row(
+        &self,
+        d: &dyn Dialect,
+        history: &HistoryTable,
+        record: Record<'_>,
+    ) -> String {
         let row = HistoryRow {
             revision: self.revision,
             kind: self.kind,
@@ -152,8 +163,7 @@ impl Bookkeeping<'_> {
             duration_ms: record.duration_ms,
             applied_by: record.applied_by,
         };
-        sql.push(history.insert(d, &row));
-        sql
+        history.insert(d, &row)
     }
 }
 

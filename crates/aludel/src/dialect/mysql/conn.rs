@@ -61,6 +61,13 @@ fn options(url: &DatabaseUrl) -> std::result::Result<MySqlConnectOptions, sqlx::
     Ok(MySqlConnectOptions::from_str(&connect)?.disable_statement_logging())
 }
 
+impl MySqlConn {
+    /// Releases the run lock this connection holds for the lock `name` (see `lock.rs`).
+    pub(crate) async fn release_run_lock(&mut self, name: &str) {
+        super::lock::release_run_lock(&mut self.conn, name).await;
+    }
+}
+
 pub(super) async fn open(
     url: &DatabaseUrl,
 ) -> std::result::Result<sqlx::MySqlConnection, sqlx::Error> {
@@ -97,7 +104,8 @@ impl Driver for MySqlConn {
     }
 
     async fn lock(&mut self, target: LockTarget<'_>, timeout: Duration) -> Result<LockGuard> {
-        super::lock::lock(&self.url, target, self.connect_timeout, timeout).await
+        let run = &mut self.conn;
+        super::lock::lock(&self.url, target, self.connect_timeout, timeout, run).await
     }
 
     async fn backup(&mut self) -> Result<PathBuf> {

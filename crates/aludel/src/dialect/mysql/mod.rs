@@ -14,7 +14,7 @@ mod render;
 #[cfg(feature = "mysql")]
 pub(crate) use conn::MySqlConn;
 #[cfg(feature = "mysql")]
-pub(crate) use lock::unlock;
+pub(crate) use lock::{held, unlock};
 
 use super::Dialect;
 use crate::config::Backend;

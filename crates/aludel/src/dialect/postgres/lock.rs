@@ -1,4 +1,13 @@
-//! The PostgreSQL migration lock: a session advisory lock on a connection of its own.
+//! The PostgreSQL migration lock: a session advisory lock on a connection of its own, and a
+//! transaction-scoped one each migration's transaction takes on the run's connection.
+//!
+//! The session lock lasts as long as its session, which a server setting
+//! (`idle_session_timeout`), a pooler, a failover or an operator may end mid-run. So the lock
+//! session turns its idle timeout off, the run asks before each migration and before each
+//! commit whether the session still holds the lock ([`held`]), and every migration's
+//! transaction first takes a transaction lock ([`transaction_lock`]) that a run taking the
+//! session lock waits for ([`lock`]): a run that lost its lock can finish the transaction it
+//! is in, but never commits one while a newer run migrates.
 
 use std::time::{Duration, Instant};
 
@@ -23,6 +32,39 @@ fn fnv1a(text: &str) -> u64 {
 /// for each other.
 fn lock_key(database: &str, schema: &str, table: &str) -> i64 {
     fnv1a(&format!("aludel:{database}:{schema}.{table}")) as i64
+}
+
+/// The key of the transaction lock that goes with the session lock `key`.
+fn transaction_key(key: i64) -> i64 {
+    fnv1a(&format!("aludel:transaction:{key}")) as i64
+}
+
+/// The statement a migration's transaction runs first: the transaction lock of the session
+/// lock `key`, released by the server when the transaction ends.
+pub(crate) fn transaction_lock(key: i64) -> String {
+    format!("SELECT pg_advisory_xact_lock({})", transaction_key(key))
+}
+
+/// Whether the lock session `conn` still holds the advisory lock `key`: `pg_locks` shows a
+/// bigint key as its high and low 32 bits (`classid`, `objid`) with `objsubid` 1.
+pub(crate) async fn held(
+    conn: &mut sqlx::PgConnection,
+    key: i64,
+) -> std::result::Result<(), String> {
+    let bits = key as u64;
+    let held: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted \
+         AND pid = pg_backend_pid() AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1)",
+    )
+    .bind((bits >> 32) as i64)
+    .bind((bits & 0xffff_ffff) as i64)
+    .fetch_one(conn)
+    .await
+    .map_err(|e| format!("its session ended ({})", message(e)))?;
+    match held {
+        true => Ok(()),
+        false => Err("its session no longer holds it".to_string()),
+    }
 }
 
 /// Takes a session advisory lock on a connection of its own, so that migrations that run
@@ -58,7 +100,36 @@ pub(super) async fn lock(
             .await
             .map_err(database_error)?;
         if taken {
-            return Ok(LockGuard::new(LockInner::Postgres(conn)));
+            // The lock must outlive idle stretches of its session (PostgreSQL 14 and later
+            // have the setting; older servers have no idle timeout to turn off).
+            let _ = sqlx::raw_sql("SET idle_session_timeout = 0")
+                .execute(&mut conn)
+                .await;
+            // A run that lost this lock may still be inside a migration's transaction: wait
+            // for it to end before reading the version table.
+            let barrier = transaction_key(key);
+            loop {
+                let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                    .bind(barrier)
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(database_error)?;
+                if free {
+                    sqlx::query("SELECT pg_advisory_unlock($1)")
+                        .bind(barrier)
+                        .execute(&mut conn)
+                        .await
+                        .map_err(database_error)?;
+                    return Ok(LockGuard::new(LockInner::Postgres(conn, key)));
+                }
+                if start.elapsed() >= timeout {
+                    let _ = conn.close().await;
+                    return Err(Error::LockTimeout {
+                        seconds: timeout.as_secs(),
+                    });
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
         if start.elapsed() >= timeout {
             let _ = conn.close().await;
@@ -89,5 +160,7 @@ mod tests {
         assert_ne!(a, lock_key("app", "public", "other_version"));
         assert_ne!(a, lock_key("app", "ops", "aludel_version"));
         assert_ne!(a, lock_key("other", "public", "aludel_version"));
+        assert_ne!(transaction_key(a), a);
+        assert!(transaction_lock(a).starts_with("SELECT pg_advisory_xact_lock("));
     }
 }

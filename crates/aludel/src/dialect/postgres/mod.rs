@@ -14,7 +14,7 @@ mod render;
 #[cfg(feature = "postgres")]
 pub(crate) use conn::PostgresConn;
 #[cfg(feature = "postgres")]
-pub(crate) use lock::unlock;
+pub(crate) use lock::{held, transaction_lock, unlock};
 
 use super::Dialect;
 use crate::config::Backend;
