@@ -167,6 +167,32 @@ fn a_busy_sqlite_database_waits_lock_timeout_and_says_so() {
     p.ok(&["upgrade", "head"]);
 }
 
+/// `--no-lock` takes no migration lock, but the busy wait still follows `lock_timeout` (it
+/// used to fall back to the driver's 30 s).
+#[test]
+fn a_busy_sqlite_database_waits_lock_timeout_without_the_lock_too() {
+    let db = TestDb::new(Kind::Sqlite, "busynolock").unwrap();
+    let p = Project::new(&db.url, "lock_timeout = 0.3");
+    p.revision("aaaa00000001", &[], "CREATE TABLE x (id INTEGER);", None);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = DatabaseUrl::parse(&db.url, Path::new("/")).unwrap();
+    let mut holder = runtime
+        .block_on(Database::connect(&url, Duration::from_secs(5)))
+        .unwrap();
+    runtime.block_on(holder.execute("BEGIN EXCLUSIVE")).unwrap();
+    let started = std::time::Instant::now();
+    let err = p.fails(&["upgrade", "head", "--no-lock"], 1);
+    // Generous bound: the point is "not 30 s", not a timing of the machine.
+    assert!(started.elapsed() < Duration::from_secs(20), "{err}");
+    assert!(err.contains("0.3 s"), "{err}");
+    runtime.block_on(holder.execute("ROLLBACK")).unwrap();
+    runtime.block_on(holder.close());
+    p.ok(&["upgrade", "head", "--no-lock"]);
+}
+
 #[test]
 fn x_values_quoted_with_sql_literal_stay_values() {
     let (db, p) = sqlite_project();

@@ -130,7 +130,11 @@ fn load_options(global: &Global) -> Result<LoadOptions> {
 }
 
 async fn connect(config: &Config) -> Result<Database> {
-    Ok(Database::connect(config.url()?, config.connect_timeout).await?)
+    let mut db = Database::connect(config.url()?, config.connect_timeout).await?;
+    // Every command, `--no-lock` runs included, waits for a busy SQLite file as long as
+    // `lock_timeout` says, not the driver's default.
+    db.set_busy_timeout(config.lock_timeout);
+    Ok(db)
 }
 
 /// The project and the database's current revisions, the migration files read on a thread of

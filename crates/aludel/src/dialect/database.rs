@@ -48,6 +48,9 @@ pub(crate) trait Driver: Sized + Send {
     async fn introspect(&mut self, filter: &TableFilter) -> Result<Schema>;
     /// What another thread may use to stop the statement in flight.
     fn canceller(&self) -> Canceller;
+    /// How long a statement waits for another connection's write lock before failing busy
+    /// (SQLite); servers queue on their own locks and ignore it.
+    fn set_busy_timeout(&mut self, _timeout: Duration) {}
     /// How long the last failed statement waited for another connection's lock before giving
     /// up, when that is why it failed (SQLite's busy wait); `None` for any other failure.
     fn busy_wait(&mut self) -> Option<Duration> {
@@ -213,6 +216,13 @@ impl Database {
     /// Rolls back the open transaction; errors are ignored, since the connection may be gone.
     pub async fn rollback(&mut self) {
         let _ = self.execute("ROLLBACK").await;
+    }
+
+    /// How long statements wait for another connection's write lock before failing busy:
+    /// commands set it to `lock_timeout`, so a busy SQLite file is waited for as long as
+    /// another run's lock would be. Servers ignore it.
+    pub fn set_busy_timeout(&mut self, timeout: Duration) {
+        with_conn!(&mut self.conn, c => c.set_busy_timeout(timeout))
     }
 
     /// Takes the migration lock of the version table `table` in `schema` (`None`: the

@@ -125,9 +125,13 @@ impl Driver for SqliteConn {
 
     async fn lock(&mut self, _target: LockTarget<'_>, timeout: Duration) -> Result<LockGuard> {
         // A run waits for other writers as long as it waits for another aludel run.
+        self.set_busy_timeout(timeout);
+        super::lock::lock(&self.url, timeout).await
+    }
+
+    fn set_busy_timeout(&mut self, timeout: Duration) {
         self.busy_timeout = timeout;
         self.raw.set_busy_timeout(timeout);
-        super::lock::lock(&self.url, timeout).await
     }
 
     fn busy_wait(&mut self) -> Option<Duration> {
