@@ -138,20 +138,27 @@ fn init_refuses_symlinks_even_dangling_ones() {
     assert!(!dir.path().join("migrations").exists());
 }
 
+/// A second connection holding SQLite's write lock (`BEGIN EXCLUSIVE`) until the test
+/// rolls it back, with the runtime it runs on.
+fn hold_write_lock(url: &str) -> (tokio::runtime::Runtime, Database) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = DatabaseUrl::parse(url, Path::new("/")).unwrap();
+    let mut holder = runtime
+        .block_on(Database::connect(&url, Duration::from_secs(5)))
+        .unwrap();
+    runtime.block_on(holder.execute("BEGIN EXCLUSIVE")).unwrap();
+    (runtime, holder)
+}
+
 #[test]
 fn a_busy_sqlite_database_waits_lock_timeout_and_says_so() {
     let db = TestDb::new(Kind::Sqlite, "busy").unwrap();
     let p = Project::new(&db.url, "lock_timeout = 0.3");
     p.revision("aaaa00000001", &[], "CREATE TABLE x (id INTEGER);", None);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = DatabaseUrl::parse(&db.url, Path::new("/")).unwrap();
-    let mut holder = runtime
-        .block_on(Database::connect(&url, Duration::from_secs(5)))
-        .unwrap();
-    runtime.block_on(holder.execute("BEGIN EXCLUSIVE")).unwrap();
+    let (runtime, mut holder) = hold_write_lock(&db.url);
     let err = p.fails(&["upgrade", "head"], 1);
     assert!(
         err.contains("the database stayed locked by another connection for 0.3 s"),
@@ -174,15 +181,7 @@ fn a_busy_sqlite_database_waits_lock_timeout_without_the_lock_too() {
     let db = TestDb::new(Kind::Sqlite, "busynolock").unwrap();
     let p = Project::new(&db.url, "lock_timeout = 0.3");
     p.revision("aaaa00000001", &[], "CREATE TABLE x (id INTEGER);", None);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = DatabaseUrl::parse(&db.url, Path::new("/")).unwrap();
-    let mut holder = runtime
-        .block_on(Database::connect(&url, Duration::from_secs(5)))
-        .unwrap();
-    runtime.block_on(holder.execute("BEGIN EXCLUSIVE")).unwrap();
+    let (runtime, mut holder) = hold_write_lock(&db.url);
     let started = std::time::Instant::now();
     let err = p.fails(&["upgrade", "head", "--no-lock"], 1);
     // Generous bound: the point is "not 30 s", not a timing of the machine.
