@@ -22,26 +22,15 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
     match change {
         CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => vec![],
         AddTable(t) => create_table(b, t),
-        DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
+        DropTable(t) => vec![b.drop_table(&t.name)],
         RenameTable { from, to } => vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],
         AddColumn { table, column } => vec![format!(
             "ALTER TABLE {} ADD COLUMN {}",
             q(table),
             column_def(b, column)
         )],
-        DropColumn { table, column } => vec![format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            q(table),
-            q(&column.name)
-        )],
-        RenameColumn { table, from, to } => {
-            vec![format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                q(table),
-                q(from),
-                q(to)
-            )]
-        }
+        DropColumn { table, column } => vec![b.drop_column(table, &column.name)],
+        RenameColumn { table, from, to } => vec![b.rename_column(table, from, to)],
         AlterColumn { table, to, .. } => vec![format!(
             "ALTER TABLE {} MODIFY COLUMN {}",
             q(table),

@@ -24,7 +24,7 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
         DropEnum { name, .. } => vec![format!("DROP TYPE {}", q(name))],
         AlterEnum { name, from, to } => alter_enum(b, name, from, to),
         AddTable(t) => create_table(b, t),
-        DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
+        DropTable(t) => vec![b.drop_table(&t.name)],
         RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
         AddColumn { table, column } => {
             let mut out = vec![format!(
@@ -42,19 +42,8 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
             }
             out
         }
-        DropColumn { table, column } => vec![format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            q(table),
-            q(&column.name)
-        )],
-        RenameColumn { table, from, to } => {
-            vec![format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                q(table),
-                q(from),
-                q(to)
-            )]
-        }
+        DropColumn { table, column } => vec![b.drop_column(table, &column.name)],
+        RenameColumn { table, from, to } => vec![b.rename_column(table, from, to)],
         AlterColumn { table, from, to } => alter_column(b, table, from, to),
         AlterPrimaryKey {
             table,

@@ -112,6 +112,30 @@ impl Builder<'_> {
         sql
     }
 
+    /// `DROP TABLE`, the same on every database.
+    pub fn drop_table(&self, table: &str) -> String {
+        format!("DROP TABLE {}", self.q(table))
+    }
+
+    /// `ALTER TABLE … DROP COLUMN`, the same on every database.
+    pub fn drop_column(&self, table: &str, column: &str) -> String {
+        format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.q(table),
+            self.q(column)
+        )
+    }
+
+    /// `ALTER TABLE … RENAME COLUMN … TO`, the same on every database.
+    pub fn rename_column(&self, table: &str, from: &str, to: &str) -> String {
+        format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            self.q(table),
+            self.q(from),
+            self.q(to)
+        )
+    }
+
     /// `ALTER TABLE … ADD CONSTRAINT … UNIQUE`.
     pub fn add_unique(&self, table: &str, u: &UniqueConstraint) -> String {
         format!(

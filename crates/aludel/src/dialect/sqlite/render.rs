@@ -39,16 +39,11 @@ pub(super) fn render(
         match change {
             Change::CreateEnum { .. } | Change::DropEnum { .. } | Change::AlterEnum { .. } => {}
             Change::AddTable(t) => out.extend(create_table(b, t)),
-            Change::DropTable(t) => out.push(format!("DROP TABLE {}", q(&t.name))),
+            Change::DropTable(t) => out.push(b.drop_table(&t.name)),
             Change::RenameTable { from, to } => {
                 out.push(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))
             }
-            Change::RenameColumn { table, from, to } => out.push(format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                q(table),
-                q(from),
-                q(to)
-            )),
+            Change::RenameColumn { table, from, to } => out.push(b.rename_column(table, from, to)),
             // A table created or dropped in this migration carries its foreign keys in its
             // definition.
             Change::AddForeignKey { table, .. } if added.contains(table.as_str()) => {}
@@ -95,11 +90,7 @@ fn alter_in_place(b: &Builder, change: &Change) -> Option<String> {
             q(table),
             column_def(b, column)
         )),
-        Change::DropColumn { table, column } => Some(format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            q(table),
-            q(&column.name)
-        )),
+        Change::DropColumn { table, column } => Some(b.drop_column(table, &column.name)),
         Change::AddIndex { table, index } => Some(b.create_index(table, index)),
         Change::DropIndex { index, .. } => Some(format!("DROP INDEX {}", q(&index.name))),
         // Comments and table options do not exist in SQLite.
@@ -206,7 +197,7 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
         b.q(&tmp),
         b.q(name)
     ));
-    out.push(format!("DROP TABLE {}", b.q(name)));
+    out.push(b.drop_table(name));
     out.push(format!("ALTER TABLE {} RENAME TO {}", b.q(&tmp), b.q(name)));
     out.extend(target.indexes.values().map(|ix| b.create_index(name, ix)));
     out
