@@ -197,11 +197,19 @@ impl Runner<'_, '_> {
         prepared: Prepared,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
+        let mut checked = false;
         for (unit, prepared) in schedule.units.iter().zip(prepared) {
             // Between migrations is the safest point to stop: nothing is in flight.
             if self.options.is_cancelled() {
                 return Err(interrupted());
             }
+            // The lock is checked before each migration, unless the one before just checked
+            // it before its commit: only that commit's round trip lies between the two.
+            if !checked {
+                let stopped = format!("before revision {}", unit.step.revision);
+                record::ensure_held(self.lock, &stopped, &self.finished[..self.applied]).await?;
+            }
+            checked = unit.after == Some(Boundary::Commit) && !unit.bookkeeping.own_transaction;
             let line = self.m.step_line(unit.step);
             on_event(Event::StepStarted {
                 step: unit.step.clone(),
@@ -236,8 +244,6 @@ impl Runner<'_, '_> {
         prepared: Option<Vec<Statement>>,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        let stopped = format!("before revision {}", unit.step.revision);
-        record::ensure_held(self.lock, &stopped, &self.finished[..self.applied]).await?;
         match unit.before {
             Some(Boundary::Begin) => conn.begin(),
             Some(Boundary::Commit) => {
