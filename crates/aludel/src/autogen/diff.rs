@@ -100,7 +100,9 @@ pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
         .collect();
     phases.add_tables(&added);
     phases.drop_tables(&dropped);
-    phases.into_changes()
+    let altered = phases.altered_tables();
+    let objects = super::objects::compare(from, to, &altered);
+    phases.into_changes(objects)
 }
 
 /// The table rename hints that apply (the old name only in `from`, the new only in `to`),
@@ -238,8 +240,27 @@ impl Phases {
         }
     }
 
-    fn into_changes(self) -> Vec<Change> {
+    /// The tables whose columns change or which go away: the objects that use them are in
+    /// the way of the change.
+    fn altered_tables(&self) -> BTreeSet<&str> {
+        let columns = self.table_changes.iter().filter(|c| {
+            matches!(
+                c,
+                Change::AlterColumn { .. }
+                    | Change::DropColumn { .. }
+                    | Change::RenameColumn { .. }
+            )
+        });
+        columns
+            .chain(&self.drops)
+            .filter_map(Change::table)
+            .collect()
+    }
+
+    fn into_changes(self, objects: super::objects::ObjectChanges) -> Vec<Change> {
         let mut out = self.enums_first;
+        out.extend(objects.early_creates);
+        out.extend(objects.late_drops);
         out.extend(self.renamed);
         out.extend(self.drops_of_constraints);
         out.extend(self.enums_altered);
@@ -247,6 +268,8 @@ impl Phases {
         out.extend(self.adds);
         out.extend(self.adds_of_fks);
         out.extend(self.drops);
+        out.extend(objects.late_creates);
+        out.extend(objects.early_drops);
         out.extend(self.enums_last);
         out
     }

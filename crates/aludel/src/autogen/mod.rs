@@ -10,6 +10,7 @@
 
 mod diff;
 mod models;
+mod objects;
 mod render;
 mod warnings;
 

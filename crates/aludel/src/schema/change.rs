@@ -3,7 +3,9 @@
 //! dialect renders them, and every change knows its [`reverse`](Change::reverse), so a
 //! downgrade is the upgrade reversed.
 
-use super::{CheckConstraint, Column, ForeignKey, Index, Table, TableOptions, UniqueConstraint};
+use super::{
+    CheckConstraint, Column, ForeignKey, Index, Object, Table, TableOptions, UniqueConstraint,
+};
 
 /// One difference between two schemas, as an operation that turns the first into the second.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +163,18 @@ pub enum Change {
         /// Options after.
         to: TableOptions,
     },
+    /// A new object (view, function, trigger, ...): its definition runs as it is.
+    CreateObject(Object),
+    /// An object removed, or dropped to be re-created after a change it depends on.
+    DropObject(Object),
+    /// An object whose definition changes: dropped and created again (or replaced in place
+    /// where the database can).
+    ReplaceObject {
+        /// The object before.
+        from: Object,
+        /// The object after.
+        to: Object,
+    },
 }
 
 impl Change {
@@ -219,6 +233,9 @@ impl Change {
                 from: to,
                 to: from,
             },
+            CreateObject(o) => DropObject(o),
+            DropObject(o) => CreateObject(o),
+            ReplaceObject { from, to } => ReplaceObject { from: to, to: from },
         }
     }
 
@@ -227,6 +244,7 @@ impl Change {
         use Change::*;
         match self {
             CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => None,
+            CreateObject(o) | DropObject(o) | ReplaceObject { to: o, .. } => o.table.as_deref(),
             AddTable(t) | DropTable(t) => Some(&t.name),
             RenameTable { to, .. } => Some(to),
             AddColumn { table, .. }
@@ -307,8 +325,24 @@ impl Change {
                 options(from),
                 options(to)
             )],
+            CreateObject(o) => vec![describe_object("added", o)],
+            DropObject(o) => vec![describe_object("removed", o)],
+            ReplaceObject { to, .. } => vec![describe_object("changed", to)],
         }
     }
+}
+
+/// `Detected added trigger 'audit' on 'orders'`, `Detected changed view 'totals'`.
+fn describe_object(what: &str, o: &Object) -> String {
+    let on = match &o.table {
+        Some(t) if o.key.kind != super::ObjectKind::Sequence => format!(" on '{t}'"),
+        _ => String::new(),
+    };
+    format!(
+        "Detected {what} {} '{}'{on}",
+        o.key.kind.describe(),
+        o.key.name
+    )
 }
 
 /// One line per label added or removed; a change that only reorders says so.

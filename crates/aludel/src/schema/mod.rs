@@ -25,13 +25,128 @@ use std::collections::BTreeMap;
 use crate::Result;
 use crate::config::Config;
 
-/// A database's schema: its tables and (PostgreSQL) enum types.
+/// A database's schema: its tables, (PostgreSQL) enum types, and the objects around them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     /// Tables by name.
     pub tables: BTreeMap<String, Table>,
     /// PostgreSQL enum types by name, each with its labels in order.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// Every other object aludel manages (views, functions, triggers, sequences, ...), by kind
+    /// and name.
+    pub objects: BTreeMap<ObjectKey, Object>,
+    /// Objects the database has that aludel does not manage, by kind and name: listed (never
+    /// compared) so that autogenerate and `check` say what they left out. Not compared.
+    pub unmanaged: Vec<ObjectKey>,
+}
+
+/// The kinds of [`Object`], in the order a plan creates objects of equal standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ObjectKind {
+    /// A PostgreSQL extension.
+    Extension,
+    /// A PostgreSQL schema (namespace) other than the default.
+    Namespace,
+    /// A PostgreSQL domain.
+    Domain,
+    /// A PostgreSQL composite type.
+    CompositeType,
+    /// A sequence (standalone or owned by a column; identity sequences belong to their column).
+    Sequence,
+    /// A function.
+    Function,
+    /// A procedure.
+    Procedure,
+    /// A PostgreSQL aggregate.
+    Aggregate,
+    /// A table, as the target of a dependency only: tables live in [`Schema::tables`].
+    Table,
+    /// A view.
+    View,
+    /// A PostgreSQL materialized view.
+    MaterializedView,
+    /// An index on a materialized view (indexes on tables live in [`Table::indexes`]).
+    ViewIndex,
+    /// A trigger.
+    Trigger,
+    /// Anything else a catalog lists: only ever in [`Schema::unmanaged`], with the catalog's
+    /// own word for it.
+    Other(&'static str),
+}
+
+impl ObjectKind {
+    /// The kind in words, as messages print it (`materialized view`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ObjectKind::Extension => "extension",
+            ObjectKind::Namespace => "schema",
+            ObjectKind::Domain => "domain",
+            ObjectKind::CompositeType => "composite type",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Function => "function",
+            ObjectKind::Procedure => "procedure",
+            ObjectKind::Aggregate => "aggregate",
+            ObjectKind::Table => "table",
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::ViewIndex => "index",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Other(word) => word,
+        }
+    }
+}
+
+/// Which object: its kind and its name within the kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    /// The kind.
+    pub kind: ObjectKind,
+    /// The name as the database qualifies it where that is needed to tell objects apart: a
+    /// function or aggregate with its argument types (`f(integer, text)`), an object outside
+    /// the default schema with its schema (`audit.log_change()`). A trigger's name is its own
+    /// name; its table is [`Object::table`].
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// The key of the table named `name`, as a dependency target.
+    pub fn table(name: &str) -> ObjectKey {
+        ObjectKey {
+            kind: ObjectKind::Table,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// A database object other than a table: compared by the statement that creates it, as the
+/// database prints it back (`pg_get_viewdef`, `pg_get_functiondef`, `SHOW CREATE VIEW`, the
+/// stored `sqlite_schema.sql`), so both sides of a comparison read the same normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    /// Kind and name.
+    pub key: ObjectKey,
+    /// The table the object belongs to: a trigger's table, an index's materialized view, an
+    /// owned sequence's table. Dropping the table drops the object with it.
+    pub table: Option<String>,
+    /// The complete statement(s) that create the object, as the database normalises them
+    /// (compared). Rendering runs it as it is.
+    pub definition: String,
+    /// The objects and tables this one needs, from the catalog's record of dependencies
+    /// (not compared; orders the plan).
+    pub depends_on: Vec<ObjectKey>,
+    /// The object's comment where the database has them.
+    pub comment: Option<String>,
+}
+
+impl Object {
+    /// Whether two objects state the same thing (dependencies are derived, not compared).
+    pub fn same_as(&self, other: &Object) -> bool {
+        self.key == other.key
+            && self.table == other.table
+            && self.definition == other.definition
+            && self.comment == other.comment
+    }
 }
 
 /// One table.
@@ -60,6 +175,9 @@ pub struct Table {
     /// SQLite: the `CREATE TABLE` text the database stores, used to recreate the table exactly
     /// (not compared).
     pub sql: Option<String>,
+    /// Objects the table needs to exist first (a sequence or function in a default, a type or
+    /// domain of a column), from the catalog (not compared; orders the plan).
+    pub depends_on: Vec<ObjectKey>,
 }
 
 /// One column.

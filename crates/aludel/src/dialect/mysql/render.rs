@@ -21,6 +21,9 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
     let q = |s: &str| b.q(s);
     match change {
         CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => vec![],
+        CreateObject(o) => vec![b.create_object(o)],
+        DropObject(o) => vec![b.drop_object(o, false)],
+        ReplaceObject { from, to } => vec![b.drop_object(from, false), b.create_object(to)],
         AddTable(t) => create_table(b, t),
         DropTable(t) => vec![b.drop_table(&t.name)],
         RenameTable { from, to } => vec![format!("RENAME TABLE {} TO {}", q(from), q(to))],

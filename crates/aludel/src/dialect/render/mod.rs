@@ -6,7 +6,8 @@
 
 use super::Dialect;
 use crate::schema::{
-    Change, CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint,
+    Change, CheckConstraint, Column, ForeignKey, Index, Object, ObjectKind, Schema, Table,
+    UniqueConstraint,
 };
 
 /// What a renderer sees: the changes in order, and the schemas before and after them all.
@@ -110,6 +111,49 @@ impl Builder<'_> {
             sql.push_str(&format!(" ON UPDATE {a}"));
         }
         sql
+    }
+
+    /// The statement that creates `o`: its definition as the database printed it back.
+    pub fn create_object(&self, o: &Object) -> String {
+        o.definition
+            .trim()
+            .trim_end_matches(';')
+            .trim_end()
+            .to_string()
+    }
+
+    /// `DROP <kind> name`. A routine's or aggregate's name carries its argument types and is
+    /// used as the catalog printed it; other names are quoted. `trigger_on_table`: the
+    /// database names a trigger's table when dropping it (PostgreSQL).
+    pub fn drop_object(&self, o: &Object, trigger_on_table: bool) -> String {
+        let name = match o.key.kind {
+            ObjectKind::Function | ObjectKind::Procedure | ObjectKind::Aggregate => {
+                o.key.name.clone()
+            }
+            _ => self.q(&o.key.name),
+        };
+        let keyword = match o.key.kind {
+            ObjectKind::Extension => "EXTENSION",
+            ObjectKind::Namespace => "SCHEMA",
+            ObjectKind::Domain => "DOMAIN",
+            ObjectKind::CompositeType => "TYPE",
+            ObjectKind::Sequence => "SEQUENCE",
+            ObjectKind::Function => "FUNCTION",
+            ObjectKind::Procedure => "PROCEDURE",
+            ObjectKind::Aggregate => "AGGREGATE",
+            ObjectKind::Table => "TABLE",
+            ObjectKind::View => "VIEW",
+            ObjectKind::MaterializedView => "MATERIALIZED VIEW",
+            ObjectKind::ViewIndex => "INDEX",
+            ObjectKind::Trigger => "TRIGGER",
+            ObjectKind::Other(word) => word,
+        };
+        match (&o.table, o.key.kind) {
+            (Some(table), ObjectKind::Trigger) if trigger_on_table => {
+                format!("DROP {keyword} {name} ON {}", self.q(table))
+            }
+            _ => format!("DROP {keyword} {name}"),
+        }
     }
 
     /// `DROP TABLE`, the same on every database.

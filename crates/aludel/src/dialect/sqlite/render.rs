@@ -38,6 +38,12 @@ pub(super) fn render(
         let q = |s: &str| b.q(s);
         match change {
             Change::CreateEnum { .. } | Change::DropEnum { .. } | Change::AlterEnum { .. } => {}
+            Change::CreateObject(o) => out.push(b.create_object(o)),
+            Change::DropObject(o) => out.push(b.drop_object(o, false)),
+            Change::ReplaceObject { from, to } => {
+                out.push(b.drop_object(from, false));
+                out.push(b.create_object(to));
+            }
             Change::AddTable(t) => out.extend(create_table(b, t)),
             Change::DropTable(t) => out.push(b.drop_table(&t.name)),
             Change::RenameTable { from, to } => {
