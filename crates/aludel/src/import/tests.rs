@@ -1,0 +1,78 @@
+use super::review::review_source;
+use super::*;
+
+fn backend(name: &str) -> Backend {
+    Backend::from_name(name).unwrap()
+}
+
+#[test]
+fn offline_sql_loses_alembic_bookkeeping_and_keeps_the_rest() {
+    // As `alembic upgrade 1a:2b --sql` prints it for PostgreSQL.
+    let sql = "BEGIN;\n\n-- Running upgrade 1a -> 2b\n\nALTER TABLE users ADD COLUMN phone VARCHAR(20);\n\n\
+               UPDATE users SET phone = 'x;y' WHERE id = 1;\n\n\
+               UPDATE \"ops\".\"alembic_version\" SET version_num='2b' WHERE alembic_version.version_num = '1a';\n\n\
+               COMMIT;\n\n";
+    assert_eq!(
+        clean_offline_sql(sql, backend("postgresql"), "alembic_version").unwrap(),
+        "ALTER TABLE users ADD COLUMN phone VARCHAR(20);\n\nUPDATE users SET phone = 'x;y' WHERE id = 1;"
+    );
+    // A root's upgrade creates the table; a downgrade to base deletes its row and drops it.
+    let sql = "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL\n);\n\n\
+               INSERT INTO alembic_version (version_num) VALUES ('1a') RETURNING version_num;\n\n\
+               DELETE FROM alembic_version WHERE alembic_version.version_num = '1a';\n\n\
+               DROP TABLE alembic_version;\n\nDROP TABLE alembic_version_archive;\n";
+    assert_eq!(
+        clean_offline_sql(sql, backend("sqlite"), "alembic_version").unwrap(),
+        "DROP TABLE alembic_version_archive;"
+    );
+    // Another configured version table leaves alembic_version alone.
+    let sql = "INSERT INTO alembic_version VALUES ('x');\nINSERT INTO my_versions VALUES ('x');\n";
+    assert_eq!(
+        clean_offline_sql(sql, backend("mysql"), "my_versions").unwrap(),
+        "INSERT INTO alembic_version VALUES ('x');"
+    );
+}
+
+#[test]
+fn the_guides_runtime_patterns_are_flagged_by_line() {
+    let source = "import os\nfrom sqlalchemy import inspect\n\ndef upgrade():\n    # op.get_bind() in a comment\n    inspector = inspect(op.get_bind())\n    env = os.getenv('ENVIRONMENT', 'development')\n    if context.get_x_argument(as_dictionary=True).get('data'):\n        pass\n    if op.get_context().dialect.name == 'sqlite':\n        pass\n";
+    let found: Vec<(usize, ReviewReason)> = review_source(source)
+        .into_iter()
+        .map(|(line, reason, _)| (line, reason))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (6, ReviewReason::UsesConnection),
+            (6, ReviewReason::InspectsDatabase),
+            (7, ReviewReason::ReadsEnvironment),
+            (8, ReviewReason::ReadsArguments),
+            (10, ReviewReason::ReadsContext),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_dialect_or_a_missing_alembic_ini_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = AlembicImport {
+        from: dir.path().to_path_buf(),
+        python: "python3".into(),
+        dialect: None,
+        overwrite: Overwrite::Refuse,
+    };
+    let error = import_alembic(&options).unwrap_err().to_string();
+    assert!(error.contains("no alembic.ini"), "{error}");
+    std::fs::write(dir.path().join("alembic.ini"), "[alembic]\n").unwrap();
+    let error = import_alembic(&AlembicImport {
+        dialect: Some("oracle".into()),
+        ..options.clone()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("unknown dialect 'oracle'"), "{error}");
+    std::fs::write(dir.path().join("aludel.toml"), "").unwrap();
+    let error = import_alembic(&options).unwrap_err().to_string();
+    assert!(error.contains("already exists"), "{error}");
+    assert!(!dir.path().join("migrations").exists());
+}
