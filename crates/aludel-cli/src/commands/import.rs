@@ -16,7 +16,10 @@ pub fn import(g: &Global, args: &ImportArgs) -> Result<ExitCode> {
         None => cwd,
     };
     if !g.quiet && !args.json {
-        eprintln!("Rendering each Alembic revision offline in {} …", from.display());
+        eprintln!(
+            "Rendering each Alembic revision offline in {} …",
+            from.display()
+        );
     }
     let report = import_alembic(&AlembicImport {
         from,

@@ -38,9 +38,7 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
         if let Ok(url) = config.url() {
             run.env("ALUDEL_DIALECT", dialect_for(url.backend()).name());
         }
-        let output = run
-            .output()
-            .map_err(|e| Error::io(&config.root, e))?;
+        let output = run.output().map_err(|e| Error::io(&config.root, e))?;
         if !output.status.success() {
             return Err(Error::refused(format!(
                 "models_command `{command}` failed ({}): {}",

@@ -48,6 +48,9 @@ struct Rendering {
     sql: Option<String>,
     error: Option<String>,
     line: Option<usize>,
+    /// `revision` (its own code failed), `range` (no offline range names exactly its step)
+    /// or `environment` (env.py, the driver: every revision would fail alike).
+    kind: Option<String>,
 }
 
 /// A revision's sections as they go into the aludel file, and what needs review.
@@ -91,11 +94,27 @@ pub(super) fn read_project(python: &Path, root: &Path, dialect: Option<&str>) ->
         ))
         .with_hint(hint));
     }
-    let mut project: Project = serde_json::from_slice(&output.stdout).map_err(|e| {
-        Error::refused(format!("the Alembic helper's report is not readable: {e}"))
-    })?;
+    let mut project: Project = serde_json::from_slice(&output.stdout)
+        .map_err(|e| Error::refused(format!("the Alembic helper's report is not readable: {e}")))?;
     // Alembic walks from the heads down; files are written base first.
     project.revisions.reverse();
+    // A failure outside the revisions' own code (env.py, a missing driver) says nothing about
+    // a revision: nothing is written and the error is Alembic's.
+    for revision in &project.revisions {
+        for rendering in [&revision.upgrade, &revision.downgrade] {
+            if rendering.kind.as_deref() == Some("environment") {
+                return Err(Error::refused(format!(
+                    "Alembic failed to render revision {} offline, outside the revision's code: {}",
+                    revision.revision,
+                    rendering.error.as_deref().unwrap_or("no error given")
+                ))
+                .with_hint(
+                    "check env.py's offline path with `alembic upgrade head --sql`; a missing \
+                     driver can be avoided with --dialect, which renders without one",
+                ));
+            }
+        }
+    }
     Ok(project)
 }
 
@@ -130,7 +149,10 @@ impl AlembicRevision {
             return Some(at);
         }
         let civil: jiff::civil::DateTime = text.parse().ok()?;
-        civil.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+        civil
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp())
     }
 
     /// The sections of the aludel file, for `backend`, and the review items of this revision.

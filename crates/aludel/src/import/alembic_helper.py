@@ -83,18 +83,20 @@ def attempt(config, script, direction, starts, destinations, rev):
             except (NotOneStep, CommandError) as e:
                 # Another range may name exactly this revision's step.
                 error = error or e
-            except Exception as e:  # noqa: BLE001 - reported per revision, never fatal
-                return failure(e, rev)
-    return failure(error, rev)
+            except Exception as e:  # noqa: BLE001 - reported per revision
+                return failure(e, rev, None)
+    return failure(error, rev, "range")
 
 
-def failure(error, rev):
+def failure(error, rev, kind):
     frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
-    # The line of the revision's own file that failed, where the traceback passes through it.
+    # The line of the revision's own file that failed, where the traceback passes through it;
+    # an error elsewhere (env.py, a missing driver) is the environment's, not the revision's.
     line = next((f.lineno for f in reversed(frames) if f.filename == rev.path), None)
     return {
         "error": "".join(traceback.format_exception_only(type(error), error)).strip(),
         "line": line,
+        "kind": kind or ("revision" if line is not None else "environment"),
     }
 
 
