@@ -93,12 +93,26 @@ fn alembic(venv: &Path, dir: &Path, url: &str, args: &[&str]) -> String {
 }
 
 fn aludel(dir: &Path, url: &str, args: &[&str]) -> (String, String) {
-    run(Command::new(assert_cmd::cargo::cargo_bin("aludel"))
+    run(&mut aludel_command(dir, url, args))
+}
+
+fn aludel_command(dir: &Path, url: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("aludel"));
+    command
         .args(args)
         .current_dir(dir)
         .env("DATABASE_URL", url)
         .env_remove("ALUDEL_ENV")
-        .env_remove("ENVIRONMENT"))
+        .env_remove("ENVIRONMENT");
+    command
+}
+
+/// A test database's URL as SQLAlchemy wants it: with the driver the venv has (aludel
+/// accepts and ignores the suffix).
+fn sqlalchemy_url(db: &TestDb) -> String {
+    db.url
+        .replacen("postgresql://", "postgresql+psycopg2://", 1)
+        .replacen("mysql://", "mysql+pymysql://", 1)
 }
 
 /// The schema as the database's own client dumps it, without aludel's history log, with
@@ -179,13 +193,8 @@ fn imported_history_adopts_an_alembic_database(kind: Kind) {
     else {
         return;
     };
-    // SQLAlchemy 2 reads `postgresql://` as psycopg 3; the venv has psycopg2, which aludel's
-    // URL parser accepts as a driver suffix.
-    let alembic_url = |db: &TestDb| {
-        db.url
-            .replacen("postgresql://", "postgresql+psycopg2://", 1)
-    };
-    let (adopted_url, reference_url) = (alembic_url(&adopted), alembic_url(&reference));
+    // SQLAlchemy 2 reads `postgresql://` as psycopg 3; the venv has psycopg2.
+    let (adopted_url, reference_url) = (sqlalchemy_url(&adopted), sqlalchemy_url(&reference));
     let project = guide_project();
     let dir = project.path();
     let python = venv.join("bin/python");
@@ -303,4 +312,80 @@ fn imported_history_adopts_an_alembic_database_on_sqlite() {
 #[test]
 fn imported_history_adopts_an_alembic_database_on_postgres() {
     imported_history_adopts_an_alembic_database(Kind::Postgres);
+}
+
+/// The guide's models through `python -m aludel.sqlalchemy` (the module the wheel ships,
+/// here from `python/` on PYTHONPATH) as `models_command`.
+fn sqlalchemy_models_drive_autogenerate(db: &TestDb) {
+    let Some(venv) = pyenv("sqlalchemy_models") else {
+        return;
+    };
+    let project = guide_project();
+    let dir = project.path();
+    let url = sqlalchemy_url(db);
+    aludel(dir, &url, &["init", "migrations", "-q"]);
+    let config = std::fs::read_to_string(dir.join("aludel.toml")).unwrap();
+    let config = config.replace(
+        "models = [\"schema/**/*.sql\"]",
+        &format!(
+            "models_command = \"{} -m aludel.sqlalchemy config.database:Base\"",
+            venv.join("bin/python").display()
+        ),
+    );
+    std::fs::write(dir.join("aludel.toml"), config).unwrap();
+    let python_path = repo().join("python");
+    let step = |phone: &str, args: &[&str]| {
+        let mut command = aludel_command(dir, &url, args);
+        command.env("PYTHONPATH", &python_path).env("PHONE", phone);
+        command
+    };
+
+    let (_, stderr) = run(&mut step(
+        "0",
+        &["revision", "--autogenerate", "-m", "initial"],
+    ));
+    for table in ["users", "products", "orders"] {
+        assert!(
+            stderr.contains(&format!("Detected added table '{table}'")),
+            "{stderr}"
+        );
+    }
+    run(&mut step("0", &["upgrade", "head"]));
+    run(&mut step("0", &["check"]));
+    // The models are read for the target's dialect: on PostgreSQL the enum is a type.
+    if db.kind == Kind::Postgres {
+        assert_eq!(
+            db.column("SELECT typname FROM pg_type WHERE typname = 'product_status'"),
+            ["product_status"]
+        );
+        assert_eq!(
+            db.column("SELECT obj_description('users'::regclass, 'pg_class')"),
+            ["people who log in"]
+        );
+    }
+
+    // The guide's "add phone" edit of the Python model.
+    let out = step("1", &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "check sees the new column");
+    let (_, stderr) = run(&mut step(
+        "1",
+        &["revision", "--autogenerate", "-m", "Add phone to users"],
+    ));
+    assert!(
+        stderr.contains("Detected added column 'users.phone'"),
+        "{stderr}"
+    );
+    run(&mut step("1", &["upgrade", "head"]));
+    run(&mut step("1", &["check"]));
+    let out = step("0", &["check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "without the column, check differs"
+    );
+}
+
+#[test]
+fn sqlalchemy_models_drive_autogenerate_and_check() {
+    support::each_dialect("sqlalchemy_models", sqlalchemy_models_drive_autogenerate);
 }
