@@ -76,3 +76,40 @@ fn an_unknown_dialect_or_a_missing_alembic_ini_is_refused_before_anything_is_wri
     assert!(error.contains("already exists"), "{error}");
     assert!(!dir.path().join("migrations").exists());
 }
+
+#[test]
+fn an_imported_revision_keeps_its_date_and_may_have_no_downgrade_section() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::script::init_project(dir.path(), Path::new("migrations")).unwrap();
+    let config = Config::load(&LoadOptions {
+        config_path: Some(dir.path().join("aludel.toml")),
+        env: None,
+        url: None,
+        x: Default::default(),
+        cwd: dir.path().to_path_buf(),
+    })
+    .unwrap();
+    let scripts = ScriptDirectory::load(&config).unwrap();
+    let new = NewRevision {
+        message: "Conditional migration".into(),
+        rev_id: Some(RevisionId::new("20231201_170000").unwrap()),
+        create_date: Some("2023-12-01T12:05:00Z".parse().unwrap()),
+        upgrade_sql: Some("SELECT 1;".into()),
+        irreversible: true,
+        ..NewRevision::default()
+    };
+    let path = scripts.write_revision(&config, &new).unwrap();
+    assert_eq!(
+        path.file_name().unwrap().to_string_lossy(),
+        "20231201_1205_20231201_170000_conditional_migration.sql"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("-- create_date = \"2023-12-01 12:05:00\""),
+        "{text}"
+    );
+    assert!(!text.contains("migrate:downgrade"), "{text}");
+    let reread = ScriptDirectory::load(&config).unwrap();
+    let script = reread.script(&RevisionId::new("20231201_170000").unwrap());
+    assert!(!script.is_reversible());
+}
