@@ -24,7 +24,8 @@ pub use review::{ReviewReason, clean_offline_sql};
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Backend, Config, LoadOptions};
+use crate::config::{Config, LoadOptions};
+use crate::dialect::dialect_named;
 use crate::revision::RevisionId;
 use crate::script::{NewRevision, ScriptDirectory, default_config};
 use crate::{Error, Result};
@@ -136,16 +137,16 @@ pub fn import_alembic(options: &AlembicImport) -> Result<ImportReport> {
         }
     }
     let dialect = match &options.dialect {
-        Some(name) => Some(Backend::from_name(name).ok_or_else(|| {
+        Some(name) => Some(dialect_named(name).ok_or_else(|| {
             Error::refused(format!("unknown dialect '{name}'"))
                 .with_hint("use sqlite, postgresql or mysql")
         })?),
         None => None,
     };
 
-    let project = alembic::read_project(&options.python, root, dialect.map(Backend::name))?;
+    let project = alembic::read_project(&options.python, root, dialect.map(|d| d.name()))?;
     let backend = match dialect {
-        Some(backend) => backend,
+        Some(dialect) => dialect.backend(),
         None => project.backend()?,
     };
 

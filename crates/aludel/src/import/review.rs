@@ -96,13 +96,14 @@ pub(super) fn review_source(source: &str) -> Vec<(usize, ReviewReason, String)> 
 /// between them (Alembic's `-- Running upgrade …`) are dropped.
 ///
 /// ```
-/// use aludel::config::Backend;
+/// use aludel::dialect::dialect_named;
 /// use aludel::import::clean_offline_sql;
 ///
 /// let sql = "BEGIN;\n\nCREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);\n\n\
 ///            -- Running upgrade  -> 1a\n\nCREATE TABLE users (id INT);\n\n\
 ///            INSERT INTO alembic_version (version_num) VALUES ('1a');\n\nCOMMIT;\n";
-/// let kept = clean_offline_sql(sql, Backend::from_name("postgresql").unwrap(), "alembic_version").unwrap();
+/// let postgres = dialect_named("postgresql").unwrap().backend();
+/// let kept = clean_offline_sql(sql, postgres, "alembic_version").unwrap();
 /// assert_eq!(kept, "CREATE TABLE users (id INT);");
 /// ```
 pub fn clean_offline_sql(sql: &str, backend: Backend, version_table: &str) -> Result<String> {

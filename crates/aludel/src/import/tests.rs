@@ -1,8 +1,8 @@
 use super::review::review_source;
 use super::*;
 
-fn backend(name: &str) -> Backend {
-    Backend::from_name(name).unwrap()
+fn backend(name: &str) -> crate::config::Backend {
+    dialect_named(name).unwrap().backend()
 }
 
 #[test]
