@@ -134,7 +134,26 @@ fn schema(db: &TestDb) -> String {
                 .arg(&db.url))
             .0
         }
-        Kind::MySql => unreachable!("the guide's history is imported on SQLite and PostgreSQL"),
+        Kind::MySql => {
+            let dump = run(Command::new("mariadb-dump")
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-u",
+                    "root",
+                    "--no-data",
+                    "--skip-comments",
+                ])
+                .args(["--skip-dump-date", "--compact"])
+                .arg(format!("--ignore-table={}.aludel_history", db.name()))
+                .arg(db.name()))
+            .0;
+            // The next AUTO_INCREMENT value is data, not schema.
+            dump.split_whitespace()
+                .filter(|word| !word.starts_with("AUTO_INCREMENT="))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
     };
     text.lines()
         // pg_dump brackets its output in \restrict / \unrestrict with a random key.
@@ -268,17 +287,37 @@ fn imported_history_adopts_an_alembic_database(kind: Kind) {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    aludel(
+    let (json, _) = aludel(
         dir,
         &adopted_url,
         &[
             "import",
             "alembic",
             "--force",
-            "-q",
+            "--json",
             "--python",
             python.to_str().unwrap(),
         ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["revisions"].as_array().unwrap().len(), 9, "{json}");
+    let dialect = match kind {
+        Kind::Sqlite => "sqlite",
+        Kind::Postgres => "postgresql",
+        Kind::MySql => "mysql",
+    };
+    assert_eq!(report["dialect"], dialect);
+    assert!(
+        report["reviews"].as_array().unwrap().iter().any(|r| {
+            r["revision"] == "20231201_170000" && r["reason"] == "upgrade-not-rendered"
+        })
+    );
+    let files = std::fs::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        files, 9,
+        "--force replaced the files rather than adding to them"
     );
 
     // Alembic brings one copy to the middle; aludel adopts it and upgrades to the heads.
@@ -388,4 +427,9 @@ fn sqlalchemy_models_drive_autogenerate(db: &TestDb) {
 #[test]
 fn sqlalchemy_models_drive_autogenerate_and_check() {
     support::each_dialect("sqlalchemy_models", sqlalchemy_models_drive_autogenerate);
+}
+
+#[test]
+fn imported_history_adopts_an_alembic_database_on_mariadb() {
+    imported_history_adopts_an_alembic_database(Kind::MySql);
 }
