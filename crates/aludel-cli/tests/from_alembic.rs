@@ -320,6 +320,22 @@ fn imported_history_adopts_an_alembic_database(kind: Kind) {
         "--force replaced the files rather than adding to them"
     );
 
+    // On a fresh database the revision Alembic could not render stops the upgrade, with the
+    // file and line, after the revision before it.
+    let fresh = TestDb::new(kind, test).unwrap();
+    let run = aludel_command(dir, &sqlalchemy_url(&fresh), &["upgrade", "heads"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("20231201_170000_conditional_migration.sql")
+            && stderr.contains("aludel_import_revision_needs_hand_written_sql"),
+        "{stderr}"
+    );
+    assert_eq!(alembic_versions(&fresh), ["20231201_120000"]);
+    drop(fresh);
+
     // Alembic brings one copy to the middle; aludel adopts it and upgrades to the heads.
     alembic(&venv, dir, &adopted_url, &["upgrade", MIDDLE]);
     assert_eq!(aludel(dir, &adopted_url, &["current"]).0.trim(), MIDDLE);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::Review;
-use super::review::{ReviewReason, clean_offline_sql, review_source};
+use super::review::{ReviewReason, clean_offline_sql, python_function, review_source};
 use crate::config::{Backend, DatabaseUrl};
 use crate::revision::RevisionId;
 use crate::{Error, Result};
@@ -182,7 +182,7 @@ impl AlembicRevision {
             Some(sql) => clean_offline_sql(sql, backend, version_table)?,
             None => {
                 failed(&self.upgrade, ReviewReason::UpgradeNotRendered);
-                unrendered_upgrade(&self.upgrade)
+                unrendered_upgrade(&self.upgrade, python_function(&source, "upgrade"))
             }
         };
         let downgrade = match &self.downgrade.sql {
@@ -232,16 +232,24 @@ fn notes(reviews: &[Review]) -> String {
 
 /// An upgrade Alembic could not render: a statement that fails with a clear message, so no
 /// database is ever recorded at this revision without its SQL having been written by hand.
-fn unrendered_upgrade(rendering: &Rendering) -> String {
-    format!(
+fn unrendered_upgrade(rendering: &Rendering, python: Option<String>) -> String {
+    let mut text = format!(
         "-- Alembic could not render this upgrade offline ({}).\n\
          -- Write its SQL here (a `template = true` header gives has_table/has_column/has_index),\n\
-         -- then delete the statement below, which stops any upgrade through this revision.\n\
-         SELECT 1 FROM aludel_import_revision_needs_hand_written_sql",
+         -- then delete the statement below, which stops any upgrade through this revision.\n",
         rendering
             .error
             .as_deref()
             .unwrap_or("no error given")
             .replace('\n', " ")
-    )
+    );
+    if let Some(python) = python {
+        text.push_str("--\n-- The revision's Python:\n");
+        for line in python.lines() {
+            text.push_str(format!("--   {line}").trim_end());
+            text.push('\n');
+        }
+    }
+    text.push_str("SELECT 1 FROM aludel_import_revision_needs_hand_written_sql");
+    text
 }

@@ -136,3 +136,24 @@ fn touches_version_table(sql: &str, version_table: &str) -> bool {
         _ => false,
     }
 }
+
+/// The text of a top-level `def NAME(...)` of a Python file, up to the next top-level
+/// statement: shown, as comments, where Alembic could not render it.
+pub(super) fn python_function(source: &str, name: &str) -> Option<String> {
+    let mut lines = source.lines().skip_while(|line| {
+        !(line.starts_with(&format!("def {name}(")) || line.starts_with(&format!("def {name} (")))
+    });
+    let first = lines.next()?;
+    let mut body = vec![first];
+    for line in lines {
+        let top_level = !line.is_empty() && !line.starts_with([' ', '\t', '#', ')']);
+        if top_level {
+            break;
+        }
+        body.push(line);
+    }
+    while body.last().is_some_and(|line| line.trim().is_empty()) {
+        body.pop();
+    }
+    Some(body.join("\n"))
+}

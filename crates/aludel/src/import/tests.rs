@@ -1,4 +1,4 @@
-use super::review::review_source;
+use super::review::{python_function, review_source};
 use super::*;
 
 fn backend(name: &str) -> crate::config::Backend {
@@ -112,4 +112,18 @@ fn an_imported_revision_keeps_its_date_and_may_have_no_downgrade_section() {
     let reread = ScriptDirectory::load(&config).unwrap();
     let script = reread.script(&RevisionId::new("20231201_170000").unwrap());
     assert!(!script.is_reversible());
+}
+
+#[test]
+fn a_python_function_is_cut_at_the_next_top_level_statement() {
+    let source = "import os\n\ndef upgrade() -> None:\n    # Check\n    if x:\n\n        op.add_column('users',\n)\n\ndef downgrade() -> None:\n    pass\n";
+    assert_eq!(
+        python_function(source, "upgrade").unwrap(),
+        "def upgrade() -> None:\n    # Check\n    if x:\n\n        op.add_column('users',\n)"
+    );
+    assert_eq!(
+        python_function(source, "downgrade").unwrap(),
+        "def downgrade() -> None:\n    pass"
+    );
+    assert_eq!(python_function(source, "missing"), None);
 }
