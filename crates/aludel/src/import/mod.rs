@@ -150,6 +150,14 @@ pub fn import_alembic(options: &AlembicImport) -> Result<ImportReport> {
         None => project.backend()?,
     };
 
+    // Every revision is rendered (and its ids checked) before anything is written, so a
+    // revision aludel cannot read leaves no half-imported project behind.
+    let rendered: Vec<alembic::Rendered> = project
+        .revisions
+        .iter()
+        .map(|revision| revision.render(backend, &project.version_table))
+        .collect::<Result<_>>()?;
+
     write_config(&config_path, &project)?;
     let config = Config::load(&LoadOptions {
         config_path: Some(config_path.clone()),
@@ -175,8 +183,7 @@ pub fn import_alembic(options: &AlembicImport) -> Result<ImportReport> {
         revisions: Vec::new(),
         reviews: Vec::new(),
     };
-    for revision in &project.revisions {
-        let rendered = revision.render(backend, &project.version_table)?;
+    for (revision, rendered) in project.revisions.iter().zip(rendered) {
         let new = NewRevision {
             message: revision.message.clone(),
             rev_id: Some(RevisionId::new(&revision.revision)?),
