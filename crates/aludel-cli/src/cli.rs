@@ -91,6 +91,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the revision graph as dot or mermaid.
     Graph(GraphArgs),
+    /// Import another tool's project: `import alembic` writes aludel.toml and one SQL
+    /// revision per Alembic revision, rendered by Alembic offline.
+    Import(ImportArgs),
 }
 
 /// The flags of `init`.
@@ -319,4 +322,34 @@ pub struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
+}
+
+/// The flags of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The tool to import from.
+    #[arg(value_enum)]
+    pub tool: ImportTool,
+    /// The folder holding alembic.ini (default: the working directory).
+    #[arg(long = "from", value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// Render the SQL for this dialect (sqlite, postgresql, mysql); default: the URL's.
+    #[arg(long)]
+    pub dialect: Option<String>,
+    /// The Python that imports the project's Alembic (its virtualenv's).
+    #[arg(long, default_value = "python3", value_name = "PATH")]
+    pub python: PathBuf,
+    /// Replace an existing aludel.toml and migrations/versions/*.sql.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportTool {
+    /// An Alembic project (alembic.ini, env.py, versions/*.py).
+    Alembic,
 }

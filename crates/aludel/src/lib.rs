@@ -20,6 +20,7 @@ pub mod config;
 pub mod dialect;
 pub mod embed;
 pub mod error;
+pub mod import;
 pub mod lint;
 pub mod revision;
 pub mod runtime;

@@ -12,6 +12,7 @@ mod ensure_version;
 mod graph;
 mod heads;
 mod history;
+mod import;
 mod init;
 mod lint;
 mod repair;
@@ -56,6 +57,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Graph(args) => graph::graph(g, &args),
         Command::Test => test::stairway(g).await,
         Command::Lint(args) => lint::lint(g, &args).await,
+        Command::Import(args) => import::import(g, &args),
     }
 }
 

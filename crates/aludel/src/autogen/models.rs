@@ -29,15 +29,16 @@ pub struct ModelFile {
 /// Reads the models the configuration names: the files matching `models` (relative to the
 /// configuration's folder; patterns in the listed order, each pattern's matches sorted by
 /// path, a file matched twice read once), or the standard output of `models_command` run with
-/// `sh -c` in that folder.
+/// `sh -c` in that folder, with `ALUDEL_DIALECT` set to the target's dialect name (`sqlite`,
+/// `postgresql`, `mysql`) so a command such as `python -m aludel.sqlalchemy` prints DDL for it.
 pub fn load_models(config: &Config) -> Result<ModelSource> {
     if let Some(command) = &config.models_command {
-        let output = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .current_dir(&config.root)
-            .output()
-            .map_err(|e| Error::io(&config.root, e))?;
+        let mut run = std::process::Command::new("sh");
+        run.arg("-c").arg(command).current_dir(&config.root);
+        if let Ok(url) = config.url() {
+            run.env("ALUDEL_DIALECT", dialect_for(url.backend()).name());
+        }
+        let output = run.output().map_err(|e| Error::io(&config.root, e))?;
         if !output.status.success() {
             return Err(Error::refused(format!(
                 "models_command `{command}` failed ({}): {}",

@@ -39,6 +39,17 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The backend a dialect name or URL scheme names: `sqlite`, `postgresql` (`postgres`),
+    /// `mysql` (`mariadb`), as `--dialect` takes them.
+    pub fn from_name(name: &str) -> Option<Backend> {
+        SCHEMES
+            .iter()
+            .find(|spec| spec.names.contains(&name))
+            .map(|spec| spec.backend)
+    }
+}
+
 impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

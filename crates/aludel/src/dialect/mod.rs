@@ -108,6 +108,12 @@ pub fn dialect_for(backend: Backend) -> &'static dyn Dialect {
     }
 }
 
+/// The dialect a name names, as `--dialect` takes it: `sqlite`, `postgresql` (`postgres`),
+/// `mysql` (`mariadb`).
+pub fn dialect_named(name: &str) -> Option<&'static dyn Dialect> {
+    Backend::from_name(name).map(dialect_for)
+}
+
 /// Reads the schema of the database `db` is connected to, keeping the tables `filter` accepts.
 /// Foreign keys to tables the filter leaves out are kept.
 pub async fn introspect(db: &mut Database, filter: &TableFilter) -> Result<Schema> {

@@ -253,6 +253,19 @@ fn in_file(scripts: &BTreeMap<RevisionId, Script>, error: GraphError) -> Error {
     })
 }
 
+/// The text of a rendered revision file up to its `-- migrate:downgrade` line, for an
+/// irreversible revision.
+fn without_downgrade_section(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "-- migrate:downgrade" {
+            break;
+        }
+        kept.push_str(line);
+    }
+    format!("{}\n", kept.trim_end())
+}
+
 /// Writes new revision files; separate from [`ScriptDirectory`] so it needs no graph.
 struct RevisionWriter<'a> {
     config: &'a Config,
@@ -263,6 +276,7 @@ struct RevisionWriter<'a> {
 
 impl RevisionWriter<'_> {
     fn write(&self, new: &NewRevision, now: jiff::Timestamp) -> Result<PathBuf> {
+        let now = new.create_date.unwrap_or(now);
         let id = match &new.rev_id {
             Some(id) => id.clone(),
             None => loop {
@@ -314,12 +328,18 @@ impl RevisionWriter<'_> {
             env: self.config.environment.clone(),
             x: self.config.x.clone(),
         };
-        let text = render_script(SCRIPT_TEMPLATE_NAME, &source, &context)?;
+        let mut text = render_script(SCRIPT_TEMPLATE_NAME, &source, &context)?;
+        if new.irreversible {
+            text = without_downgrade_section(&text);
+        }
         let parsed = Script::parse(&path, &text).map_err(|e| Error::Template {
             name: custom.display().to_string(),
             message: format!("the rendered revision file is not valid: {e}"),
         })?;
-        if parsed.revision.id != id || parsed.revision.down_revisions != new.down_revisions {
+        if parsed.revision.id != id
+            || parsed.revision.down_revisions != new.down_revisions
+            || (new.irreversible && parsed.downgrade.is_some())
+        {
             return Err(Error::Template {
                 name: custom.display().to_string(),
                 message:

@@ -38,6 +38,12 @@ pub struct NewRevision {
     pub upgrade_sql: Option<String>,
     /// Downgrade SQL to put in the file.
     pub downgrade_sql: Option<String>,
+    /// The file has no downgrade section (the revision is irreversible): an imported
+    /// revision whose downgrade could not be rendered.
+    pub irreversible: bool,
+    /// The create date for the header and the file name (an imported revision's own); else
+    /// the time of writing.
+    pub create_date: Option<Timestamp>,
 }
 
 /// The template `init` writes to `migrations/script.sql.j2`, and the one used when a project
