@@ -69,8 +69,10 @@ impl Entry<'_> {
         if style.branches && !labels.is_empty() {
             text += &format!(" ({})", labels.join(", "));
         }
-        if self.is_head() {
+        if self.scripts.graph.is_real_head(self.id()) {
             text += " (head)";
+        } else if self.is_head() {
+            text += " (effective head)";
         }
         if self.current {
             text += " (current)";
@@ -157,7 +159,7 @@ pub fn print_entries(entries: &[Entry<'_>], style: LineStyle, verbose: bool) {
         };
         out.push('\n');
     }
-    print!("{out}");
+    out!("{out}");
 }
 
 /// Entries for `ids`, marking those in `current`.

@@ -14,6 +14,6 @@ pub fn graph(g: &Global, args: &GraphArgs) -> Result<ExitCode> {
         GraphFormat::Dot => format::dot(&p.scripts),
         GraphFormat::Mermaid => format::mermaid(&p.scripts),
     };
-    print!("{text}");
+    out!("{text}");
     Ok(ExitCode::SUCCESS)
 }

@@ -24,7 +24,7 @@ pub fn show(g: &Global, args: &ShowArgs) -> Result<ExitCode> {
         })?;
     } else {
         for entry in &entries {
-            println!("{}", entry.log_entry());
+            outln!("{}", entry.log_entry());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -61,16 +61,16 @@ fn show_event(event: StairwayEvent, quiet: bool) {
             };
             let status = if outcome.passed() { "ok  " } else { "FAIL" };
             if steps.is_empty() {
-                println!("{status} {} {}", outcome.revision, outcome.message);
+                outln!("{status} {} {}", outcome.revision, outcome.message);
             } else {
-                println!("{status} {} {steps}, {}", outcome.revision, outcome.message);
+                outln!("{status} {} {steps}, {}", outcome.revision, outcome.message);
             }
         }
         StairwayEvent::ModelsChecked(ModelsCheck::Match) if !quiet => {
-            println!("ok   models match the database at head");
+            outln!("ok   models match the database at head");
         }
         StairwayEvent::ModelsChecked(ModelsCheck::Differs(_)) => {
-            println!("FAIL models differ from the database at head");
+            outln!("FAIL models differ from the database at head");
         }
         _ => {}
     }
@@ -81,7 +81,7 @@ fn summarise(g: &Global, report: &StairwayReport) -> ExitCode {
     let failures = report.failures();
     if failures.is_empty() {
         if !g.quiet {
-            println!(
+            outln!(
                 "Stairway test passed: {} revision(s) up to {}.",
                 report.total, report.head
             );

@@ -384,6 +384,37 @@ impl RevisionGraph {
             .is_some_and(|&i| self.nodes[i].next.is_empty())
     }
 
+    /// Whether `id` has no children and nothing depends on it (Alembic's `_is_real_head`). A
+    /// head that another revision depends on is only an "effective head".
+    pub fn is_real_head(&self, id: &RevisionId) -> bool {
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].all_next.is_empty())
+    }
+
+    /// What Alembic's `current` lists for a version table holding `rows`
+    /// (`RevisionMap._get_all_current`): the rows and everything they reach through parents
+    /// and dependencies, narrowed to the branch heads of that set (a revision none of whose
+    /// children is in it). A revision applied only because another depends on it is listed.
+    /// The rows come first in their order, then the others newest first; ids the graph lacks
+    /// are left out.
+    pub fn current_heads(&self, rows: &[RevisionId]) -> Vec<RevisionId> {
+        let known: Vec<usize> = rows
+            .iter()
+            .filter_map(|r| self.ids.get(r.as_str()).copied())
+            .collect();
+        let applied = self.reach(&known, graph::Edge::NormDown);
+        let is_branch_head =
+            |i: usize| !self.nodes[i].next.iter().any(|&c| applied.contains(c));
+        let mut out: Vec<usize> = Vec::new();
+        for &i in known.iter().chain(self.history.iter()) {
+            if applied.contains(i) && is_branch_head(i) && !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        self.ids_of(&out)
+    }
+
     /// Every branch label that applies to `id`, its own and those it inherits along its
     /// branch, as Alembic shows them.
     pub fn branch_labels(&self, id: &RevisionId) -> Vec<String> {
@@ -494,6 +525,26 @@ mod id_tests {
         assert!(g.downgrade_plan(&current, "billing@base").is_ok());
         assert!(g.downgrade_plan(&current, "b1@base").is_ok());
         assert_eq!(g.resolve("shipping@head").unwrap(), ids("b2"));
+    }
+
+    #[test]
+    fn current_lists_what_was_applied_as_a_dependency_as_alembic_does() {
+        // b2 was applied only because c1 depends on it; Alembic's `current` lists it.
+        let g = graph("a1; b1<-a1; a2; b2<-a2; c1<-b1 ~b2");
+        assert_eq!(g.current_heads(&ids("c1")), ids("c1,b2"));
+        // Once a child of b2 is applied, b2 is no longer a branch head of what is applied.
+        let g = graph("a1; b1<-a1; a2; b2<-a2; c1<-b1 ~b2; d2<-b2");
+        assert_eq!(g.current_heads(&ids("c1,d2")), ids("c1,d2"));
+        assert_eq!(g.current_heads(&ids("c1,zzz")), ids("c1,b2"));
+        assert!(g.current_heads(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_head_another_revision_depends_on_is_only_an_effective_head() {
+        let g = graph("a1; b1<-a1; a2; c1<-b1 ~a2");
+        assert!(g.is_head(&ids("a2")[0]) && !g.is_real_head(&ids("a2")[0]));
+        assert!(g.is_head(&ids("c1")[0]) && g.is_real_head(&ids("c1")[0]));
+        assert!(!g.is_real_head(&ids("b1")[0]));
     }
 
     #[test]

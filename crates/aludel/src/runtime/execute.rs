@@ -31,7 +31,10 @@ pub(super) async fn run_locked(
 ) -> Result<RunReport> {
     state::ensure_tables(m, db).await?;
     let current = state::read_heads(&m.version_table, db).await?;
-    check_known_heads(m.scripts, &current)?;
+    // `stamp --purge` replaces every row, those no file has included: it is the way out.
+    if !matches!(operation, Operation::Stamp { purge: true, .. }) {
+        check_known_heads(m.scripts, &current)?;
+    }
     let plan = m.plan(operation, &current)?;
     if let Operation::Upgrade(_) = operation {
         for changed in state::changed_files(m, db, &current).await? {
