@@ -237,7 +237,8 @@ pub struct BranchesArgs {
 /// The flags of `show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The revision (id, prefix, head, LABEL@head…).
+    /// The revision (id, prefix, head, current, LABEL@head, -1…).
+    #[arg(allow_negative_numbers = true)]
     pub revision: String,
     /// Print JSON.
     #[arg(long)]

@@ -47,7 +47,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::History(args) => history::history(g, &args).await,
         Command::Heads(args) => heads::heads(g, &args),
         Command::Branches(args) => branches::branches(g, &args),
-        Command::Show(args) => show::show(g, &args),
+        Command::Show(args) => show::show(g, &args).await,
         Command::Check(args) => check::check(g, &args).await,
         Command::Edit(args) => edit::edit(g, &args).await,
         Command::EnsureVersion(args) => ensure_version::ensure_version(g, &args).await,

@@ -403,12 +403,10 @@ impl RevisionGraph {
             .iter()
             .filter_map(|r| self.ids.get(r.as_str()).copied())
             .collect();
-        let applied = self.reach(&known, graph::Edge::NormDown);
-        let is_branch_head =
-            |i: usize| !self.nodes[i].next.iter().any(|&c| applied.contains(c));
+        let tips = self.all_current(&known);
         let mut out: Vec<usize> = Vec::new();
         for &i in known.iter().chain(self.history.iter()) {
-            if applied.contains(i) && is_branch_head(i) && !out.contains(&i) {
+            if tips.contains(&i) && !out.contains(&i) {
                 out.push(i);
             }
         }
@@ -428,6 +426,29 @@ impl RevisionGraph {
     /// current state. `base` resolves to no revision.
     pub fn resolve(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
         let found = self.resolve_target(target).map(|found| self.ids_of(&found));
+        self.checked(target, found)
+    }
+
+    /// The revisions an argument names as Alembic's `get_revisions` reads it (`show`): ids,
+    /// unique prefixes, labels, `head`, `heads`, `base` (no revision), `LABEL@REV`, and `-N` /
+    /// `LABEL@-N` counted down from the heads. Unlike [`resolve`](Self::resolve), `+N` and
+    /// `REV±N` name nothing here, as in Alembic.
+    pub fn revisions_named(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
+        let found = self.get_revisions(target).and_then(|found| {
+            let mut out = Vec::new();
+            for pos in found {
+                match pos {
+                    target::Pos::Rev(r) => out.push(r),
+                    target::Pos::Base => {}
+                    target::Pos::Nowhere => {
+                        return Err(target::bad(format!(
+                            "{target} walks past the end of the revision graph"
+                        )));
+                    }
+                }
+            }
+            Ok(self.ids_of(&out))
+        });
         self.checked(target, found)
     }
 
