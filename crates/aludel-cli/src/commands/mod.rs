@@ -53,7 +53,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::EnsureVersion(args) => ensure_version::ensure_version(g, &args).await,
         Command::Status(args) => status::status(g, &args).await,
         Command::Repair(args) => repair::repair(g, &args).await,
-        Command::Graph(args) => graph::graph(g, &args),
+        Command::Graph(args) => graph::graph(g, &args).await,
         Command::Test => test::stairway(g).await,
         Command::Lint(args) => lint::lint(g, &args).await,
     }

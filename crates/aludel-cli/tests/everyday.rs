@@ -1,0 +1,236 @@
+//! Issue 10: the rough edges a new user hit following the Alembic guide and adopting an existing
+//! database: closed pipes, flags after `stamp`'s revisions, revisions no file has, a database
+//! with only Alembic's table, `current` as Alembic lists it, `--help` examples, and `graph`
+//! marks rendered by Graphviz.
+
+mod support;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use support::{Kind, Project, TestDb};
+
+fn sqlite_project() -> (TestDb, Project) {
+    let db = TestDb::new(Kind::Sqlite, "everyday").unwrap();
+    let p = Project::new(&db.url, "");
+    (db, p)
+}
+
+/// Two revisions on one branch: a1 -> b2.
+fn two_revisions(p: &Project) {
+    p.revision("a1", &[], "CREATE TABLE t1 (x INTEGER);", Some("DROP TABLE t1;"));
+    p.revision("b2", &["a1"], "CREATE TABLE t2 (x INTEGER);", Some("DROP TABLE t2;"));
+}
+
+/// Runs `aludel ARGS | head -c BYTES` and returns aludel's exit status and stderr.
+fn into_closed_pipe(p: &Project, args: &[&str], bytes: usize) -> (Option<i32>, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("aludel"))
+        .current_dir(p.path())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0u8; bytes];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn output_into_a_pipe_closed_early_ends_quietly() {
+    let (_db, p) = sqlite_project();
+    // Enough revisions that the output outgrows the pipe's buffer.
+    let mut down: Vec<String> = Vec::new();
+    for i in 0..400 {
+        let id = format!("r{i:04}");
+        let parents: Vec<&str> = down.iter().map(String::as_str).collect();
+        p.revision(&id, &parents, "SELECT 1;", Some("SELECT 1;"));
+        down = vec![id];
+    }
+    p.ok(&["upgrade", "r0100"]);
+    for args in [
+        &["upgrade", "head", "--sql"][..],
+        &["status"],
+        &["history", "--json"],
+        &["history", "-v"],
+    ] {
+        let (code, stderr) = into_closed_pipe(&p, args, 10);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(code, Some(101), "{args:?}: {stderr}");
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn stamp_takes_its_flags_after_the_revisions() {
+    let (db, p) = sqlite_project();
+    two_revisions(&p);
+    let sql = p.ok(&["stamp", "head", "--sql"]);
+    assert!(sql.contains("b2"), "{sql}");
+    assert!(db.versions_if_any().is_empty(), "--sql wrote nothing");
+    p.ok(&["stamp", "a1", "-q"]);
+    assert_eq!(db.versions(), ["a1"]);
+    p.ok(&["stamp", "heads", "--purge"]);
+    assert_eq!(db.versions(), ["b2"]);
+    p.ok(&["stamp", "base", "-q"]);
+    assert!(db.versions().is_empty());
+}
+
+#[test]
+fn a_revision_no_file_has_is_named_by_reads_and_stamp_purge_gets_out() {
+    let (db, p) = sqlite_project();
+    two_revisions(&p);
+    p.ok(&["upgrade", "head"]);
+    db.query("UPDATE aludel_version SET version_num = 'gone99'");
+    let current = p.cmd().arg("current").output().unwrap();
+    assert!(current.status.success());
+    assert!(String::from_utf8_lossy(&current.stdout).contains("gone99"));
+    assert!(String::from_utf8_lossy(&current.stderr).contains("no migration file has"));
+    let history = p.ok(&["history", "-i"]);
+    assert!(history.contains("b2"), "{history}");
+    let status = p.ok(&["status"]);
+    assert!(status.contains("Unknown: gone99"), "{status}");
+    assert!(status.contains("stamp --purge"), "{status}");
+    p.fails(&["status", "--exit-code"], 1);
+    let refused = p.fails(&["upgrade", "head"], 1);
+    assert!(refused.contains("gone99") && refused.contains("stamp --purge"), "{refused}");
+    // Without --purge a stamp cannot move a row it cannot place, as in Alembic.
+    p.fails(&["stamp", "a1"], 1);
+    p.ok(&["stamp", "--purge", "b2"]);
+    assert_eq!(db.versions(), ["b2"]);
+    p.ok(&["downgrade", "base"]);
+    assert!(db.versions().is_empty() && !db.has_table("t1"));
+}
+
+#[test]
+fn reads_work_on_a_database_that_has_only_alembics_table() {
+    let db = TestDb::new(Kind::Sqlite, "alembic_only").unwrap();
+    let p = Project::new(&db.url, "version_table = \"alembic_version\"");
+    two_revisions(&p);
+    db.query("CREATE TABLE t1 (x INTEGER)");
+    db.query("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)");
+    db.query("INSERT INTO alembic_version VALUES ('a1')");
+    let status = p.ok(&["status"]);
+    assert!(status.contains("Current: a1") && status.contains("b2"), "{status}");
+    p.ok(&["status", "--json"]);
+    assert_eq!(p.ok(&["current"]).trim(), "a1");
+    p.ok(&["history", "-i"]);
+    assert!(!db.has_table("aludel_history"), "reads write nothing");
+    p.ok(&["upgrade", "head"]);
+    assert!(db.has_table("aludel_history"), "the first write adds aludel's own table");
+    assert_eq!(p.ok(&["current"]).trim(), "b2 (head)");
+}
+
+#[test]
+fn current_lists_what_was_applied_as_a_dependency_and_verbose_names_the_database() {
+    let (_db, p) = sqlite_project();
+    // b1 depends on x1, another root: upgrading to b1 applies x1 only as its dependency.
+    p.revision("a1", &[], "SELECT 1;", Some("SELECT 1;"));
+    p.revision("x1", &[], "SELECT 1;", Some("SELECT 1;"));
+    p.revision_with(
+        "b1",
+        &["a1"],
+        "-- depends_on = [\"x1\"]",
+        "SELECT 1;",
+        Some("SELECT 1;"),
+    );
+    p.ok(&["upgrade", "b1"]);
+    let mut current: Vec<String> = p.ok(&["current"]).lines().map(String::from).collect();
+    current.sort();
+    assert_eq!(current, ["b1 (head)", "x1 (effective head)"]);
+    let heads = p.ok(&["heads"]);
+    assert!(heads.contains("x1 (effective head)"), "{heads}");
+    let verbose = p.ok(&["current", "-v"]);
+    let first = verbose.lines().next().unwrap();
+    assert!(
+        first.starts_with("Current revision(s) for sqlite:///") && first.ends_with(':'),
+        "{verbose}"
+    );
+}
+
+#[test]
+fn every_help_ends_with_examples() {
+    let (_db, p) = sqlite_project();
+    let commands = [
+        "init", "revision", "upgrade", "downgrade", "current", "history", "heads", "branches",
+        "show", "stamp", "merge", "check", "edit", "ensure_version", "status", "repair", "test",
+        "lint", "graph",
+    ];
+    for command in commands {
+        let help = p.ok(&[command, "--help"]);
+        let (_, examples) = help
+            .rsplit_once("Examples:\n")
+            .unwrap_or_else(|| panic!("{command} --help has no examples:\n{help}"));
+        let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!((1..=3).contains(&lines.len()), "{command}: {examples}");
+        for line in lines {
+            assert!(line.contains("aludel "), "{command}: {line}");
+        }
+    }
+}
+
+/// `dot -Tsvg` of the graph's output, or `None` (with a notice) without Graphviz; CI installs it.
+fn render_svg(dot_source: &str) -> Option<String> {
+    let child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            let required = std::env::var("ALUDEL_REQUIRE_SERVERS").is_ok_and(|v| v == "1");
+            assert!(!required, "Graphviz's dot is needed: {e}");
+            eprintln!("skipped: no Graphviz dot ({e})");
+            return None;
+        }
+    };
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot_source.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "dot refused the graph: {}\n{dot_source}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn graph_marks_heads_labels_and_where_the_database_is() {
+    let (db, p) = sqlite_project();
+    p.revision("a1", &[], "SELECT 1;", Some("SELECT 1;"));
+    p.revision_with(
+        "b1",
+        &["a1"],
+        "-- branch_labels = [\"billing\"]",
+        "SELECT 1;",
+        Some("SELECT 1;"),
+    );
+    p.revision("c1", &["a1"], "SELECT 1;", Some("SELECT \"quoted\";"));
+    // Before the database exists: no current mark, and no empty database file created.
+    let before = p.ok(&["graph"]);
+    assert!(!before.contains("current"), "{before}");
+    assert!(db.versions_if_any().is_empty());
+    p.ok(&["upgrade", "b1"]);
+    let dot = p.ok(&["graph"]);
+    let Some(svg) = render_svg(&dot) else { return };
+    // Graphviz puts each line of a label in its own <text> element.
+    for text in ["b1", "(head, @billing, current)", "c1", "(head)", "a1"] {
+        assert!(svg.contains(&format!(">{text}</text>")), "{text} in\n{svg}\n{dot}");
+    }
+    let mermaid = p.ok(&["graph", "--format", "mermaid"]);
+    assert!(mermaid.contains("(head, @billing, current)"), "{mermaid}");
+}
