@@ -20,6 +20,7 @@ mod database;
 mod mysql;
 mod postgres;
 mod render;
+mod scratch;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sqlite;
@@ -28,6 +29,7 @@ mod sqlite;
 compile_error!("aludel needs at least one of its features `sqlite`, `postgres` or `mysql`");
 
 pub use database::{Canceller, Database, FailedAt, LockGuard, ScriptFailure};
+pub use scratch::{ScratchDatabase, scratch_server};
 
 use crate::config::Backend;
 use crate::schema::{Change, Schema, TableFilter};
