@@ -234,3 +234,87 @@ fn graph_marks_heads_labels_and_where_the_database_is() {
     let mermaid = p.ok(&["graph", "--format", "mermaid"]);
     assert!(mermaid.contains("(head, @billing, current)"), "{mermaid}");
 }
+
+#[test]
+fn a_url_that_names_a_sqlite_file_without_three_slashes_is_an_error() {
+    let (_db, p) = sqlite_project();
+    two_revisions(&p);
+    for url in ["sqlite:/x.db", "sqlite://x.db", "sqlite:x.db"] {
+        let out = p
+            .cmd()
+            .env("DATABASE_URL", url)
+            .args(["--url", url, "upgrade", "head"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("sqlite:///relative/path.db"), "{stderr}");
+        assert!(!p.path().join("x.db").exists(), "{url} created ./x.db");
+    }
+}
+
+#[test]
+fn init_makes_the_schema_folder_and_test_skips_models_without_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(assert_cmd::cargo::cargo_bin("aludel"))
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init", "migrations"]).status.success());
+    assert!(dir.path().join("schema").is_dir());
+    assert!(run(&["revision", "-m", "first"]).status.success());
+    let test = run(&["test"]);
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    assert!(
+        test.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    assert!(
+        stdout.contains("models not compared") && stdout.contains("schema/**/*.sql"),
+        "{stdout}"
+    );
+    assert!(run(&["upgrade", "head"]).status.success());
+    let check = run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("hint: write the desired schema") && stderr.contains("schema/"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn test_runs_on_the_projects_own_server_dialect() {
+    support::each_server("stairway_dialect", |db| {
+        let p = Project::new(&db.url, "");
+        // Statements SQLite cannot run: the stairway must run on the project's own dialect.
+        let (up, down) = match db.kind {
+            Kind::Postgres => (
+                "CREATE TABLE t (id serial PRIMARY KEY, doc jsonb NOT NULL DEFAULT '{}'::jsonb);",
+                "DROP TABLE t;",
+            ),
+            _ => (
+                "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;",
+                "DROP TABLE t;",
+            ),
+        };
+        p.revision("a1", &[], up, Some(down));
+        let out = p.cmd().arg("test").output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}{stderr}");
+        assert!(stdout.contains("ok   a1 up/down/up"), "{stdout}");
+        let scheme = match db.kind {
+            Kind::Postgres => "Stairway test on postgresql://",
+            _ => "Stairway test on mysql://",
+        };
+        assert!(stderr.contains(scheme), "{stderr}");
+        // The project's own database is not the scratch database.
+        assert!(!db.has_table("aludel_version") && !db.has_table("t"));
+    });
+}

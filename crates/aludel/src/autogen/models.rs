@@ -76,6 +76,10 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
             return Err(Error::refused(format!(
                 "models pattern '{pattern}' matches no file in {}",
                 config.root.display()
+            ))
+            .with_hint(format!(
+                "write the desired schema as SQL DDL in a file matching {pattern} under {} (e.g. CREATE TABLE statements in schema/tables.sql), or set `models_command` in aludel.toml",
+                config.root.display()
             )));
         }
         matches.sort();

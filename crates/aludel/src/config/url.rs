@@ -163,7 +163,10 @@ impl DatabaseUrl {
         };
         let backend = spec.backend;
         let kind = match spec.driver {
-            None => parse_sqlite(rest, base).map_err(fail)?,
+            None => {
+                check_sqlite_form(text).map_err(fail)?;
+                parse_sqlite(rest, base).map_err(fail)?
+            }
             Some(driver) => Kind::Server(parse_server(scheme, driver, rest).map_err(fail)?),
         };
         Ok(DatabaseUrl { backend, kind })
@@ -345,6 +348,27 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
     scheme
         .eq_ignore_ascii_case("sqlite")
         .then_some((scheme, rest))
+}
+
+/// The SQLite forms of SQLAlchemy: `sqlite:///relative.db`, `sqlite:////absolute.db`,
+/// `sqlite://` and `sqlite:///:memory:` (and sqlx's `sqlite::memory:`). A file named any
+/// other way (`sqlite:x.db`, `sqlite:/x.db`, `sqlite://x.db`) is most likely a typo in a deploy
+/// URL: guessing would create an empty database somewhere and report success.
+fn check_sqlite_form(text: &str) -> std::result::Result<(), String> {
+    let after_scheme = text.split_once(':').map_or("", |(_, rest)| rest);
+    let location = after_scheme.split('?').next().unwrap_or_default();
+    let accepted = location == ":memory:"
+        || location.strip_prefix("//").is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with('/') || rest == ":memory:"
+        });
+    if accepted {
+        return Ok(());
+    }
+    Err("not a SQLite URL form aludel accepts; use sqlite:///relative/path.db (relative to \
+         aludel.toml's folder, or to the working directory for --url), \
+         sqlite:////absolute/path.db, or sqlite:// (also sqlite:///:memory:) for an in-memory \
+         database"
+        .to_string())
 }
 
 fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
