@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use aludel::Error;
-use aludel::revision::GraphError;
+use aludel::revision::{Direction, GraphError};
 use aludel::runtime::Event;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -154,28 +154,47 @@ pub fn print_error_body(err: &anyhow::Error) {
         applied_before,
         rolled_back,
         revision,
+        direction,
         ..
     }) = err.downcast_ref::<Error>()
     {
-        statement_failed(revision, *rolled_back, applied_before);
+        statement_failed(revision, *direction, *rolled_back, applied_before);
     }
     for hint in hints(err) {
         eprintln!("hint: {hint}");
     }
 }
 
-/// What a failed migration left behind: nothing when it was rolled back, else the statements
-/// that stay applied.
-fn statement_failed(revision: &str, rolled_back: bool, applied_before: &[String]) {
+/// What a failed migration left behind, as it is now: nothing when it was rolled back, else
+/// the statements that stay applied. A failed downgrade leaves its revision applied.
+fn statement_failed(
+    revision: &str,
+    direction: Direction,
+    rolled_back: bool,
+    applied_before: &[String],
+) {
+    let downgrade = direction == Direction::Downgrade;
     if rolled_back {
-        eprintln!(
-            "the migration was rolled back: the database and the version table are as before revision {revision}"
-        );
+        if downgrade {
+            eprintln!(
+                "the downgrade was rolled back: the database and the version table are still at revision {revision}"
+            );
+        } else {
+            eprintln!(
+                "the migration was rolled back: the database and the version table are as before revision {revision}"
+            );
+        }
         return;
     }
-    eprintln!(
-        "revision {revision} is not recorded as applied; its statements ran outside a transaction"
-    );
+    if downgrade {
+        eprintln!(
+            "revision {revision} is still recorded as applied; its downgrade statements ran outside a transaction"
+        );
+    } else {
+        eprintln!(
+            "revision {revision} is not recorded as applied; its statements ran outside a transaction"
+        );
+    }
     if applied_before.is_empty() {
         eprintln!("no statement of it had run before the failing one");
     } else {

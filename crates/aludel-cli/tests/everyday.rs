@@ -318,3 +318,41 @@ fn test_runs_on_the_projects_own_server_dialect() {
         assert!(!db.has_table("aludel_version") && !db.has_table("t"));
     });
 }
+
+#[test]
+fn a_failed_downgrade_says_the_revision_is_still_applied() {
+    let (db, p) = sqlite_project();
+    p.revision("a1", &[], "CREATE TABLE t1 (x INTEGER);", Some("DROP TABLE t1;"));
+    p.revision(
+        "b2",
+        &["a1"],
+        "CREATE TABLE t2 (x INTEGER);",
+        Some("DROP TABLE t2;\nDROP TABLE no_such_table;"),
+    );
+    p.revision_with(
+        "c3",
+        &["b2"],
+        "-- transactional = false",
+        "CREATE TABLE t3 (x INTEGER);",
+        Some("DROP TABLE t3;\nDROP TABLE no_such_table;"),
+    );
+    p.ok(&["upgrade", "head"]);
+    // Outside a transaction: the first statement stays done, the revision stays recorded.
+    let err = p.fails(&["downgrade", "-1"], 1);
+    assert!(
+        err.contains("revision c3 is still recorded as applied") && err.contains("DROP TABLE t3"),
+        "{err}"
+    );
+    assert!(!err.contains("not recorded as applied"), "{err}");
+    assert_eq!(db.versions(), ["c3"]);
+    p.ok(&["stamp", "b2"]);
+    // In a transaction: rolled back, still at b2.
+    let err = p.fails(&["downgrade", "-1"], 1);
+    assert!(
+        err.contains("the downgrade was rolled back: the database and the version table are still at revision b2"),
+        "{err}"
+    );
+    assert!(!err.contains("as before revision"), "{err}");
+    assert_eq!(db.versions(), ["b2"]);
+    assert!(db.has_table("t2"));
+}

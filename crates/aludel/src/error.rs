@@ -63,6 +63,9 @@ pub enum Error {
         line: usize,
         /// The revision being applied.
         revision: String,
+        /// Whether its upgrade or its downgrade section was running: after a failed downgrade
+        /// the revision is still applied.
+        direction: crate::revision::Direction,
         /// The database's message.
         message: String,
         /// Statements of this migration that had already run and stay applied (DDL that commits
