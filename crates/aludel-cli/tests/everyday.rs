@@ -356,3 +356,23 @@ fn a_failed_downgrade_says_the_revision_is_still_applied() {
     assert_eq!(db.versions(), ["b2"]);
     assert!(db.has_table("t2"));
 }
+
+#[test]
+fn hints_where_a_user_is_stuck() {
+    let (_db, p) = sqlite_project();
+    two_revisions(&p);
+    p.ok(&["upgrade", "head"]);
+    let err = p.fails(&["upgrade", "+1"], 1);
+    assert!(err.contains("hint: no revision is that far above"), "{err}");
+    p.revision("c3", &["a1"], "SELECT 1;", Some("SELECT 1;"));
+    let err = p.fails(&["upgrade", "head"], 1);
+    assert!(
+        err.contains("`aludel upgrade heads`") && err.contains("`aludel merge heads"),
+        "{err}"
+    );
+    // Nothing listens on port 1: the hint names the address the URL means.
+    let err = p.fails(&["--url", "postgresql://u@127.0.0.1:1/x", "current"], 1);
+    assert!(err.contains("hint: is the server running at 127.0.0.1:1?"), "{err}");
+    let err = p.fails(&["--url", "mysql://u@127.0.0.1:1/x", "current"], 1);
+    assert!(err.contains("hint: is the server running at 127.0.0.1:1?"), "{err}");
+}

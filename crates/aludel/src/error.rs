@@ -53,6 +53,8 @@ pub enum Error {
         url: String,
         /// The driver's message.
         message: String,
+        /// `host:port` of a server URL (default port filled in), for the hint.
+        address: Option<String>,
     },
     /// A statement of a migration failed.
     #[error("{}:{line}: statement failed in revision {revision}: {message}", path.display())]
@@ -195,6 +197,26 @@ impl Error {
             } => vec![
                 "undo or complete those statements by hand, then run the command again".to_string(),
             ],
+            Error::Connect {
+                message,
+                address: Some(address),
+                ..
+            } => {
+                let message = message.to_lowercase();
+                if message.contains("refused") {
+                    vec![format!(
+                        "is the server running at {address}? start it, or correct the host and port in the URL"
+                    )]
+                } else if message.contains("lookup") || message.contains("resolve") {
+                    vec![format!("check the host name in the URL ({address})")]
+                } else if message.contains("no answer within") {
+                    vec![format!(
+                        "nothing answered at {address}: check the host, port and firewall, or raise connect_timeout in aludel.toml"
+                    )]
+                } else {
+                    Vec::new()
+                }
+            }
             Error::Busy { .. } => vec![
                 "another program is writing to the database; retry once it is done, or raise lock_timeout in aludel.toml".to_string(),
             ],

@@ -80,6 +80,8 @@ struct DriverSpelling {
     scheme: &'static str,
     /// Query parameters sqlx names differently, `(as written, as sqlx names it)`.
     renamed: &'static [(&'static str, &'static str)],
+    /// The port a URL without one means.
+    default_port: u16,
 }
 
 /// Every scheme aludel reads. URL syntax only: what a database does with a parameter is its
@@ -96,6 +98,7 @@ const SCHEMES: &[SchemeSpec] = &[
         driver: Some(&DriverSpelling {
             scheme: "postgres",
             renamed: &[],
+            default_port: 5432,
         }),
     },
     SchemeSpec {
@@ -105,6 +108,7 @@ const SCHEMES: &[SchemeSpec] = &[
             scheme: "mysql",
             // PyMySQL names the socket `unix_socket`; sqlx calls it `socket`.
             renamed: &[("unix_socket", "socket")],
+            default_port: 3306,
         }),
     },
 ];
@@ -170,6 +174,22 @@ impl DatabaseUrl {
             Some(driver) => Kind::Server(parse_server(scheme, driver, rest).map_err(fail)?),
         };
         Ok(DatabaseUrl { backend, kind })
+    }
+
+    /// `host:port` of a server URL, the scheme's default port filled in (`localhost` for a
+    /// URL without a host); `None` for SQLite.
+    pub fn server_address(&self) -> Option<String> {
+        let Kind::Server(server) = &self.kind else {
+            return None;
+        };
+        let host = match server.host.as_str() {
+            "" => "localhost",
+            host => host,
+        };
+        Some(format!(
+            "{host}:{}",
+            server.port.unwrap_or(server.driver.default_port)
+        ))
     }
 
     /// Which database this is.

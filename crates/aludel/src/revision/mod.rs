@@ -255,6 +255,16 @@ impl GraphError {
                     .to_string(),
             ),
             GraphError::InFile { error, .. } => error.hint(),
+            GraphError::MultipleHeads { target, .. } if target == "head" => Some(
+                "`aludel upgrade heads` applies every branch; `aludel merge heads -m \"merge\"` joins them into one head"
+                    .to_string(),
+            ),
+            GraphError::BadTarget { message } if message.starts_with("relative revision +") => {
+                Some(
+                    "no revision is that far above where the database is (it may be at head already): `aludel current` and `aludel history -i` show where it stands"
+                        .to_string(),
+                )
+            }
             GraphError::UnknownLabel { suggestion, .. } => Some(match suggestion {
                 Some(label) => format!("did you mean {label}?"),
                 None => "`aludel branches` lists the branch labels".to_string(),
@@ -566,6 +576,23 @@ mod id_tests {
         assert!(g.is_head(&ids("a2")[0]) && !g.is_real_head(&ids("a2")[0]));
         assert!(g.is_head(&ids("c1")[0]) && g.is_real_head(&ids("c1")[0]));
         assert!(!g.is_real_head(&ids("b1")[0]));
+    }
+
+    #[test]
+    fn a_history_range_never_suggests_a_form_it_refuses() {
+        // Issue 10: the ambiguous walk below a merge suggested `REV-1:current`, which a range
+        // then refuses (as Alembic does).
+        let g = graph("a; b1<-a; b2<-a; c<-b1,b2");
+        let error = g
+            .history_range(Some("-2"), Some("current"), &ids("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("b1:current") || error.contains("REV:current"), "{error}");
+        assert!(!error.contains("-1'"), "{error}");
+        for suggested in ["b1", "b2"] {
+            assert!(g.history_range(Some(suggested), Some("current"), &ids("c")).is_ok());
+        }
+        assert!(g.history_range(Some("b1-1"), Some("current"), &ids("c")).is_err());
     }
 
     #[test]
