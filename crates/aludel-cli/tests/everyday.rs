@@ -376,3 +376,44 @@ fn hints_where_a_user_is_stuck() {
     let err = p.fails(&["--url", "mysql://u@127.0.0.1:1/x", "current"], 1);
     assert!(err.contains("hint: is the server running at 127.0.0.1:1?"), "{err}");
 }
+
+#[test]
+fn an_offline_mysql_script_runs_in_the_mariadb_client_as_printed() {
+    let Some(db) = TestDb::new(Kind::MySql, "offline_delimiter") else {
+        return;
+    };
+    let p = Project::new(&db.url, "");
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE t (x INT, y INT);\n\
+         CREATE TRIGGER t_copy BEFORE INSERT ON t FOR EACH ROW\n\
+         BEGIN\n    SET NEW.y = NEW.x * 2;\n    SET NEW.x = NEW.x + 0;\nEND;\n\
+         INSERT INTO t (x) VALUES (21);",
+        Some("DROP TRIGGER t_copy;\nDROP TABLE t;"),
+    );
+    let script = p.ok(&["upgrade", "head", "--sql"]);
+    assert!(script.contains("DELIMITER $$"), "{script}");
+    let mut client = Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-P", "3306", "-u", "root", db.name()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the mariadb client");
+    use std::io::Write;
+    client
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = client.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "mariadb refused the script: {}\n{script}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(db.column("SELECT y FROM t"), ["42"]);
+    assert_eq!(db.versions(), ["a1"]);
+}
