@@ -18,8 +18,18 @@ fn sqlite_project() -> (TestDb, Project) {
 
 /// Two revisions on one branch: a1 -> b2.
 fn two_revisions(p: &Project) {
-    p.revision("a1", &[], "CREATE TABLE t1 (x INTEGER);", Some("DROP TABLE t1;"));
-    p.revision("b2", &["a1"], "CREATE TABLE t2 (x INTEGER);", Some("DROP TABLE t2;"));
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE t1 (x INTEGER);",
+        Some("DROP TABLE t1;"),
+    );
+    p.revision(
+        "b2",
+        &["a1"],
+        "CREATE TABLE t2 (x INTEGER);",
+        Some("DROP TABLE t2;"),
+    );
 }
 
 /// Runs `aludel ARGS | head -c BYTES` and returns aludel's exit status and stderr.
@@ -99,7 +109,10 @@ fn a_revision_no_file_has_is_named_by_reads_and_stamp_purge_gets_out() {
     assert!(status.contains("stamp --purge"), "{status}");
     p.fails(&["status", "--exit-code"], 1);
     let refused = p.fails(&["upgrade", "head"], 1);
-    assert!(refused.contains("gone99") && refused.contains("stamp --purge"), "{refused}");
+    assert!(
+        refused.contains("gone99") && refused.contains("stamp --purge"),
+        "{refused}"
+    );
     // Without --purge a stamp cannot move a row it cannot place, as in Alembic.
     p.fails(&["stamp", "a1"], 1);
     p.ok(&["stamp", "--purge", "b2"]);
@@ -117,13 +130,19 @@ fn reads_work_on_a_database_that_has_only_alembics_table() {
     db.query("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)");
     db.query("INSERT INTO alembic_version VALUES ('a1')");
     let status = p.ok(&["status"]);
-    assert!(status.contains("Current: a1") && status.contains("b2"), "{status}");
+    assert!(
+        status.contains("Current: a1") && status.contains("b2"),
+        "{status}"
+    );
     p.ok(&["status", "--json"]);
     assert_eq!(p.ok(&["current"]).trim(), "a1");
     p.ok(&["history", "-i"]);
     assert!(!db.has_table("aludel_history"), "reads write nothing");
     p.ok(&["upgrade", "head"]);
-    assert!(db.has_table("aludel_history"), "the first write adds aludel's own table");
+    assert!(
+        db.has_table("aludel_history"),
+        "the first write adds aludel's own table"
+    );
     assert_eq!(p.ok(&["current"]).trim(), "b2 (head)");
 }
 
@@ -158,9 +177,25 @@ fn current_lists_what_was_applied_as_a_dependency_and_verbose_names_the_database
 fn every_help_ends_with_examples() {
     let (_db, p) = sqlite_project();
     let commands = [
-        "init", "revision", "upgrade", "downgrade", "current", "history", "heads", "branches",
-        "show", "stamp", "merge", "check", "edit", "ensure_version", "status", "repair", "test",
-        "lint", "graph",
+        "init",
+        "revision",
+        "upgrade",
+        "downgrade",
+        "current",
+        "history",
+        "heads",
+        "branches",
+        "show",
+        "stamp",
+        "merge",
+        "check",
+        "edit",
+        "ensure_version",
+        "status",
+        "repair",
+        "test",
+        "lint",
+        "graph",
     ];
     for command in commands {
         let help = p.ok(&[command, "--help"]);
@@ -229,7 +264,10 @@ fn graph_marks_heads_labels_and_where_the_database_is() {
     let Some(svg) = render_svg(&dot) else { return };
     // Graphviz puts each line of a label in its own <text> element.
     for text in ["b1", "(head, @billing, current)", "c1", "(head)", "a1"] {
-        assert!(svg.contains(&format!(">{text}</text>")), "{text} in\n{svg}\n{dot}");
+        assert!(
+            svg.contains(&format!(">{text}</text>")),
+            "{text} in\n{svg}\n{dot}"
+        );
     }
     let mermaid = p.ok(&["graph", "--format", "mermaid"]);
     assert!(mermaid.contains("(head, @billing, current)"), "{mermaid}");
@@ -322,7 +360,12 @@ fn test_runs_on_the_projects_own_server_dialect() {
 #[test]
 fn a_failed_downgrade_says_the_revision_is_still_applied() {
     let (db, p) = sqlite_project();
-    p.revision("a1", &[], "CREATE TABLE t1 (x INTEGER);", Some("DROP TABLE t1;"));
+    p.revision(
+        "a1",
+        &[],
+        "CREATE TABLE t1 (x INTEGER);",
+        Some("DROP TABLE t1;"),
+    );
     p.revision(
         "b2",
         &["a1"],
@@ -372,9 +415,15 @@ fn hints_where_a_user_is_stuck() {
     );
     // Nothing listens on port 1: the hint names the address the URL means.
     let err = p.fails(&["--url", "postgresql://u@127.0.0.1:1/x", "current"], 1);
-    assert!(err.contains("hint: is the server running at 127.0.0.1:1?"), "{err}");
+    assert!(
+        err.contains("hint: is the server running at 127.0.0.1:1?"),
+        "{err}"
+    );
     let err = p.fails(&["--url", "mysql://u@127.0.0.1:1/x", "current"], 1);
-    assert!(err.contains("hint: is the server running at 127.0.0.1:1?"), "{err}");
+    assert!(
+        err.contains("hint: is the server running at 127.0.0.1:1?"),
+        "{err}"
+    );
 }
 
 #[test]

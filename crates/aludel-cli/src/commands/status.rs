@@ -32,7 +32,9 @@ pub async fn status(g: &Global, args: &StatusArgs) -> Result<ExitCode> {
         }
         for id in &status.unknown {
             outln!("Unknown: {id}, which no migration file has");
-            outln!("hint: restore its file, or `aludel stamp --purge REV` to set the version table to revisions that exist");
+            outln!(
+                "hint: restore its file, or `aludel stamp --purge REV` to set the version table to revisions that exist"
+            );
         }
         for changed in &status.changed {
             outln!("Changed: {}\nhint: {}", changed.describe(), changed.hint());

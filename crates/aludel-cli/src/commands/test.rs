@@ -22,7 +22,7 @@ enum Scratch {
     /// A SQLite file in this folder.
     Folder(PathBuf),
     /// A database created on the server.
-    Server(ScratchDatabase),
+    Server(Box<ScratchDatabase>),
 }
 
 pub async fn stairway(g: &Global) -> Result<ExitCode> {
@@ -42,7 +42,7 @@ pub async fn stairway(g: &Global) -> Result<ExitCode> {
         let server = scratch_server(&config, config.url()?)?;
         let db = ScratchDatabase::create(&server, config.connect_timeout).await?;
         config.set_url(db.url().clone());
-        Scratch::Server(db)
+        Scratch::Server(Box::new(db))
     };
     if !g.quiet {
         eprintln!("Stairway test on {}", config.url()?);
@@ -118,7 +118,8 @@ fn summarise(g: &Global, report: &StairwayReport) -> ExitCode {
         if !g.quiet {
             outln!(
                 "Stairway test passed: {} revision(s) up to {}.",
-                report.total, report.head
+                report.total,
+                report.head
             );
         }
         return ExitCode::SUCCESS;

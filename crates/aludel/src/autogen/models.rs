@@ -119,8 +119,11 @@ pub async fn normalise(
     }
     let server = dialect::scratch_server(config, target)?;
     let scratch = ScratchDatabase::create(&server, config.connect_timeout).await?;
+    // The URL is cloned: a borrow of the scratch database (which is not `Sync`) held across
+    // an await would make this future not `Send`.
+    let url = scratch.url().clone();
     let result = async {
-        let mut db = Database::connect(scratch.url(), config.connect_timeout).await?;
+        let mut db = Database::connect(&url, config.connect_timeout).await?;
         let result = load_and_introspect(&mut db, models, &filter).await;
         db.close().await;
         result
@@ -195,4 +198,3 @@ pub(crate) async fn load_and_introspect(
     }
     dialect::introspect(db, filter).await
 }
-

@@ -378,17 +378,19 @@ fn check_sqlite_form(text: &str) -> std::result::Result<(), String> {
     let after_scheme = text.split_once(':').map_or("", |(_, rest)| rest);
     let location = after_scheme.split('?').next().unwrap_or_default();
     let accepted = location == ":memory:"
-        || location.strip_prefix("//").is_some_and(|rest| {
-            rest.is_empty() || rest.starts_with('/') || rest == ":memory:"
-        });
+        || location
+            .strip_prefix("//")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest == ":memory:");
     if accepted {
         return Ok(());
     }
-    Err("not a SQLite URL form aludel accepts; use sqlite:///relative/path.db (relative to \
+    Err(
+        "not a SQLite URL form aludel accepts; use sqlite:///relative/path.db (relative to \
          aludel.toml's folder, or to the working directory for --url), \
          sqlite:////absolute/path.db, or sqlite:// (also sqlite:///:memory:) for an in-memory \
          database"
-        .to_string())
+            .to_string(),
+    )
 }
 
 fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {

@@ -587,12 +587,21 @@ mod id_tests {
             .history_range(Some("-2"), Some("current"), &ids("c"))
             .unwrap_err()
             .to_string();
-        assert!(error.contains("b1:current") || error.contains("REV:current"), "{error}");
+        assert!(
+            error.contains("b1:current") || error.contains("REV:current"),
+            "{error}"
+        );
         assert!(!error.contains("-1'"), "{error}");
         for suggested in ["b1", "b2"] {
-            assert!(g.history_range(Some(suggested), Some("current"), &ids("c")).is_ok());
+            assert!(
+                g.history_range(Some(suggested), Some("current"), &ids("c"))
+                    .is_ok()
+            );
         }
-        assert!(g.history_range(Some("b1-1"), Some("current"), &ids("c")).is_err());
+        assert!(
+            g.history_range(Some("b1-1"), Some("current"), &ids("c"))
+                .is_err()
+        );
     }
 
     #[test]

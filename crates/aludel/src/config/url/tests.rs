@@ -71,7 +71,11 @@ fn a_sqlite_file_named_without_three_slashes_is_an_error_listing_the_forms() {
     ] {
         let (url, reason) = parse_err(text);
         assert_eq!(url, text, "{reason}");
-        for form in ["sqlite:///relative/path.db", "sqlite:////absolute/path.db", "sqlite://"] {
+        for form in [
+            "sqlite:///relative/path.db",
+            "sqlite:////absolute/path.db",
+            "sqlite://",
+        ] {
             assert!(reason.contains(form), "{text}: {reason}");
         }
     }
