@@ -50,10 +50,12 @@ fn aludel_answers_as_alembic_does_on_seeded_random_graphs() {
         )
     });
     eprintln!(
-        "differential: {} graphs, {} revisions, {} commands compared, {} disagreements, {} aludel panics; Alembic crashed {} times and failed half-way {} times; aludel refused {} ambiguous relative downgrades",
+        "differential: {} graphs, {} revisions, {} commands compared ({} read outputs, {} failures on both sides), {} disagreements, {} aludel panics; Alembic crashed {} times and failed half-way {} times; aludel refused {} ambiguous relative downgrades",
         summary["graphs"],
         summary["revisions"],
         summary["commands"],
+        summary["reads_compared"],
+        summary["failures_agreed"],
         summary["disagreements"],
         summary["panics"],
         summary["alembic_crashes"],

@@ -450,7 +450,7 @@ def run_graph(seed, work, steps, verbose):
     ini, aludel_dir = write_projects(graph, root)
     alembic_dir = os.path.dirname(ini)
     result = {"seed": seed, "revisions": len(graph.revs), "commands": 0, "disagreements": [],
-              "alembic_crashes": 0, "alembic_partial_failures": 0, "documented_refusals": 0, "panics": []}
+              "alembic_crashes": 0, "alembic_partial_failures": 0, "reads_compared": 0, "failures_agreed": 0, "documented_refusals": 0, "panics": []}
     counter = 0
     for step in range(steps):
         counter += 1
@@ -498,11 +498,14 @@ def run_graph(seed, work, steps, verbose):
         elif a_state != l_state:
             problem = "state differs: alembic %s, aludel %s" % (a_state, l_state)
         elif a_status == "ok" and kind in ("set", "ordered", "branches"):
+            result["reads_compared"] += 1
             verbose_out = cmd[4] if len(cmd) > 4 else False
             na = normalise(kind, a_out, verbose_out)
             nl = normalise(kind, l_out, verbose_out)
             if na != nl:
                 problem = "output differs"
+        if not problem and a_status == "fail":
+            result["failures_agreed"] += 1
         if problem:
             result["disagreements"].append({
                 "step": step, "command": desc, "problem": problem,
@@ -555,6 +558,8 @@ def main():
         "graphs": len(results),
         "revisions": sum(r["revisions"] for r in results),
         "commands": sum(r["commands"] for r in results),
+        "reads_compared": sum(r["reads_compared"] for r in results),
+        "failures_agreed": sum(r["failures_agreed"] for r in results),
         "disagreements": sum(len(r["disagreements"]) for r in results),
         "panics": sum(len(r["panics"]) for r in results),
         "alembic_crashes": sum(r["alembic_crashes"] for r in results),
