@@ -487,6 +487,7 @@ def run_graph(seed, work, steps, verbose):
             # to an unknown revision empties the table, then fails); aludel left everything
             # as it was, which is what a failure should do.
             result["alembic_partial_failures"] += 1
+            result.setdefault("crash_samples", []).append("half-way: " + desc + " -> " + a_out[:160])
             resync(aludel_dir, *a_state)
             continue
         if a_status != l_status:
