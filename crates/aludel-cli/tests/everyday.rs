@@ -210,16 +210,23 @@ fn every_help_ends_with_examples() {
     }
 }
 
-/// `dot -Tsvg` of the graph's output, or `None` (with a notice) without Graphviz; CI installs it.
-fn render_svg(dot_source: &str) -> Option<String> {
-    let child = Command::new("dot")
-        .arg("-Tsvg")
+/// Runs `program ARGS` with `input` on its stdin; `Err` when the program cannot be started.
+fn pipe_into(program: &str, args: &[&str], input: &str) -> std::io::Result<std::process::Output> {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
+        .spawn()?;
+    child.stdin.take().unwrap().write_all(input.as_bytes())?;
+    child.wait_with_output()
+}
+
+/// `dot -Tsvg` of the graph's output, or `None` (with a notice) without Graphviz; CI installs it.
+fn render_svg(dot_source: &str) -> Option<String> {
+    let out = match pipe_into("dot", &["-Tsvg"], dot_source) {
+        Ok(out) => out,
         Err(e) => {
             let required = std::env::var("ALUDEL_REQUIRE_SERVERS").is_ok_and(|v| v == "1");
             assert!(!required, "Graphviz's dot is needed: {e}");
@@ -227,14 +234,6 @@ fn render_svg(dot_source: &str) -> Option<String> {
             return None;
         }
     };
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(dot_source.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "dot refused the graph: {}\n{dot_source}",
@@ -436,21 +435,12 @@ fn an_offline_mysql_script_runs_in_the_mariadb_client_as_printed() {
     );
     let script = p.ok(&["upgrade", "head", "--sql"]);
     assert!(script.contains("DELIMITER $$"), "{script}");
-    let mut client = Command::new("mariadb")
-        .args(["-h", "127.0.0.1", "-P", "3306", "-u", "root", db.name()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the mariadb client");
-    use std::io::Write;
-    client
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = client.wait_with_output().unwrap();
+    let out = pipe_into(
+        "mariadb",
+        &["-h", "127.0.0.1", "-P", "3306", "-u", "root", db.name()],
+        &script,
+    )
+    .expect("the mariadb client");
     assert!(
         out.status.success(),
         "mariadb refused the script: {}\n{script}",
