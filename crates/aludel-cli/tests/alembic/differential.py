@@ -15,7 +15,9 @@ in set order are compared as sets).
 Alembic runs in this process (one import, a fresh SQLite file per graph); aludel through its
 binary. Prints a JSON summary on stdout; exits 1 on any disagreement or aludel panic.
 
-    differential.py --aludel target/debug/aludel --seeds 1-40 [--work DIR] [--verbose]
+    differential.py --aludel target/debug/aludel --seeds 0-40 [--work DIR] [--verbose]
+
+Seed 0 is the shape of Alembic's branching documentation; the others are random.
 """
 
 import argparse
@@ -96,13 +98,34 @@ def toml_list(items):
 class Graph:
     """A random revision graph: revisions in creation order, each (id, parents, labels, deps)."""
 
-    def __init__(self, rng):
+    # Seed 0: the shape of Alembic's branching documentation ("Working with Branches",
+    # "Working with Multiple Bases"): a branch point, a labelled branch, a merge, and a second
+    # base whose branch depends on the merge.
+    DOCUMENTED = [
+        ("1975ea83b712", [], [], []),
+        ("ae1027a6acf", ["1975ea83b712"], [], []),
+        ("27c6a30d7c24", ["1975ea83b712"], ["shoppingcart"], []),
+        ("d747a8a8879", ["27c6a30d7c24"], [], []),
+        ("55af2cb1c267", ["ae1027a6acf", "d747a8a8879"], [], []),
+        ("3cac04ae8714", [], ["networking"], []),
+        ("109ec7d132bf", ["3cac04ae8714"], [], []),
+        ("29f859a13ea", ["109ec7d132bf"], [], ["55af2cb1c267"]),
+        ("2a95102259be", ["3cac04ae8714"], [], ["ae1027a6acf"]),
+    ]
+
+    def __init__(self, rng, documented=False):
         self.rng = rng
         self.revs = []
         self.used_ids = set()
         self.labels = []
         prefixes = ["".join(rng.choice("0123456789abcdef") for _ in range(3)) for _ in range(3)]
         self.prefixes = prefixes
+        if documented:
+            self.prefixes = ["1", "2", "27c", "3"]
+            for rid, parents, labels, deps in self.DOCUMENTED:
+                self.used_ids.add(rid)
+                self.add(rid, parents, labels, deps)
+            return
         n = rng.randint(20, 60)
         roots = rng.randint(1, 3)
         for i in range(n):
@@ -443,7 +466,7 @@ def refresh_heads(graph, aludel_dir):
 
 def run_graph(seed, work, steps, verbose):
     rng = random.Random(seed)
-    graph = Graph(rng)
+    graph = Graph(rng, documented=seed == 0)
     root = os.path.join(work, "seed%d" % seed)
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -452,7 +475,8 @@ def run_graph(seed, work, steps, verbose):
     result = {"seed": seed, "revisions": len(graph.revs), "commands": 0, "disagreements": [],
               "alembic_crashes": 0, "alembic_partial_failures": 0, "reads_compared": 0, "failures_agreed": 0, "documented_refusals": 0, "panics": []}
     counter = 0
-    for step in range(steps):
+    # The documented graph is small and hand-made: give it a longer walk.
+    for step in range(steps * 4 if seed == 0 else steps):
         counter += 1
         cmd = random_command(graph, rng, counter)
         if cmd is None:
@@ -545,7 +569,7 @@ def main():
     global ALUDEL
     ap = argparse.ArgumentParser()
     ap.add_argument("--aludel", required=True)
-    ap.add_argument("--seeds", default="1-40")
+    ap.add_argument("--seeds", default="0-40")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--work", default=None)
     ap.add_argument("--verbose", action="store_true")
