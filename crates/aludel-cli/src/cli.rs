@@ -52,44 +52,88 @@ pub enum GraphFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create aludel.toml and a migration folder.
+    #[command(
+        after_help = "Examples:\n  aludel init migrations\n  aludel init db/migrations -c db/aludel.toml"
+    )]
     Init(InitArgs),
     /// Create a new revision file.
+    #[command(
+        after_help = "Examples:\n  aludel revision -m \"add users table\"\n  aludel revision --autogenerate -m \"add phone to users\"\n  aludel revision -m \"billing\" --head base --branch-label billing --splice"
+    )]
     Revision(RevisionArgs),
     /// Upgrade to a later revision.
+    #[command(
+        after_help = "Examples:\n  aludel upgrade head\n  aludel upgrade +1\n  aludel upgrade head --sql > upgrade.sql"
+    )]
     Upgrade(UpgradeArgs),
     /// Revert to a previous revision.
+    #[command(
+        after_help = "Examples:\n  aludel downgrade -1\n  aludel downgrade billing@base\n  aludel downgrade head:base --sql > downgrade.sql"
+    )]
     Downgrade(DowngradeArgs),
     /// Show the database's current revision(s).
+    #[command(
+        after_help = "Examples:\n  aludel current\n  aludel current -v\n  aludel current --check-heads || aludel upgrade heads"
+    )]
     Current(CurrentArgs),
     /// List revisions, newest first.
+    #[command(
+        after_help = "Examples:\n  aludel history\n  aludel history -r -3:current -i\n  aludel history --json | jq -r '.revisions[].revision'"
+    )]
     History(HistoryArgs),
     /// Show the head revisions.
+    #[command(after_help = "Examples:\n  aludel heads\n  aludel heads -v --resolve-dependencies")]
     Heads(HeadsArgs),
     /// Show branch points.
+    #[command(after_help = "Examples:\n  aludel branches\n  aludel branches -v")]
     Branches(BranchesArgs),
     /// Show a revision in detail.
+    #[command(after_help = "Examples:\n  aludel show head\n  aludel show 3f2a")]
     Show(ShowArgs),
     /// Set the version table without running migrations.
+    #[command(
+        after_help = "Examples:\n  aludel stamp head\n  aludel stamp --purge 3f2a9c1b7d4e\n  aludel stamp heads --sql"
+    )]
     Stamp(StampArgs),
     /// Create a merge revision over several heads.
+    #[command(
+        after_help = "Examples:\n  aludel merge heads -m \"merge billing and shipping\"\n  aludel merge 3f2a 9c1b -m \"merge\" --rev-id merge_0001"
+    )]
     Merge(MergeArgs),
     /// Exit 1 and list the differences if the models and the database differ.
+    #[command(after_help = "Examples:\n  aludel check\n  aludel check --json")]
     Check(CheckArgs),
     /// Open a revision file in $EDITOR.
+    #[command(after_help = "Examples:\n  aludel edit head\n  EDITOR=vim aludel edit 3f2a")]
     Edit(EditArgs),
     /// Create the version table if missing.
-    #[command(name = "ensure_version", alias = "ensure-version")]
+    #[command(
+        name = "ensure_version",
+        alias = "ensure-version",
+        after_help = "Examples:\n  aludel ensure_version\n  aludel ensure_version --sql"
+    )]
     EnsureVersion(EnsureVersionArgs),
     /// Current revisions against heads, pending revisions, changed files.
+    #[command(
+        after_help = "Examples:\n  aludel status\n  aludel status --exit-code || aludel upgrade heads"
+    )]
     Status(StatusArgs),
     /// Accept the current checksums of applied revisions whose files changed.
+    #[command(after_help = "Examples:\n  aludel repair\n  aludel repair 3f2a9c1b7d4e")]
     Repair(RepairArgs),
     /// Stairway test: upgrade, downgrade and upgrade every revision on a scratch database
     /// (a temporary SQLite file, or the database of the global --url), then compare the models.
+    #[command(
+        after_help = "Examples:\n  aludel test\n  aludel test --url postgresql://localhost/aludel_stairway"
+    )]
     Test,
     /// Flag risky statements in upgrade sections (drops, renames, NOT NULL without default…).
+    #[command(after_help = "Examples:\n  aludel lint\n  aludel lint -1:head --json")]
     Lint(LintArgs),
     /// Print the revision graph as dot or mermaid.
+    #[command(
+        after_help = "Examples:\n  aludel graph | dot -Tsvg > revisions.svg\n  aludel graph --format mermaid"
+    )]
     Graph(GraphArgs),
     /// Import another tool's project: `import alembic` writes aludel.toml and one SQL
     /// revision per Alembic revision, rendered by Alembic offline.
@@ -222,7 +266,8 @@ pub struct BranchesArgs {
 /// The flags of `show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The revision (id, prefix, head, LABEL@head…).
+    /// The revision (id, prefix, head, current, LABEL@head, -1…).
+    #[arg(allow_negative_numbers = true)]
     pub revision: String,
     /// Print JSON.
     #[arg(long)]
@@ -232,8 +277,9 @@ pub struct ShowArgs {
 /// The flags of `stamp`.
 #[derive(Debug, Args)]
 pub struct StampArgs {
-    /// Target revision(s).
-    #[arg(required = true, allow_hyphen_values = true)]
+    /// Target revision(s). Flags may follow them (`stamp head --sql`): only negative
+    /// numbers such as `-1` are read as revisions.
+    #[arg(required = true, allow_negative_numbers = true)]
     pub revisions: Vec<String>,
     /// Print the SQL instead of running it.
     #[arg(long)]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use aludel::revision::RevisionId;
+use aludel::revision::{Revision, RevisionId};
 use aludel::script::{RevisionSummary, Script, ScriptDirectory};
 
 /// Which decorations a line carries, as Alembic's `cmd_format` arguments.
@@ -69,8 +69,10 @@ impl Entry<'_> {
         if style.branches && !labels.is_empty() {
             text += &format!(" ({})", labels.join(", "));
         }
-        if self.is_head() {
+        if self.scripts.graph.is_real_head(self.id()) {
             text += " (head)";
+        } else if self.is_head() {
+            text += " (effective head)";
         }
         if self.current {
             text += " (current)";
@@ -157,7 +159,7 @@ pub fn print_entries(entries: &[Entry<'_>], style: LineStyle, verbose: bool) {
         };
         out.push('\n');
     }
-    print!("{out}");
+    out!("{out}");
 }
 
 /// Entries for `ids`, marking those in `current`.
@@ -175,30 +177,68 @@ pub fn entries<'a>(
         .collect()
 }
 
-/// The graph as Graphviz dot.
-pub fn dot(scripts: &ScriptDirectory) -> String {
+/// What a picture of the graph marks on a revision besides its id and message: `head` or
+/// `effective head`, its own branch labels, and `current` when the database is at it.
+fn marks(scripts: &ScriptDirectory, rev: &Revision, current: &BTreeSet<RevisionId>) -> Vec<String> {
+    let graph = &scripts.graph;
+    let mut marks = Vec::new();
+    if graph.is_real_head(&rev.id) {
+        marks.push("head".to_string());
+    } else if graph.is_head(&rev.id) {
+        marks.push("effective head".to_string());
+    }
+    marks.extend(rev.branch_labels.iter().map(|l| format!("@{l}")));
+    if current.contains(&rev.id) {
+        marks.push("current".to_string());
+    }
+    marks
+}
+
+/// The graph as Graphviz dot: heads bold, current revisions filled, marks under the message.
+pub fn dot(scripts: &ScriptDirectory, current: &BTreeSet<RevisionId>) -> String {
+    let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
     let mut out = String::from("digraph revisions {\n    rankdir=BT;\n    node [shape=box];\n");
     for rev in scripts.graph.revisions() {
         let script = scripts.script(&rev.id);
-        let label = format!("{}\\n{}", rev.id, script.message.replace('"', "\\\""));
-        out += &format!("    \"{}\" [label=\"{label}\"];\n", rev.id);
+        let marks = marks(scripts, rev, current);
+        let mut label = format!("{}\\n{}", rev.id, quote(&script.message));
+        if !marks.is_empty() {
+            label += &format!("\\n({})", quote(&marks.join(", ")));
+        }
+        let mut style = Vec::new();
+        if scripts.graph.is_head(&rev.id) {
+            style.push("bold");
+        }
+        if current.contains(&rev.id) {
+            style.push("filled");
+        }
+        let style = match style.is_empty() {
+            true => String::new(),
+            false => format!(", style=\"{}\"", style.join(",")),
+        };
+        out += &format!("    \"{}\" [label=\"{label}\"{style}];\n", rev.id);
         for parent in &rev.down_revisions {
             out += &format!("    \"{}\" -> \"{parent}\";\n", rev.id);
         }
         for dep in &rev.depends_on {
-            out += &format!("    \"{}\" -> \"{dep}\" [style=dashed];\n", rev.id);
+            out += &format!("    \"{}\" -> \"{}\" [style=dashed];\n", rev.id, quote(dep));
         }
     }
     out + "}\n"
 }
 
-/// The graph as a Mermaid flowchart.
-pub fn mermaid(scripts: &ScriptDirectory) -> String {
+/// The graph as a Mermaid flowchart, with the same marks as [`dot`].
+pub fn mermaid(scripts: &ScriptDirectory, current: &BTreeSet<RevisionId>) -> String {
     let mut out = String::from("flowchart BT\n");
     for rev in scripts.graph.revisions() {
         let script = scripts.script(&rev.id);
+        let marks = marks(scripts, rev, current);
+        let marks = match marks.is_empty() {
+            true => String::new(),
+            false => format!("<br/>({})", marks.join(", ")),
+        };
         out += &format!(
-            "    r{}[\"{}<br/>{}\"]\n",
+            "    r{}[\"{}<br/>{}{marks}\"]\n",
             rev.id,
             rev.id,
             script.message.replace('"', "#quot;")

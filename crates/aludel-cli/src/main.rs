@@ -2,10 +2,11 @@
 //! events, and maps errors to exit codes (0 success, 1 failure, 2 usage, and for a run stopped
 //! by a signal 130 after SIGINT, 143 after SIGTERM).
 
+#[macro_use]
+mod output;
 mod cli;
 mod commands;
 mod format;
-mod output;
 
 use std::process::ExitCode;
 

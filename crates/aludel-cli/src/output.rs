@@ -1,14 +1,39 @@
 //! Rendering: run events on stderr (a progress bar on a terminal), JSON results on stdout,
 //! errors with their hints on stderr.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use aludel::Error;
-use aludel::revision::GraphError;
+use aludel::revision::{Direction, GraphError};
 use aludel::runtime::Event;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::Value;
+
+/// `print!` on stdout that ends the process quietly when stdout is a pipe closed early
+/// (`aludel history | head`): the reader has what it wanted.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` on stdout, quiet on a closed pipe as [`out!`] is.
+macro_rules! outln {
+    () => { $crate::output::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Writes to stdout; a closed pipe exits with status 0 at once (nothing else is worth doing
+/// for a reader that left), any other write error with status 1 and a message.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
 
 /// Shows run events: one line per migration with its duration, a bar on a terminal.
 pub struct Progress {
@@ -99,7 +124,7 @@ impl Progress {
 /// in or serde_json's map preserves.
 pub fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
     let value = sorted(serde_json::to_value(value)?);
-    println!("{}", serde_json::to_string_pretty(&value)?);
+    outln!("{}", serde_json::to_string_pretty(&value)?);
     Ok(())
 }
 
@@ -118,33 +143,58 @@ fn sorted(value: Value) -> Value {
 /// Prints an error paragraph to stderr: the message, the details a failed migration needs,
 /// then the error's hints, one `hint:` line each.
 pub fn print_error(err: &anyhow::Error) {
-    eprintln!("error: {err}");
+    eprint!("error: ");
+    print_error_body(err);
+}
+
+/// [`print_error`] without its `error: ` prefix, for a warning that carries an error's text.
+pub fn print_error_body(err: &anyhow::Error) {
+    eprintln!("{err}");
     if let Some(Error::StatementFailed {
         applied_before,
         rolled_back,
         revision,
+        direction,
         ..
     }) = err.downcast_ref::<Error>()
     {
-        statement_failed(revision, *rolled_back, applied_before);
+        statement_failed(revision, *direction, *rolled_back, applied_before);
     }
     for hint in hints(err) {
         eprintln!("hint: {hint}");
     }
 }
 
-/// What a failed migration left behind: nothing when it was rolled back, else the statements
-/// that stay applied.
-fn statement_failed(revision: &str, rolled_back: bool, applied_before: &[String]) {
+/// What a failed migration left behind, as it is now: nothing when it was rolled back, else
+/// the statements that stay applied. A failed downgrade leaves its revision applied.
+fn statement_failed(
+    revision: &str,
+    direction: Direction,
+    rolled_back: bool,
+    applied_before: &[String],
+) {
+    let downgrade = direction == Direction::Downgrade;
     if rolled_back {
-        eprintln!(
-            "the migration was rolled back: the database and the version table are as before revision {revision}"
-        );
+        if downgrade {
+            eprintln!(
+                "the downgrade was rolled back: the database and the version table are still at revision {revision}"
+            );
+        } else {
+            eprintln!(
+                "the migration was rolled back: the database and the version table are as before revision {revision}"
+            );
+        }
         return;
     }
-    eprintln!(
-        "revision {revision} is not recorded as applied; its statements ran outside a transaction"
-    );
+    if downgrade {
+        eprintln!(
+            "revision {revision} is still recorded as applied; its downgrade statements ran outside a transaction"
+        );
+    } else {
+        eprintln!(
+            "revision {revision} is not recorded as applied; its statements ran outside a transaction"
+        );
+    }
     if applied_before.is_empty() {
         eprintln!("no statement of it had run before the failing one");
     } else {

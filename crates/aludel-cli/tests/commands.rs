@@ -446,11 +446,19 @@ fn a_version_the_files_do_not_know_is_an_error() {
         let p = linear(db);
         p.ok(&["upgrade", "head"]);
         std::fs::remove_file(p.versions_dir().join("cccc00000003.sql")).unwrap();
-        let err = p.fails(&["current"], 1);
+        // Reads still answer, naming the revision (issue 10); runs refuse.
+        let out = p.cmd().arg("current").output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
         assert!(
-            err.contains("cccc00000003") && err.contains("no migration file"),
+            String::from_utf8_lossy(&out.stdout).contains("cccc00000003")
+                && err.contains("no migration file"),
             "{err}"
         );
-        p.fails(&["upgrade", "head"], 1);
+        let err = p.fails(&["upgrade", "head"], 1);
+        assert!(
+            err.contains("cccc00000003") && err.contains("stamp --purge"),
+            "{err}"
+        );
     });
 }

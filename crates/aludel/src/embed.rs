@@ -20,7 +20,7 @@
 //!
 //! #[tokio::main]
 //! async fn main() -> aludel::Result<()> {
-//!     MIGRATIONS.upgrade_to_head("sqlite://app.db").await?;
+//!     MIGRATIONS.upgrade_to_head("sqlite:///app.db").await?;
 //!     Ok(())
 //! }
 //! ```

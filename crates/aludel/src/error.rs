@@ -53,6 +53,8 @@ pub enum Error {
         url: String,
         /// The driver's message.
         message: String,
+        /// `host:port` of a server URL (default port filled in), for the hint.
+        address: Option<String>,
     },
     /// A statement of a migration failed.
     #[error("{}:{line}: statement failed in revision {revision}: {message}", path.display())]
@@ -63,6 +65,9 @@ pub enum Error {
         line: usize,
         /// The revision being applied.
         revision: String,
+        /// Whether its upgrade or its downgrade section was running: after a failed downgrade
+        /// the revision is still applied.
+        direction: crate::revision::Direction,
         /// The database's message.
         message: String,
         /// Statements of this migration that had already run and stay applied (DDL that commits
@@ -192,6 +197,26 @@ impl Error {
             } => vec![
                 "undo or complete those statements by hand, then run the command again".to_string(),
             ],
+            Error::Connect {
+                message,
+                address: Some(address),
+                ..
+            } => {
+                let message = message.to_lowercase();
+                if message.contains("refused") {
+                    vec![format!(
+                        "is the server running at {address}? start it, or correct the host and port in the URL"
+                    )]
+                } else if message.contains("lookup") || message.contains("resolve") {
+                    vec![format!("check the host name in the URL ({address})")]
+                } else if message.contains("no answer within") {
+                    vec![format!(
+                        "nothing answered at {address}: check the host, port and firewall, or raise connect_timeout in aludel.toml"
+                    )]
+                } else {
+                    Vec::new()
+                }
+            }
             Error::Busy { .. } => vec![
                 "another program is writing to the database; retry once it is done, or raise lock_timeout in aludel.toml".to_string(),
             ],

@@ -70,6 +70,9 @@ impl RevisionOutcome {
 pub enum ModelsCheck {
     /// No models are configured.
     NotConfigured,
+    /// `models` names patterns that match no file yet (a project of hand-written migrations):
+    /// not compared, with what to create where.
+    NoModelFiles(String),
     /// Not compared because a revision failed.
     NotReached,
     /// The models match the database at head.
@@ -176,7 +179,10 @@ pub async fn run(
 
     let all_passed = report.revisions.len() == report.total
         && report.revisions.iter().all(RevisionOutcome::passed);
-    if !config.models.is_empty() || config.models_command.is_some() {
+    if let Some(note) = no_model_files(config) {
+        report.models = ModelsCheck::NoModelFiles(note);
+        on_event(StairwayEvent::ModelsChecked(report.models.clone()));
+    } else if !config.models.is_empty() || config.models_command.is_some() {
         report.models = if all_passed {
             let changes = autogen::compare(config, db).await?;
             if changes.is_empty() {
@@ -190,6 +196,32 @@ pub async fn run(
         on_event(StairwayEvent::ModelsChecked(report.models.clone()));
     }
     Ok(report)
+}
+
+/// When `models` is set, no `models_command` is, and no pattern matches a file: what to
+/// create, where. `init` writes `models = ["schema/**/*.sql"]` before any model exists.
+fn no_model_files(config: &Config) -> Option<String> {
+    if config.models.is_empty() || config.models_command.is_some() {
+        return None;
+    }
+    let any_file = config.models.iter().any(|pattern| {
+        let full = config.root.join(pattern);
+        glob::glob(&full.to_string_lossy())
+            .map(|mut paths| paths.any(|p| p.is_ok_and(|p| p.is_file())))
+            .unwrap_or(true)
+    });
+    (!any_file).then(|| {
+        format!(
+            "no file matches models = [{}] in {}; write the desired schema as SQL DDL there (e.g. schema/tables.sql) to compare it",
+            config
+                .models
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            config.root.display()
+        )
+    })
 }
 
 /// Refuses a database with a revision applied or with tables of its own: the test downgrades

@@ -51,7 +51,7 @@ pub fn branches(g: &Global, args: &BranchesArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for point in &points {
-        println!("{}", branch_point(g, &p, point));
+        outln!("{}", branch_point(g, &p, point));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,11 +30,11 @@ pub async fn check(g: &Global, args: &CheckArgs) -> Result<ExitCode> {
             differences: lines,
         })?;
     } else if changes.is_empty() {
-        println!("No new upgrade operations detected.");
+        outln!("No new upgrade operations detected.");
     } else {
-        println!("New upgrade operations detected:");
+        outln!("New upgrade operations detected:");
         for line in &lines {
-            println!("  {line}");
+            outln!("  {line}");
         }
     }
     Ok(if changes.is_empty() {

@@ -11,7 +11,7 @@ pub async fn ensure_version(g: &Global, args: &EnsureVersionArgs) -> Result<Exit
     let p = Project::load(g)?;
     let migrator = p.migrator();
     if args.sql {
-        print!("{}", migrator.ensure_version_sql(p.config.url()?.backend()));
+        out!("{}", migrator.ensure_version_sql(p.config.url()?.backend()));
         return Ok(ExitCode::SUCCESS);
     }
     let mut db = p.connect().await?;

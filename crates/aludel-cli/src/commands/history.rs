@@ -25,8 +25,12 @@ pub async fn history(g: &Global, args: &HistoryArgs) -> Result<ExitCode> {
         Some(text) => text.parse().map_err(|e| anyhow!("history {e}"))?,
         None => Range::default(),
     };
-    let current = if args.indicate_current || range.needs_current() {
+    let current = if range.needs_current() {
         p.current_heads().await?
+    } else if args.indicate_current {
+        let rows = p.current_rows().await?;
+        super::warn_unknown(&p.scripts, &rows);
+        rows
     } else {
         Vec::new()
     };

@@ -47,7 +47,7 @@ pub async fn lint(g: &Global, args: &LintArgs) -> Result<ExitCode> {
                 f.hint
             );
         }
-        print!("{out}");
+        out!("{out}");
         if !g.quiet {
             eprintln!(
                 "{} revision(s) linted: {errors} error(s), {} warning(s)",

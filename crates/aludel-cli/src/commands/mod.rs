@@ -48,13 +48,13 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::History(args) => history::history(g, &args).await,
         Command::Heads(args) => heads::heads(g, &args),
         Command::Branches(args) => branches::branches(g, &args),
-        Command::Show(args) => show::show(g, &args),
+        Command::Show(args) => show::show(g, &args).await,
         Command::Check(args) => check::check(g, &args).await,
         Command::Edit(args) => edit::edit(g, &args).await,
         Command::EnsureVersion(args) => ensure_version::ensure_version(g, &args).await,
         Command::Status(args) => status::status(g, &args).await,
         Command::Repair(args) => repair::repair(g, &args).await,
-        Command::Graph(args) => graph::graph(g, &args),
+        Command::Graph(args) => graph::graph(g, &args).await,
         Command::Test => test::stairway(g).await,
         Command::Lint(args) => lint::lint(g, &args).await,
         Command::Import(args) => import::import(g, &args),
@@ -104,12 +104,28 @@ impl Project {
 
     /// The database's current revisions, each checked to have a file.
     async fn current_heads(&self) -> Result<Vec<RevisionId>> {
+        let heads = self.current_rows().await?;
+        aludel::runtime::check_known_heads(&self.scripts, &heads)?;
+        Ok(heads)
+    }
+
+    /// The version table's rows as they are, revisions no file has included: reads answer
+    /// on such a database and name them (see [`warn_unknown`]).
+    async fn current_rows(&self) -> Result<Vec<RevisionId>> {
         let mut db = self.connect().await?;
         let heads = self.migrator().current(&mut db).await;
         db.close().await;
-        let heads = heads?;
-        aludel::runtime::check_known_heads(&self.scripts, &heads)?;
-        Ok(heads)
+        Ok(heads?)
+    }
+}
+
+/// Warns on stderr about version-table rows that no migration file has, so a read on such a
+/// database answers and still says what is wrong.
+fn warn_unknown(scripts: &ScriptDirectory, rows: &[RevisionId]) {
+    if let Err(e) = aludel::runtime::check_known_heads(scripts, rows) {
+        let e = anyhow::Error::from(e);
+        eprint!("warning: ");
+        crate::output::print_error_body(&e);
     }
 }
 
@@ -158,7 +174,5 @@ async fn project_and_current(g: &Global) -> Result<(Project, Vec<RevisionId>)> {
         Ok(scripts) => scripts?,
         Err(panic) => std::panic::resume_unwind(panic),
     };
-    let heads = heads?;
-    aludel::runtime::check_known_heads(&scripts, &heads)?;
-    Ok((Project { config, scripts }, heads))
+    Ok((Project { config, scripts }, heads?))
 }

@@ -19,7 +19,7 @@ pub async fn repair(g: &Global, args: &RepairArgs) -> Result<ExitCode> {
         }
     } else {
         for id in repaired {
-            println!("Accepted the current checksum of {id}");
+            outln!("Accepted the current checksum of {id}");
         }
     }
     Ok(ExitCode::SUCCESS)

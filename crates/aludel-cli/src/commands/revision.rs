@@ -72,7 +72,7 @@ async fn write(
         new.downgrade_sql = Some(generated.downgrade_sql);
     }
     let path = p.scripts.write_revision(&p.config, &new)?;
-    println!("{}", path.display());
+    outln!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -61,7 +61,7 @@ async fn run(g: &Global, what: Run, sql: bool, mut options: RunOptions) -> Resul
             Run::Downgrade(range) => migrator.downgrade_sql(backend, range)?,
             Run::Stamp { targets, purge } => migrator.stamp_sql(backend, targets, *purge)?,
         };
-        print!("{}", script.sql);
+        out!("{}", script.sql);
         return Ok(ExitCode::SUCCESS);
     }
     let stop = Stop::install()?;

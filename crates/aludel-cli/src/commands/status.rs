@@ -19,19 +19,25 @@ pub async fn status(g: &Global, args: &StatusArgs) -> Result<ExitCode> {
     if args.json {
         print_json(&status)?;
     } else {
-        println!("Database: {}", p.config.url()?);
-        println!("Current: {}", list(&status.current));
-        println!("Heads: {}", list(&status.heads));
+        outln!("Database: {}", p.config.url()?);
+        outln!("Current: {}", list(&status.current));
+        outln!("Heads: {}", list(&status.heads));
         if status.pending.is_empty() {
-            println!("Pending: none, the database is up to date");
+            outln!("Pending: none, the database is up to date");
         } else {
-            println!("Pending ({}):", status.pending.len());
+            outln!("Pending ({}):", status.pending.len());
             for id in &status.pending {
-                println!("  {}, {}", id, p.scripts.script(id).message);
+                outln!("  {}, {}", id, p.scripts.script(id).message);
             }
         }
+        for id in &status.unknown {
+            outln!("Unknown: {id}, which no migration file has");
+            outln!(
+                "hint: restore its file, or `aludel stamp --purge REV` to set the version table to revisions that exist"
+            );
+        }
         for changed in &status.changed {
-            println!("Changed: {}\nhint: {}", changed.describe(), changed.hint());
+            outln!("Changed: {}\nhint: {}", changed.describe(), changed.hint());
         }
     }
     Ok(if args.exit_code && !status.is_clean() {

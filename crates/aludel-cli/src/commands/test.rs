@@ -1,10 +1,13 @@
-//! `aludel test`: the stairway test, on the database of `--url`, else on a SQLite file in a
-//! temporary folder removed afterwards.
+//! `aludel test`: the stairway test on a scratch database of the project's own dialect: the
+//! database of `--url` (which must be empty), else a SQLite file in a temporary folder for a
+//! SQLite project, else a temporary database on the project's server (or `dev_url`'s), created
+//! and dropped as autogenerate's scratch database is.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aludel::config::Config;
+use aludel::config::{Config, DatabaseUrl};
+use aludel::dialect::{ScratchDatabase, dialect_for, scratch_server};
 use aludel::script::ScriptDirectory;
 use aludel::stairway::{DownCheck, ModelsCheck, StairwayEvent, StairwayReport};
 use anyhow::{Context, Result};
@@ -12,18 +15,39 @@ use anyhow::{Context, Result};
 use super::{connect, load_options};
 use crate::cli::Global;
 
+/// Where the stairway runs, and what to remove afterwards.
+enum Scratch {
+    /// The database of `--url`, kept.
+    Given,
+    /// A SQLite file in this folder.
+    Folder(PathBuf),
+    /// A database created on the server.
+    Server(Box<ScratchDatabase>),
+}
+
 pub async fn stairway(g: &Global) -> Result<ExitCode> {
-    let mut options = load_options(g)?;
-    let scratch = match &g.url {
-        Some(_) => None,
-        None => {
-            let dir = scratch_dir()?;
-            options.url = Some(format!("sqlite:///{}", dir.join("stairway.db").display()));
-            Some(dir)
-        }
+    let mut config = Config::load(&load_options(g)?)?;
+    let scratch = if g.url.is_some() {
+        Scratch::Given
+    } else if dialect_for(config.url()?.backend()).memory_url().is_some() {
+        // An embedded database: a file of its own in a temporary folder.
+        let dir = scratch_dir()?;
+        let file = dir.join("stairway.db");
+        config.set_url(DatabaseUrl::parse(
+            &format!("sqlite:///{}", file.display()),
+            &dir,
+        )?);
+        Scratch::Folder(dir)
+    } else {
+        let server = scratch_server(&config, config.url()?)?;
+        let db = ScratchDatabase::create(&server, config.connect_timeout).await?;
+        config.set_url(db.url().clone());
+        Scratch::Server(Box::new(db))
     };
+    if !g.quiet {
+        eprintln!("Stairway test on {}", config.url()?);
+    }
     let result = async {
-        let config = Config::load(&options)?;
         let scripts = ScriptDirectory::load(&config)?;
         let mut db = connect(&config).await?;
         let quiet = g.quiet;
@@ -33,8 +57,16 @@ pub async fn stairway(g: &Global) -> Result<ExitCode> {
         Ok::<_, anyhow::Error>(report?)
     }
     .await;
-    if let Some(dir) = scratch {
-        let _ = std::fs::remove_dir_all(dir);
+    match scratch {
+        Scratch::Given => {}
+        Scratch::Folder(dir) => {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        Scratch::Server(db) => {
+            if let Err(e) = db.remove().await {
+                eprintln!("warning: the scratch database was not dropped: {e}");
+            }
+        }
     }
     Ok(summarise(g, &result?))
 }
@@ -61,16 +93,19 @@ fn show_event(event: StairwayEvent, quiet: bool) {
             };
             let status = if outcome.passed() { "ok  " } else { "FAIL" };
             if steps.is_empty() {
-                println!("{status} {} {}", outcome.revision, outcome.message);
+                outln!("{status} {} {}", outcome.revision, outcome.message);
             } else {
-                println!("{status} {} {steps}, {}", outcome.revision, outcome.message);
+                outln!("{status} {} {steps}, {}", outcome.revision, outcome.message);
             }
         }
         StairwayEvent::ModelsChecked(ModelsCheck::Match) if !quiet => {
-            println!("ok   models match the database at head");
+            outln!("ok   models match the database at head");
+        }
+        StairwayEvent::ModelsChecked(ModelsCheck::NoModelFiles(hint)) if !quiet => {
+            outln!("note: models not compared: {hint}");
         }
         StairwayEvent::ModelsChecked(ModelsCheck::Differs(_)) => {
-            println!("FAIL models differ from the database at head");
+            outln!("FAIL models differ from the database at head");
         }
         _ => {}
     }
@@ -81,9 +116,10 @@ fn summarise(g: &Global, report: &StairwayReport) -> ExitCode {
     let failures = report.failures();
     if failures.is_empty() {
         if !g.quiet {
-            println!(
+            outln!(
                 "Stairway test passed: {} revision(s) up to {}.",
-                report.total, report.head
+                report.total,
+                report.head
             );
         }
         return ExitCode::SUCCESS;

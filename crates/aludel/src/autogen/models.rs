@@ -2,10 +2,9 @@
 //! `models_command`) and normalising them through a scratch database of the target's dialect.
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::{Config, DatabaseUrl};
-use crate::dialect::{self, Database, dialect_for};
+use crate::dialect::{self, Database, ScratchDatabase, dialect_for};
 use crate::schema::{Schema, TableFilter};
 use crate::script::split_statements;
 use crate::{Error, Result};
@@ -78,6 +77,10 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
             return Err(Error::refused(format!(
                 "models pattern '{pattern}' matches no file in {}",
                 config.root.display()
+            ))
+            .with_hint(format!(
+                "write the desired schema as SQL DDL in a file matching {pattern} under {} (e.g. CREATE TABLE statements in schema/tables.sql), or set `models_command` in aludel.toml",
+                config.root.display()
             )));
         }
         matches.sort();
@@ -115,51 +118,22 @@ pub async fn normalise(
         db.close().await;
         return result;
     }
-    let server = match &config.dev_url {
-        Some(dev) if dev.backend() != backend => {
-            return Err(Error::refused(format!(
-                "dev_url {dev} is not a {} database like the target",
-                dialect.title()
-            ))
-            .with_hint("point dev_url at a server of the same kind"));
-        }
-        Some(dev) => dev.clone(),
-        None => target.clone(),
-    };
-    let mut admin = Database::connect(&server, config.connect_timeout).await?;
-    let name = scratch_name();
-    let quoted = admin.dialect().quote_ident(&name);
-    admin.run(&format!("CREATE DATABASE {quoted}")).await?;
+    let server = dialect::scratch_server(config, target)?;
+    let scratch = ScratchDatabase::create(&server, config.connect_timeout).await?;
+    // The URL is cloned: a borrow of the scratch database (which is not `Sync`) held across
+    // an await would make this future not `Send`.
+    let url = scratch.url().clone();
     let result = async {
-        let mut db =
-            Database::connect(&server.with_database(&name), config.connect_timeout).await?;
+        let mut db = Database::connect(&url, config.connect_timeout).await?;
         let result = load_and_introspect(&mut db, models, &filter).await;
         db.close().await;
         result
     }
     .await;
-    let drop_sql = admin.dialect().drop_database_sql(&quoted);
-    let dropped = admin.run(&drop_sql).await;
-    admin.close().await;
+    let dropped = scratch.remove().await;
     let schema = result?;
     dropped?;
     Ok(schema)
-}
-
-/// A database name no other run picks: process id, time and a counter.
-fn scratch_name() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "aludel_scratch_{}_{}_{}",
-        std::process::id(),
-        nanos % 1_000_000_000_000,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// Runs the models' statements on `db` (retrying those that fail while others succeed) and
@@ -224,12 +198,4 @@ pub(crate) async fn load_and_introspect(
         pending = failed.into_iter().map(|(p, l, s, _)| (p, l, s)).collect();
     }
     dialect::introspect(db, filter).await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn scratch_names_differ() {
-        assert_ne!(super::scratch_name(), super::scratch_name());
-    }
 }

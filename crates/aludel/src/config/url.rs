@@ -91,6 +91,8 @@ struct DriverSpelling {
     scheme: &'static str,
     /// Query parameters sqlx names differently, `(as written, as sqlx names it)`.
     renamed: &'static [(&'static str, &'static str)],
+    /// The port a URL without one means.
+    default_port: u16,
 }
 
 /// Every scheme aludel reads. URL syntax only: what a database does with a parameter is its
@@ -107,6 +109,7 @@ const SCHEMES: &[SchemeSpec] = &[
         driver: Some(&DriverSpelling {
             scheme: "postgres",
             renamed: &[],
+            default_port: 5432,
         }),
     },
     SchemeSpec {
@@ -116,6 +119,7 @@ const SCHEMES: &[SchemeSpec] = &[
             scheme: "mysql",
             // PyMySQL names the socket `unix_socket`; sqlx calls it `socket`.
             renamed: &[("unix_socket", "socket")],
+            default_port: 3306,
         }),
     },
 ];
@@ -174,10 +178,29 @@ impl DatabaseUrl {
         };
         let backend = spec.backend;
         let kind = match spec.driver {
-            None => parse_sqlite(rest, base).map_err(fail)?,
+            None => {
+                sqlite::check_form(text).map_err(fail)?;
+                sqlite::parse(rest, base).map_err(fail)?
+            }
             Some(driver) => Kind::Server(parse_server(scheme, driver, rest).map_err(fail)?),
         };
         Ok(DatabaseUrl { backend, kind })
+    }
+
+    /// `host:port` of a server URL, the scheme's default port filled in (`localhost` for a
+    /// URL without a host); `None` for SQLite.
+    pub fn server_address(&self) -> Option<String> {
+        let Kind::Server(server) = &self.kind else {
+            return None;
+        };
+        let host = match server.host.as_str() {
+            "" => "localhost",
+            host => host,
+        };
+        Some(format!(
+            "{host}:{}",
+            server.port.unwrap_or(server.driver.default_port)
+        ))
     }
 
     /// Which database this is.
@@ -356,33 +379,6 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
     scheme
         .eq_ignore_ascii_case("sqlite")
         .then_some((scheme, rest))
-}
-
-fn parse_sqlite(rest: &str, base: &Path) -> std::result::Result<Kind, String> {
-    let (location, query) = match rest.split_once('?') {
-        Some((location, query)) => (location, (!query.is_empty()).then(|| query.to_string())),
-        None => (rest, None),
-    };
-    let memory_mode = query
-        .as_deref()
-        .is_some_and(|q| query_pairs(q).any(|(k, v)| k == "mode" && v == "memory"));
-    let decoded = decode(location)?;
-    // `sqlite:///x` names the relative path `x`, `sqlite:////x` the absolute `/x`; sqlx's
-    // `sqlite://x` is relative as well.
-    let path = decoded.strip_prefix('/').unwrap_or(&decoded);
-    if path.is_empty() || path == ":memory:" || memory_mode {
-        return Ok(Kind::Sqlite { path: None, query });
-    }
-    let path = Path::new(path);
-    let path = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        base.join(path)
-    };
-    Ok(Kind::Sqlite {
-        path: Some(normalize_path(&path)),
-        query,
-    })
 }
 
 fn parse_server(
@@ -612,5 +608,6 @@ pub(crate) fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+mod sqlite;
 #[cfg(test)]
 mod tests;

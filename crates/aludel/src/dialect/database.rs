@@ -283,10 +283,12 @@ pub(crate) async fn connect_within<C>(
         Ok(Err(err)) => Err(Error::Connect {
             url: url.to_string(),
             message: message(err),
+            address: url.server_address(),
         }),
         Err(_) => Err(Error::Connect {
             url: url.to_string(),
             message: format!("no answer within {} s (connect_timeout)", timeout.as_secs()),
+            address: url.server_address(),
         }),
     }
 }

@@ -20,6 +20,7 @@ mod database;
 mod mysql;
 mod postgres;
 mod render;
+mod scratch;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sqlite;
@@ -28,6 +29,7 @@ mod sqlite;
 compile_error!("aludel needs at least one of its features `sqlite`, `postgres` or `mysql`");
 
 pub use database::{Canceller, Database, FailedAt, LockGuard, ScriptFailure};
+pub use scratch::{ScratchDatabase, scratch_server};
 
 use crate::config::Backend;
 use crate::schema::{Change, Schema, TableFilter};
@@ -93,6 +95,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// The sqlparser dialect whose tokenizer reads this database's SQL (quotes, `$$` strings,
     /// backslash escapes).
     fn sqlparser_dialect(&self) -> Box<dyn sqlparser::dialect::Dialect>;
+    /// Whether this database's command-line client ends a statement at every `;`, so that a
+    /// script it runs must switch `DELIMITER` around a statement holding one (a trigger or
+    /// routine with a `BEGIN … END` body): the mysql/mariadb client does.
+    fn client_needs_delimiter(&self) -> bool {
+        false
+    }
     /// The statements (without terminating `;`) that carry out `changes`, turning `from` into
     /// `to`. Pure: a renderer may read both schemas (a SQLite table rebuild needs the whole
     /// target table) and writes text.

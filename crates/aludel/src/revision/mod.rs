@@ -255,6 +255,16 @@ impl GraphError {
                     .to_string(),
             ),
             GraphError::InFile { error, .. } => error.hint(),
+            GraphError::MultipleHeads { target, .. } if target == "head" => Some(
+                "`aludel upgrade heads` applies every branch; `aludel merge heads -m \"merge\"` joins them into one head"
+                    .to_string(),
+            ),
+            GraphError::BadTarget { message } if message.starts_with("relative revision +") => {
+                Some(
+                    "no revision is that far above where the database is (it may be at head already): `aludel current` and `aludel history -i` show where it stands"
+                        .to_string(),
+                )
+            }
             GraphError::UnknownLabel { suggestion, .. } => Some(match suggestion {
                 Some(label) => format!("did you mean {label}?"),
                 None => "`aludel branches` lists the branch labels".to_string(),
@@ -384,6 +394,35 @@ impl RevisionGraph {
             .is_some_and(|&i| self.nodes[i].next.is_empty())
     }
 
+    /// Whether `id` has no children and nothing depends on it (Alembic's `_is_real_head`). A
+    /// head that another revision depends on is only an "effective head".
+    pub fn is_real_head(&self, id: &RevisionId) -> bool {
+        self.ids
+            .get(id.as_str())
+            .is_some_and(|&i| self.nodes[i].all_next.is_empty())
+    }
+
+    /// What Alembic's `current` lists for a version table holding `rows`
+    /// (`RevisionMap._get_all_current`): the rows and everything they reach through parents
+    /// and dependencies, narrowed to the branch heads of that set (a revision none of whose
+    /// children is in it). A revision applied only because another depends on it is listed.
+    /// The rows come first in their order, then the others newest first; ids the graph lacks
+    /// are left out.
+    pub fn current_heads(&self, rows: &[RevisionId]) -> Vec<RevisionId> {
+        let known: Vec<usize> = rows
+            .iter()
+            .filter_map(|r| self.ids.get(r.as_str()).copied())
+            .collect();
+        let tips = self.all_current(&known);
+        let mut out: Vec<usize> = Vec::new();
+        for &i in known.iter().chain(self.history.iter()) {
+            if tips.contains(&i) && !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        self.ids_of(&out)
+    }
+
     /// Every branch label that applies to `id`, its own and those it inherits along its
     /// branch, as Alembic shows them.
     pub fn branch_labels(&self, id: &RevisionId) -> Vec<String> {
@@ -397,6 +436,29 @@ impl RevisionGraph {
     /// current state. `base` resolves to no revision.
     pub fn resolve(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
         let found = self.resolve_target(target).map(|found| self.ids_of(&found));
+        self.checked(target, found)
+    }
+
+    /// The revisions an argument names as Alembic's `get_revisions` reads it (`show`): ids,
+    /// unique prefixes, labels, `head`, `heads`, `base` (no revision), `LABEL@REV`, and `-N` /
+    /// `LABEL@-N` counted down from the heads. Unlike [`resolve`](Self::resolve), `+N` and
+    /// `REV±N` name nothing here, as in Alembic.
+    pub fn revisions_named(&self, target: &str) -> Result<Vec<RevisionId>, GraphError> {
+        let found = self.get_revisions(target).and_then(|found| {
+            let mut out = Vec::new();
+            for pos in found {
+                match pos {
+                    target::Pos::Rev(r) => out.push(r),
+                    target::Pos::Base => {}
+                    target::Pos::Nowhere => {
+                        return Err(target::bad(format!(
+                            "{target} walks past the end of the revision graph"
+                        )));
+                    }
+                }
+            }
+            Ok(self.ids_of(&out))
+        });
         self.checked(target, found)
     }
 
@@ -494,6 +556,52 @@ mod id_tests {
         assert!(g.downgrade_plan(&current, "billing@base").is_ok());
         assert!(g.downgrade_plan(&current, "b1@base").is_ok());
         assert_eq!(g.resolve("shipping@head").unwrap(), ids("b2"));
+    }
+
+    #[test]
+    fn current_lists_what_was_applied_as_a_dependency_as_alembic_does() {
+        // b2 was applied only because c1 depends on it; Alembic's `current` lists it.
+        let g = graph("a1; b1<-a1; a2; b2<-a2; c1<-b1 ~b2");
+        assert_eq!(g.current_heads(&ids("c1")), ids("c1,b2"));
+        // Once a child of b2 is applied, b2 is no longer a branch head of what is applied.
+        let g = graph("a1; b1<-a1; a2; b2<-a2; c1<-b1 ~b2; d2<-b2");
+        assert_eq!(g.current_heads(&ids("c1,d2")), ids("c1,d2"));
+        assert_eq!(g.current_heads(&ids("c1,zzz")), ids("c1,b2"));
+        assert!(g.current_heads(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_head_another_revision_depends_on_is_only_an_effective_head() {
+        let g = graph("a1; b1<-a1; a2; c1<-b1 ~a2");
+        assert!(g.is_head(&ids("a2")[0]) && !g.is_real_head(&ids("a2")[0]));
+        assert!(g.is_head(&ids("c1")[0]) && g.is_real_head(&ids("c1")[0]));
+        assert!(!g.is_real_head(&ids("b1")[0]));
+    }
+
+    #[test]
+    fn a_history_range_never_suggests_a_form_it_refuses() {
+        // Issue 10: the ambiguous walk below a merge suggested `REV-1:current`, which a range
+        // then refuses (as Alembic does).
+        let g = graph("a; b1<-a; b2<-a; c<-b1,b2");
+        let error = g
+            .history_range(Some("-2"), Some("current"), &ids("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("b1:current") || error.contains("REV:current"),
+            "{error}"
+        );
+        assert!(!error.contains("-1'"), "{error}");
+        for suggested in ["b1", "b2"] {
+            assert!(
+                g.history_range(Some(suggested), Some("current"), &ids("c"))
+                    .is_ok()
+            );
+        }
+        assert!(
+            g.history_range(Some("b1-1"), Some("current"), &ids("c"))
+                .is_err()
+        );
     }
 
     #[test]

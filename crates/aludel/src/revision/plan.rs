@@ -430,6 +430,16 @@ impl RevisionGraph {
                         show(&upper)
                     ))
                 }
+                // The walk's own advice (`REV-1`) names no revision in a range, in Alembic
+                // either: point at the forms a range takes.
+                GraphError::BadTarget { message } if message.contains("; name the branch") => {
+                    let cut = message.find("; name the branch").unwrap_or(message.len());
+                    bad(format!(
+                        "{}; in a history range name one of them (`REV:current`) or a branch \
+                         (`LABEL@-1:current`)",
+                        &message[..cut]
+                    ))
+                }
                 other => other,
             })?;
         Ok(self.ids_of(&self.topological_sort(&needs, &targets)))

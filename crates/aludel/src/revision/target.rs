@@ -301,6 +301,11 @@ impl RevisionGraph {
         check_against: &str,
         include_dependencies: bool,
     ) -> Result<Vec<usize>, GraphError> {
+        // Alembic tests each target against `check_against`: with no target nothing is
+        // resolved, so `stamp --purge LABEL@-1` never looks up `-1` as an id.
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
         let (ids, label) = self.resolve_number(check_against)?;
         let mut tests = Vec::new();
         for name in label.into_iter().chain(ids.iter().map(String::as_str)) {

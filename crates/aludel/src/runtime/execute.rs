@@ -31,7 +31,10 @@ pub(super) async fn run_locked(
 ) -> Result<RunReport> {
     state::ensure_tables(m, db).await?;
     let current = state::read_heads(&m.version_table, db).await?;
-    check_known_heads(m.scripts, &current)?;
+    // `stamp --purge` replaces every row, those no file has included: it is the way out.
+    if !matches!(operation, Operation::Stamp { purge: true, .. }) {
+        check_known_heads(m.scripts, &current)?;
+    }
     let plan = m.plan(operation, &current)?;
     if let Operation::Upgrade(_) = operation {
         for changed in state::changed_files(m, db, &current).await? {
@@ -201,7 +204,7 @@ impl Runner<'_, '_> {
         for (unit, prepared) in schedule.units.iter().zip(prepared) {
             // Between migrations is the safest point to stop: nothing is in flight.
             if self.options.is_cancelled() {
-                return Err(interrupted());
+                return Err(self.stopped_between(&unit.step.revision, conn.in_transaction()));
             }
             // The lock is checked before each migration, unless the one before just checked
             // it before its commit: only that commit's round trip lies between the two.
@@ -332,6 +335,7 @@ impl Runner<'_, '_> {
             path: unit.script.path.clone(),
             line,
             revision: unit.step.revision.to_string(),
+            direction: unit.step.direction,
             message: failure.message,
             applied_before: vec![],
             rolled_back: true,
@@ -376,6 +380,22 @@ impl Runner<'_, '_> {
         Ok(())
     }
 
+    /// The error for a run stopped between two migrations: nothing was in flight, so nothing
+    /// but an open run transaction (with the migrations in it) was rolled back.
+    fn stopped_between(&self, next: &RevisionId, in_run_transaction: bool) -> Error {
+        let undone = self.finished.len() - self.applied;
+        let mut message =
+            format!("stopped before revision {next}, between migrations: none was in flight");
+        if in_run_transaction && undone > 0 {
+            message += &format!(
+                "; the run's transaction was rolled back, undoing the {undone} migration(s) it held"
+            );
+        }
+        Error::Interrupted {
+            message: message + "; the lock was released",
+        }
+    }
+
     /// The error for a statement that failed while running one at a time.
     fn failure(
         &self,
@@ -413,6 +433,7 @@ impl Runner<'_, '_> {
             path: unit.script.path.clone(),
             line: statement.line,
             revision: unit.step.revision.to_string(),
+            direction: unit.step.direction,
             message,
             applied_before: if rolled_back { vec![] } else { applied },
             rolled_back,

@@ -517,7 +517,7 @@ pub fn check_known_heads(scripts: &ScriptDirectory, heads: &[RevisionId]) -> Res
                 "the database is at revision {head}, which no migration file has"
             ))
             .with_hint(
-                "restore the missing file, or if it was removed on purpose, `aludel stamp` the database to a revision that exists",
+                "restore the missing file, or if it was removed on purpose, `aludel stamp --purge REV` sets the version table to revisions that exist",
             ));
         }
     }

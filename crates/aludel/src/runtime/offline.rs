@@ -138,7 +138,12 @@ fn write_unit(
         (None, None) => Vec::new(),
     };
     for statement in statements {
-        out.statement(statement.sql.trim_end());
+        let sql = statement.sql.trim_end();
+        if d.client_needs_delimiter() && holds_semicolon(sql, d) {
+            out.delimited(sql);
+        } else {
+            out.statement(sql);
+        }
     }
     let record = Record {
         started_at: now,
@@ -155,6 +160,17 @@ fn write_unit(
     Ok(())
 }
 
+/// Whether `sql` holds a `;` token of its own (not in a string or comment): the lexer kept it
+/// together because the `;` is inside a `BEGIN … END` body.
+fn holds_semicolon(sql: &str, d: &dyn Dialect) -> bool {
+    let dialect = d.sqlparser_dialect();
+    crate::scan::scan(sql, dialect.as_ref()).is_ok_and(|tokens| {
+        tokens
+            .iter()
+            .any(|t| t.token == sqlparser::tokenizer::Token::SemiColon)
+    })
+}
+
 /// The script being written: statements end in `;` and a blank line separates everything.
 #[derive(Default)]
 struct ScriptText {
@@ -168,6 +184,12 @@ impl ScriptText {
 
     fn statement(&mut self, sql: &str) {
         let _ = writeln!(self.text, "{sql};\n");
+    }
+
+    /// A statement with a `;` inside (a `BEGIN … END` body), between `DELIMITER` switches so
+    /// that the mysql client sends it whole.
+    fn delimited(&mut self, sql: &str) {
+        let _ = writeln!(self.text, "DELIMITER $$\n{sql}$$\nDELIMITER ;\n");
     }
 
     fn boundary(&mut self, d: &dyn Dialect, boundary: Option<Boundary>) {

@@ -8,7 +8,7 @@ use super::transaction::Transaction;
 use super::{Migrator, check_known_heads, current_user};
 use crate::dialect::Database;
 use crate::revision::RevisionId;
-use crate::sql::{HistoryKind, HistoryRow, VersionTable};
+use crate::sql::{HistoryKind, HistoryRow, TableName, VersionTable};
 use crate::{Error, Result};
 
 /// An applied revision whose file's upgrade section changed since it was applied.
@@ -56,17 +56,19 @@ pub struct Status {
     pub pending: Vec<RevisionId>,
     /// Applied revisions whose files changed.
     pub changed: Vec<ChangedFile>,
+    /// Version-table rows that no migration file has (a file removed, another branch
+    /// deployed); `pending` is counted from the other rows.
+    pub unknown: Vec<RevisionId>,
 }
 
 impl Status {
     /// True when nothing is pending and no applied file changed.
     pub fn is_clean(&self) -> bool {
-        self.pending.is_empty() && self.changed.is_empty()
+        self.pending.is_empty() && self.changed.is_empty() && self.unknown.is_empty()
     }
 }
 
-async fn table_exists(version_table: &VersionTable, db: &mut Database) -> Result<bool> {
-    let table = &version_table.table;
+async fn table_exists(table: &TableName, db: &mut Database) -> Result<bool> {
     let query = db
         .dialect()
         .table_exists_query(table.schema.as_deref(), &table.name);
@@ -84,7 +86,7 @@ pub(super) async fn read_heads(
     version_table: &VersionTable,
     db: &mut Database,
 ) -> Result<Vec<RevisionId>> {
-    if !table_exists(version_table, db).await? {
+    if !table_exists(&version_table.table, db).await? {
         return Ok(Vec::new());
     }
     let rows = db.fetch(&version_table.select(db.dialect())).await?;
@@ -147,7 +149,9 @@ pub(super) async fn changed_files(
     db: &mut Database,
     current: &[RevisionId],
 ) -> Result<Vec<ChangedFile>> {
-    if current.is_empty() {
+    // A database adopted from Alembic has only its version table until aludel first writes:
+    // no history means no recorded checksum to compare with.
+    if current.is_empty() || !table_exists(&m.history_table.table, db).await? {
         return Ok(Vec::new());
     }
     let recorded = recorded_checksums(m, db).await?;
@@ -177,26 +181,26 @@ pub(super) async fn changed_files(
 
 pub(super) async fn status(m: &Migrator<'_>, db: &mut Database) -> Result<super::Status> {
     let current = read_heads(&m.version_table, db).await?;
-    check_known_heads(m.scripts, &current)?;
-    let heads = m.scripts.graph.heads();
-    let pending = m
-        .scripts
-        .graph
-        .upgrade_plan(&current, "heads")?
+    let graph = &m.scripts.graph;
+    // Rows no file has are named, not fatal: status is how a user finds out about them.
+    let (known, unknown): (Vec<RevisionId>, Vec<RevisionId>) = current
+        .iter()
+        .cloned()
+        .partition(|r| graph.get(r.as_str()).is_some());
+    let heads = graph.heads();
+    let pending = graph
+        .upgrade_plan(&known, "heads")?
         .steps
         .into_iter()
         .map(|s| s.revision)
         .collect();
-    let changed = if table_exists(&m.version_table, db).await? {
-        changed_files(m, db, &current).await?
-    } else {
-        Vec::new()
-    };
+    let changed = changed_files(m, db, &known).await?;
     Ok(Status {
         current,
         heads,
         pending,
         changed,
+        unknown,
     })
 }
 

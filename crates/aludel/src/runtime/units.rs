@@ -202,7 +202,15 @@ pub(crate) fn compile<'a>(
         units: plan
             .steps
             .iter()
-            .map(|step| rules.unit(scripts.script(&step.revision), step))
+            .filter_map(|step| match scripts.scripts.get(&step.revision) {
+                Some(script) => Some(rules.unit(script, step)),
+                // Only `stamp --purge` plans name a revision no file has: the delete of such
+                // a row, which the purge has already done.
+                None => {
+                    debug_assert!(matches!(work, Work::Stamp { purge: true }));
+                    None
+                }
+            })
             .collect(),
     }
 }

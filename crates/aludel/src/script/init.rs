@@ -39,6 +39,15 @@ pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
         (config_path, default_config(&location)),
     ];
     let mut written = vec![folder.clone(), versions];
+    // `models = ["schema/**/*.sql"]` in the new aludel.toml points here; a folder the user
+    // already has is left as it is.
+    let schema = root.join("schema");
+    if !present(&schema) {
+        std::fs::create_dir_all(&schema).map_err(|e| Error::io(&schema, e))?;
+        let readme = schema.join("README.md");
+        std::fs::write(&readme, SCHEMA_README).map_err(|e| Error::io(&readme, e))?;
+        written.extend([schema, readme]);
+    }
     for (path, text) in files {
         // `create_new` never follows a symlink, so a link made after the checks above still
         // cannot be written through.
@@ -52,6 +61,14 @@ pub fn init_project(root: &Path, directory: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(written)
 }
+
+/// What `init` writes in `schema/`.
+const SCHEMA_README: &str = "# schema/\n\n\
+The desired schema: SQL DDL files (`*.sql`, e.g. `tables.sql` with CREATE TABLE statements)\n\
+matching `models` in aludel.toml. `aludel revision --autogenerate` writes the migration that\n\
+brings the database to them, `aludel check` compares them with the database, and\n\
+`aludel test` compares them after the stairway. Until a file is here, `check` and\n\
+`--autogenerate` refuse and `test` skips the comparison with a note.\n";
 
 /// Whether anything is at `path`: a file, a folder, or a symlink, even one pointing nowhere
 /// (`Path::exists` follows links and calls a dangling one absent).
@@ -70,6 +87,9 @@ mod tests {
         assert!(written.contains(&dir.path().join("aludel.toml")));
         assert!(dir.path().join("migrations/versions").is_dir());
         assert!(dir.path().join("migrations/script.sql.j2").is_file());
+        // The folder `models` points at exists, with a note but no model yet.
+        assert!(dir.path().join("schema/README.md").is_file());
+        assert!(written.contains(&dir.path().join("schema")));
         let config = std::fs::read_to_string(dir.path().join("aludel.toml")).unwrap();
         assert!(
             config.contains("script_location = \"migrations\""),

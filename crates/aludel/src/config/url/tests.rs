@@ -55,10 +55,30 @@ fn sqlite_memory_forms() {
 fn sqlite_driver_suffix_and_sqlx_forms() {
     let url = parse("sqlite+pysqlite:///app.db");
     assert_eq!(url.sqlite_path(), Some(Path::new("/project/app.db")));
-    let url = parse("sqlite://app.db");
-    assert_eq!(url.sqlite_path(), Some(Path::new("/project/app.db")));
-    let url = parse("sqlite:app.db");
-    assert_eq!(url.sqlite_path(), Some(Path::new("/project/app.db")));
+    assert!(parse("sqlite::memory:").is_memory());
+}
+
+#[test]
+fn a_sqlite_file_named_without_three_slashes_is_an_error_listing_the_forms() {
+    // Each of these used to open ./x.db quietly, creating an empty database (issue 10).
+    for text in [
+        "sqlite:/x.db",
+        "sqlite://x.db",
+        "sqlite:x.db",
+        "SQLITE:x.db",
+        "sqlite+pysqlite://x.db",
+        "sqlite://x.db?mode=rwc",
+    ] {
+        let (url, reason) = parse_err(text);
+        assert_eq!(url, text, "{reason}");
+        for form in [
+            "sqlite:///relative/path.db",
+            "sqlite:////absolute/path.db",
+            "sqlite://",
+        ] {
+            assert!(reason.contains(form), "{text}: {reason}");
+        }
+    }
 }
 
 #[test]

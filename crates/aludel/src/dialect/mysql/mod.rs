@@ -42,6 +42,9 @@ impl Dialect for MySqlDialect {
     fn transactional_ddl(&self) -> bool {
         false
     }
+    fn client_needs_delimiter(&self) -> bool {
+        true
+    }
     fn concurrent_index(&self) -> bool {
         false
     }

@@ -99,6 +99,7 @@ impl Driver for SqliteConn {
             let mut locked = conn.lock_handle().await.map_err(|e| Error::Connect {
                 url: url.to_string(),
                 message: e.to_string(),
+                address: None,
             })?;
             locked.as_raw_handle()
         };
