@@ -137,6 +137,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Import another tool's project: `import alembic` writes aludel.toml and one SQL
     /// revision per Alembic revision, rendered by Alembic offline.
+    #[command(
+        after_help = "Examples:\n  aludel import alembic\n  aludel import alembic --from ../legacy-app --dialect postgresql\n  aludel import alembic --python .venv/bin/python --force --json"
+    )]
     Import(ImportArgs),
 }
 

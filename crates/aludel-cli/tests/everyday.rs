@@ -196,6 +196,7 @@ fn every_help_ends_with_examples() {
         "test",
         "lint",
         "graph",
+        "import",
     ];
     for command in commands {
         let help = p.ok(&[command, "--help"]);
