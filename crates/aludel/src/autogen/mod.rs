@@ -12,6 +12,7 @@ mod diff;
 mod models;
 mod objects;
 mod render;
+mod scratch;
 mod warnings;
 
 pub use crate::schema::Change;

@@ -2,9 +2,8 @@
 //! `models_command`) and normalising them through a scratch database of the target's dialect.
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::config::{Config, DatabaseUrl};
+use crate::config::{Backend, Config, DatabaseUrl};
 use crate::dialect::{self, Database, dialect_for};
 use crate::schema::{Schema, TableFilter};
 use crate::script::split_statements;
@@ -93,8 +92,11 @@ pub fn load_models(config: &Config) -> Result<ModelSource> {
 
 /// The schema the models describe, as a database of `target`'s dialect spells it: the DDL is
 /// loaded into a scratch database and introspected exactly as the target is. SQLite uses an
-/// in-memory database; PostgreSQL and MySQL a database created for the purpose on the server
-/// of `dev_url` (else of `target`) and always dropped afterwards, error or not.
+/// in-memory database; PostgreSQL and MySQL a scratch database on the server of `dev_url`
+/// (else of `target`), kept for the next run where the server allows it (see `scratch`),
+/// else created for this run and always dropped afterwards, error or not. On a server the
+/// models are introspected on a connection they never ran on, so their session settings do
+/// not reach the introspection.
 ///
 /// Statements run in order; one that fails (a foreign key to a table of a later file, an
 /// index on such a table) is retried after the others, as long as retrying makes progress.
@@ -110,7 +112,10 @@ pub async fn normalise(
     if let Some(memory) = dialect.memory_url() {
         let memory = DatabaseUrl::parse(memory, &config.root)?;
         let mut db = Database::connect(&memory, config.connect_timeout).await?;
-        let result = load_and_introspect(&mut db, models, &filter).await;
+        let result = match load(&mut db, models).await {
+            Ok(()) => dialect::introspect(&mut db, &filter).await,
+            Err(e) => Err(e),
+        };
         db.close().await;
         return result;
     }
@@ -125,53 +130,21 @@ pub async fn normalise(
         Some(dev) => dev.clone(),
         None => target.clone(),
     };
-    let mut admin = Database::connect(&server, config.connect_timeout).await?;
-    let name = scratch_name();
-    let quoted = admin.dialect().quote_ident(&name);
-    admin.run(&format!("CREATE DATABASE {quoted}")).await?;
-    let result = async {
-        let mut db =
-            Database::connect(&server.with_database(&name), config.connect_timeout).await?;
-        let result = load_and_introspect(&mut db, models, &filter).await;
-        db.close().await;
-        result
-    }
-    .await;
-    let drop_sql = admin.dialect().drop_database_sql(&quoted);
-    let dropped = admin.run(&drop_sql).await;
-    admin.close().await;
-    let schema = result?;
-    dropped?;
-    Ok(schema)
+    super::scratch::normalise_on_server(models, &server, config, &filter).await
 }
 
-/// A database name no other run picks: process id, time and a counter.
-fn scratch_name() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "aludel_scratch_{}_{}_{}",
-        std::process::id(),
-        nanos % 1_000_000_000_000,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// Runs the models' statements on `db` (retrying those that fail while others succeed) and
-/// introspects the result.
-pub(crate) async fn load_and_introspect(
-    db: &mut Database,
-    models: &ModelSource,
-    filter: &TableFilter,
-) -> Result<Schema> {
-    let backend = db.dialect().backend();
+/// The models' statements, each with its file and line. Lines that are psql meta-commands
+/// `pg_dump` writes around its output (`\restrict KEY`, `\unrestrict KEY`) are the client's,
+/// not SQL: they are left out, the line numbers kept.
+fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<(PathBuf, usize, String)>> {
     let mut pending = Vec::new();
     for file in &models.files {
-        let statements = split_statements(&file.sql, 1, backend).map_err(|e| match e {
+        let sql: String = file
+            .sql
+            .split_inclusive('\n')
+            .map(|line| if is_client_command(line) { "\n" } else { line })
+            .collect();
+        let statements = split_statements(&sql, 1, backend).map_err(|e| match e {
             Error::Script { line, message, .. } => Error::Script {
                 path: file.path.clone(),
                 line,
@@ -185,6 +158,21 @@ pub(crate) async fn load_and_introspect(
                 .map(|s| (file.path.clone(), s.line, s.sql)),
         );
     }
+    Ok(pending)
+}
+
+/// `\restrict KEY` and `\unrestrict KEY`, which `pg_dump` (since 17.6, 16.10, 15.14) puts
+/// around a dump for psql.
+fn is_client_command(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    matches!(words.next(), Some("\\restrict" | "\\unrestrict"))
+        && words.next().is_some()
+        && words.next().is_none()
+}
+
+/// Runs the models' statements on `db`, retrying those that fail while others succeed.
+pub(crate) async fn load(db: &mut Database, models: &ModelSource) -> Result<()> {
+    let mut pending = statements(models, db.dialect().backend())?;
     if let Some(setup) = db.dialect().scratch_session_sql() {
         db.run(setup).await?;
     }
@@ -222,13 +210,16 @@ pub(crate) async fn load_and_introspect(
         }
         pending = failed.into_iter().map(|(p, l, s, _)| (p, l, s)).collect();
     }
-    dialect::introspect(db, filter).await
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn scratch_names_differ() {
-        assert_ne!(super::scratch_name(), super::scratch_name());
+    fn pg_dump_restrict_lines_are_the_clients() {
+        assert!(super::is_client_command("\\restrict ygUGzpFydRREt9uD\n"));
+        assert!(super::is_client_command("\\unrestrict ygUGzpFydRREt9uD"));
+        assert!(!super::is_client_command("\\restrict\n"));
+        assert!(!super::is_client_command("SELECT '\\restrict x'"));
     }
 }
