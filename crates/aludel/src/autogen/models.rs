@@ -161,6 +161,87 @@ fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<(PathBuf, us
     Ok(pending)
 }
 
+/// A model file whose `CREATE` statements left nothing in the scratch database: a session
+/// setting in the file, a schema outside the default one, a `CREATE` that did something
+/// else than the file meant. `check` is never clean with one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unproduced {
+    /// The model file (`models_command` for a command's output).
+    pub path: PathBuf,
+    /// The tables its `CREATE TABLE` statements name, none of which the models' schema has;
+    /// empty when the file creates other objects and the models' schema has nothing at all.
+    pub tables: Vec<String>,
+}
+
+impl std::fmt::Display for Unproduced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.tables.is_empty() {
+            write!(
+                f,
+                "model file {} has CREATE statements but loading the models produced no object",
+                self.path.display()
+            )
+        } else {
+            write!(
+                f,
+                "model file {} creates {} but loading it produced none of them \
+                 (a session setting such as search_path, or a schema other than the default?)",
+                self.path.display(),
+                self.tables.join(", ")
+            )
+        }
+    }
+}
+
+/// The model files whose `CREATE` statements produced nothing in `schema` (the models'
+/// schema, filtered by `filter`): every table a file's `CREATE TABLE`s name (that the filter
+/// keeps) is missing, or the file creates something and the whole schema is empty.
+pub fn unproduced(
+    models: &ModelSource,
+    schema: &Schema,
+    filter: &TableFilter,
+    backend: Backend,
+) -> Result<Vec<Unproduced>> {
+    let empty = schema.tables.is_empty() && schema.objects.is_empty() && schema.enums.is_empty();
+    let statements = statements(models, backend)?;
+    let mut out = Vec::new();
+    for file in &models.files {
+        let of_file = || statements.iter().filter(|(p, _, _)| *p == file.path);
+        let tables: Vec<String> = of_file()
+            .flat_map(|(_, _, sql)| crate::lint::classify(sql, backend))
+            .filter_map(|action| match action {
+                crate::lint::Action::CreateTable { table, .. } => Some(table),
+                _ => None,
+            })
+            .filter(|t| filter.accepts(t))
+            .collect();
+        // Unquoted names are folded by some databases and kept as written by others.
+        let produced = |t: &String| schema.tables.keys().any(|n| n.eq_ignore_ascii_case(t));
+        let creates = of_file().any(|(_, _, sql)| starts_with_create(sql, backend));
+        if !tables.is_empty() && !tables.iter().any(produced) {
+            out.push(Unproduced {
+                path: file.path.clone(),
+                tables,
+            });
+        } else if empty && creates {
+            out.push(Unproduced {
+                path: file.path.clone(),
+                tables: Vec::new(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the first word of `sql`, after any comments, is `CREATE`.
+fn starts_with_create(sql: &str, backend: Backend) -> bool {
+    let dialect = dialect_for(backend).sqlparser_dialect();
+    crate::scan::scan_prefix(sql, dialect.as_ref())
+        .iter()
+        .find(|t| crate::scan::is_significant(&t.token))
+        .is_some_and(|t| crate::scan::is_keyword(&t.token, "CREATE"))
+}
+
 /// `\restrict KEY` and `\unrestrict KEY`, which `pg_dump` (since 17.6, 16.10, 15.14) puts
 /// around a dump for psql.
 fn is_client_command(line: &str) -> bool {
