@@ -90,7 +90,7 @@ impl Dialect for MySqlDialect {
     fn sqlparser_dialect(&self) -> Box<dyn sqlparser::dialect::Dialect> {
         Box::new(sqlparser::dialect::MySqlDialect {})
     }
-    fn render(&self, changes: &[Change], _from: &Schema, _to: &Schema) -> Vec<String> {
-        render::render(self, changes)
+    fn render(&self, changes: &[Change], from: &Schema, _to: &Schema) -> Vec<String> {
+        render::render(self, changes, from)
     }
 }
