@@ -19,6 +19,7 @@ pub use crate::schema::Change;
 pub use diff::{Rename, diff};
 pub use models::{ModelFile, ModelSource, Unproduced, load_models, normalise, unproduced};
 pub use render::{render, reversed, script};
+pub use scratch::project_prefix as scratch_prefix;
 pub use warnings::warnings;
 
 use crate::{Error, Result};

@@ -239,9 +239,10 @@ impl Kept<'_> {
     }
 }
 
-/// `aludel_scratch_<project>_`: the start of every kept scratch database of the project in
-/// `root`.
-fn project_prefix(root: &Path) -> String {
+/// `aludel_scratch_<project>_`: the start of the name of every scratch database kept for the
+/// project in `root` (the folder of its `aludel.toml`), for tools that clean up after a
+/// project they made for a while (a test's temporary project).
+pub fn project_prefix(root: &Path) -> String {
     let project = hex(&Sha256::digest(root.to_string_lossy().as_bytes()));
     format!("{PREFIX}{}_", &project[..12])
 }
