@@ -118,7 +118,11 @@ fn an_unedited_dump_as_models_finds_every_table() {
         }
         let p = project_with_models(target, &dump);
         let (code, stdout, stderr) = stderr_of(&p, &["check"]);
-        assert_eq!(code, Some(1), "check on an empty database:\n{stdout}{stderr}");
+        assert_eq!(
+            code,
+            Some(1),
+            "check on an empty database:\n{stdout}{stderr}"
+        );
         for table in ["customers", "orders"] {
             assert!(
                 stdout.contains(&format!("Detected added table '{table}'")),
@@ -127,11 +131,17 @@ fn an_unedited_dump_as_models_finds_every_table() {
         }
         let (code, _, stderr) = stderr_of(&p, &["revision", "--autogenerate", "-m", "init"]);
         assert_eq!(code, Some(0), "{stderr}");
-        assert!(stderr.contains("Detected added table 'customers'"), "{stderr}");
+        assert!(
+            stderr.contains("Detected added table 'customers'"),
+            "{stderr}"
+        );
         assert!(stderr.contains("Detected added table 'orders'"), "{stderr}");
         p.ok(&["upgrade", "head"]);
         let clean = p.ok(&["check"]);
-        assert!(clean.contains("No new upgrade operations detected."), "{clean}");
+        assert!(
+            clean.contains("No new upgrade operations detected."),
+            "{clean}"
+        );
         p.ok(&["downgrade", "base"]);
         assert!(!target.has_table("orders") && !target.has_table("customers"));
     }
@@ -185,7 +195,10 @@ fn session_settings_in_models_do_not_reach_introspection() {
         p.ok(&["revision", "--autogenerate", "-m", "init"]);
         p.ok(&["upgrade", "head"]);
         let clean = p.ok(&["check"]);
-        assert!(clean.contains("No new upgrade operations detected."), "{clean}");
+        assert!(
+            clean.contains("No new upgrade operations detected."),
+            "{clean}"
+        );
     });
 }
 
@@ -195,7 +208,9 @@ fn session_settings_in_models_do_not_reach_introspection() {
 fn a_model_file_that_produces_nothing_is_never_clean() {
     each_server("produces_nothing", |db| {
         let elsewhere = match db.kind {
-            Kind::Postgres => "CREATE SCHEMA elsewhere;\nCREATE TABLE elsewhere.lost (id INTEGER PRIMARY KEY);\n",
+            Kind::Postgres => {
+                "CREATE SCHEMA elsewhere;\nCREATE TABLE elsewhere.lost (id INTEGER PRIMARY KEY);\n"
+            }
             _ => "CREATE TEMPORARY TABLE lost (id INTEGER PRIMARY KEY);\n",
         };
         let p = project_with_models(db, elsewhere);
@@ -211,7 +226,12 @@ fn a_model_file_that_produces_nothing_is_never_clean() {
         assert_eq!(value["unproduced"].as_array().map(Vec::len), Some(1));
         let refused = p.fails(&["revision", "--autogenerate", "-m", "x"], 1);
         assert!(refused.contains("cannot autogenerate"), "{refused}");
-        assert!(std::fs::read_dir(p.versions_dir()).unwrap().next().is_none());
+        assert!(
+            std::fs::read_dir(p.versions_dir())
+                .unwrap()
+                .next()
+                .is_none()
+        );
     });
 }
 
@@ -236,7 +256,12 @@ fn a_rejected_model_names_its_file_and_line() {
             assert!(err.contains("aludel_no_such_extension"), "{err}");
             assert!(err.contains("is not available"), "{err}");
             assert!(err.contains(":2") || err.contains("line 2"), "{err}");
-            assert!(std::fs::read_dir(p.versions_dir()).unwrap().next().is_none());
+            assert!(
+                std::fs::read_dir(p.versions_dir())
+                    .unwrap()
+                    .next()
+                    .is_none()
+            );
         }
     });
 }

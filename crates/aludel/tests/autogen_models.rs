@@ -187,12 +187,20 @@ async fn postgres_scratch_databases_are_reused_replaced_and_never_kept_half_load
             autogen::normalise(&autogen::load_models(&config).unwrap(), &server, &config).await
         }
     };
-    let failing = config("m", "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n");
+    let failing = config(
+        "m",
+        "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n",
+    );
     let err = normalise(failing).await.unwrap_err().to_string();
     assert!(err.contains("a.sql:2:"), "{err}");
-    assert_eq!(admin.fetch(&query).await.unwrap(), Vec::<Vec<Option<String>>>::new());
+    assert_eq!(
+        admin.fetch(&query).await.unwrap(),
+        Vec::<Vec<Option<String>>>::new()
+    );
 
-    let schema = normalise(config("n", "CREATE TABLE a (id INTEGER);")).await.unwrap();
+    let schema = normalise(config("n", "CREATE TABLE a (id INTEGER);"))
+        .await
+        .unwrap();
     assert!(schema.tables.contains_key("a"));
     let first = admin.fetch(&query).await.unwrap();
     assert_eq!(first.len(), 1, "{first:?}");
@@ -202,15 +210,28 @@ async fn postgres_scratch_databases_are_reused_replaced_and_never_kept_half_load
     // back shows up, which a fresh load would not have).
     let name = first[0][0].clone().unwrap();
     let scratch = server.with_database(&name);
-    let mut inside = Database::connect(&scratch, Duration::from_secs(5)).await.unwrap();
-    inside.run("CREATE TABLE planted (id INTEGER)").await.unwrap();
+    let mut inside = Database::connect(&scratch, Duration::from_secs(5))
+        .await
+        .unwrap();
+    inside
+        .run("CREATE TABLE planted (id INTEGER)")
+        .await
+        .unwrap();
     inside.close().await;
-    let again = normalise(config("n", "CREATE TABLE a (id INTEGER);")).await.unwrap();
-    assert!(again.tables.contains_key("planted"), "{:?}", again.tables.keys());
+    let again = normalise(config("n", "CREATE TABLE a (id INTEGER);"))
+        .await
+        .unwrap();
+    assert!(
+        again.tables.contains_key("planted"),
+        "{:?}",
+        again.tables.keys()
+    );
     assert_eq!(admin.fetch(&query).await.unwrap(), first);
 
     // New models: a new database, and the old one dropped.
-    let changed = normalise(config("n2", "CREATE TABLE c (id INTEGER);")).await.unwrap();
+    let changed = normalise(config("n2", "CREATE TABLE c (id INTEGER);"))
+        .await
+        .unwrap();
     assert_eq!(changed.tables.keys().collect::<Vec<_>>(), vec!["c"]);
     let now = admin.fetch(&query).await.unwrap();
     assert_eq!(now.len(), 1, "{now:?}");

@@ -22,10 +22,10 @@ pub use render::{render, reversed, script};
 pub use scratch::project_prefix as scratch_prefix;
 pub use warnings::warnings;
 
-use crate::{Error, Result};
 use crate::config::Config;
 use crate::dialect::{self, Database};
 use crate::schema::{ObjectKey, Schema, TableFilter};
+use crate::{Error, Result};
 
 /// A generated migration.
 #[derive(Debug, Clone, Default)]
@@ -42,9 +42,6 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// What either side has that aludel does not manage: listed, never compared.
     pub not_compared: Vec<ObjectKey>,
-    /// Model files whose `CREATE` statements produced nothing: the migration cannot be what
-    /// they mean.
-    pub unproduced: Vec<Unproduced>,
 }
 
 /// What `check` found: the differences, and what it could not compare.
@@ -137,7 +134,11 @@ pub async fn autogenerate(
     let comparison = schemas(config, db).await?;
     // Models that produced nothing would make a migration that drops what they meant to keep.
     if !comparison.unproduced.is_empty() {
-        let files: Vec<String> = comparison.unproduced.iter().map(|u| u.to_string()).collect();
+        let files: Vec<String> = comparison
+            .unproduced
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
         let error = Error::refused(format!("cannot autogenerate: {}", files.join("; ")));
         return Err(error.with_hint(
             "load the file with the database's client into an empty database to see where its tables go",
@@ -150,7 +151,6 @@ pub async fn autogenerate(
         db.dialect().backend(),
     );
     generated.not_compared = comparison.not_compared();
-    generated.unproduced = comparison.unproduced;
     Ok(generated)
 }
 
@@ -190,7 +190,6 @@ pub fn generate(
         downgrade_sql: script(&downgrade),
         changes,
         not_compared: Vec::new(),
-        unproduced: Vec::new(),
     }
 }
 

@@ -296,6 +296,107 @@ pub(crate) async fn load(db: &mut Database, models: &ModelSource) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
+    use super::{ModelFile, ModelSource, Unproduced, unproduced};
+    use crate::config::Backend;
+    use crate::schema::{Object, ObjectKey, ObjectKind, Schema, Table, TableFilter};
+
+    fn files(texts: &[(&str, &str)]) -> ModelSource {
+        ModelSource {
+            files: texts
+                .iter()
+                .map(|(path, sql)| ModelFile {
+                    path: PathBuf::from(path),
+                    sql: sql.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn with_tables(names: &[&str]) -> Schema {
+        let mut schema = Schema::default();
+        for name in names {
+            schema.tables.insert(
+                name.to_string(),
+                Table {
+                    name: name.to_string(),
+                    ..Table::default()
+                },
+            );
+        }
+        schema
+    }
+
+    #[test]
+    fn a_file_whose_tables_are_all_missing_is_unproduced() {
+        let models = files(&[
+            (
+                "a.sql",
+                "SET search_path = '';\nCREATE TABLE public.a (id int);",
+            ),
+            (
+                "b.sql",
+                "-- b\nCREATE TABLE \"B\" (id int);\nCREATE TABLE c (id int);",
+            ),
+            ("v.sql", "CREATE VIEW v AS SELECT 1;"),
+            ("none.sql", "SELECT 1;"),
+        ]);
+        let filter = TableFilter::default();
+        let schema = with_tables(&["B"]);
+        assert_eq!(
+            unproduced(&models, &schema, &filter, Backend::Postgres).unwrap(),
+            vec![Unproduced {
+                path: PathBuf::from("a.sql"),
+                tables: vec!["a".into()],
+            }]
+        );
+        // Nothing at all: every file that creates something is named.
+        let empty = unproduced(&models, &Schema::default(), &filter, Backend::Postgres).unwrap();
+        let paths: Vec<_> = empty.iter().map(|u| u.path.to_str().unwrap()).collect();
+        assert_eq!(paths, ["a.sql", "b.sql", "v.sql"]);
+        assert!(empty[2].tables.is_empty());
+        // An object is something: the view file is then not reported.
+        let mut view_only = Schema::default();
+        let key = ObjectKey {
+            kind: ObjectKind::View,
+            name: "v".into(),
+        };
+        view_only.objects.insert(
+            key.clone(),
+            Object {
+                key,
+                table: None,
+                definition: String::new(),
+                depends_on: vec![],
+                comment: None,
+            },
+        );
+        let some = unproduced(&models, &view_only, &filter, Backend::Postgres).unwrap();
+        assert_eq!(some.len(), 2, "{some:?}");
+    }
+
+    #[test]
+    fn tables_a_filter_leaves_out_are_not_expected() {
+        let config = crate::config::Config::from_text(
+            std::path::Path::new("/proj/aludel.toml"),
+            "[aludel]\nscript_location = \"m\"\nurl = \"sqlite:///x.db\"\nexclude_tables = [\"legacy_*\"]\n",
+            &crate::config::LoadOptions {
+                cwd: PathBuf::from("/proj"),
+                ..Default::default()
+            },
+            &|_| None,
+        )
+        .unwrap();
+        let filter = TableFilter::from_config(&config).unwrap();
+        let models = files(&[("l.sql", "CREATE TABLE legacy_x (id int);")]);
+        let schema = with_tables(&["other"]);
+        assert!(
+            unproduced(&models, &schema, &filter, Backend::Sqlite)
+                .unwrap()
+                .is_empty()
+        );
+    }
     #[test]
     fn pg_dump_restrict_lines_are_the_clients() {
         assert!(super::is_client_command("\\restrict ygUGzpFydRREt9uD\n"));

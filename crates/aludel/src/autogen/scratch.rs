@@ -162,7 +162,9 @@ impl Kept<'_> {
             if schema.is_ok() {
                 let quoted = self.dialect().quote_ident(&self.name);
                 let label = self.dialect().quote_literal(&self.label());
-                admin.run(&(self.keeping.label_sql)(&quoted, &label)).await?;
+                admin
+                    .run(&(self.keeping.label_sql)(&quoted, &label))
+                    .await?;
             }
             holder.close().await;
             self.sweep(admin).await;
@@ -203,7 +205,10 @@ impl Kept<'_> {
     async fn read_label(&self, admin: &mut Database) -> Result<Option<String>> {
         let literal = self.dialect().quote_literal(&self.name);
         let rows = admin.fetch(&(self.keeping.label_query)(&literal)).await?;
-        Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next().flatten()))
     }
 
     async fn drop_scratch(&self, admin: &mut Database) -> Result<()> {
@@ -233,7 +238,9 @@ impl Kept<'_> {
                 .is_some_and(|root| !Path::new(root).exists());
             if name != self.name && (name.starts_with(&project) || orphan) {
                 let quoted = self.dialect().quote_ident(&name);
-                let _ = admin.execute(&(self.keeping.drop_if_unused_sql)(&quoted)).await;
+                let _ = admin
+                    .execute(&(self.keeping.drop_if_unused_sql)(&quoted))
+                    .await;
             }
         }
     }
@@ -303,9 +310,18 @@ mod tests {
     #[test]
     fn kept_names_follow_the_project_and_the_models_and_fit_every_server() {
         let a = kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"));
-        assert_eq!(a, kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);")));
-        assert_ne!(a, kept_name(Path::new("/p"), &models("CREATE TABLE u (id int);")));
-        assert_ne!(a, kept_name(Path::new("/q"), &models("CREATE TABLE t (id int);")));
+        assert_eq!(
+            a,
+            kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"))
+        );
+        assert_ne!(
+            a,
+            kept_name(Path::new("/p"), &models("CREATE TABLE u (id int);"))
+        );
+        assert_ne!(
+            a,
+            kept_name(Path::new("/q"), &models("CREATE TABLE t (id int);"))
+        );
         assert!(a.starts_with(&project_prefix(Path::new("/p"))));
         // PostgreSQL truncates names at 63 bytes, MySQL refuses more than 64.
         assert!(a.len() <= 63, "{a}");

@@ -47,7 +47,10 @@ fn auto_increment_key(
     let auto = |c: &Column| c.identity == Some(Identity::AutoIncrement);
     match &changes[i] {
         Change::AlterPrimaryKey {
-            table, from: key, to, ..
+            table,
+            from: key,
+            to,
+            ..
         } if to.is_empty() => {
             let columns = &from.tables.get(table)?.columns;
             let plain: Vec<String> = columns
@@ -62,17 +65,25 @@ fn auto_increment_key(
                 })
                 .collect();
             (!plain.is_empty()).then(|| {
-                let sql = format!("ALTER TABLE {} {}DROP PRIMARY KEY", b.q(table), plain.concat());
+                let sql = format!(
+                    "ALTER TABLE {} {}DROP PRIMARY KEY",
+                    b.q(table),
+                    plain.concat()
+                );
                 (sql, None)
             })
         }
         Change::AddColumn { table, column } if auto(column) => {
-            let j = changes.iter().enumerate().skip(i + 1).find_map(|(j, c)| match c {
-                Change::AlterPrimaryKey {
-                    table: t, from, to, ..
-                } if t == table && from.is_empty() && to.contains(&column.name) => Some(j),
-                _ => None,
-            })?;
+            let j = changes
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find_map(|(j, c)| match c {
+                    Change::AlterPrimaryKey {
+                        table: t, from, to, ..
+                    } if t == table && from.is_empty() && to.contains(&column.name) => Some(j),
+                    _ => None,
+                })?;
             let Change::AlterPrimaryKey { to, .. } = &changes[j] else {
                 return None;
             };
