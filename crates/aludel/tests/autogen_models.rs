@@ -156,23 +156,40 @@ async fn compare_honours_table_filters_and_skips_aludel_tables() {
 /// when they change (the old one dropped), and never kept when a model fails.
 #[tokio::test]
 async fn postgres_scratch_databases_are_reused_replaced_and_never_kept_half_loaded() {
+    scratch_databases_are_reused(
+        "postgresql://postgres@127.0.0.1:5432/postgres",
+        "SELECT datname::text, shobj_description(oid, 'pg_database') FROM pg_database \
+         WHERE starts_with(datname, '{prefix}') ORDER BY 1",
+        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
+    )
+    .await;
+}
+
+/// As on PostgreSQL, with MariaDB's database comments as the label.
+#[tokio::test]
+async fn mariadb_scratch_databases_are_reused_replaced_and_never_kept_half_loaded() {
+    scratch_databases_are_reused(
+        "mysql://root@127.0.0.1:3306/mysql",
+        "SELECT SCHEMA_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA \
+         WHERE LEFT(SCHEMA_NAME, CHAR_LENGTH('{prefix}')) = '{prefix}' ORDER BY 1",
+        "DROP DATABASE IF EXISTS `{name}`",
+    )
+    .await;
+}
+
+async fn scratch_databases_are_reused(url: &str, list: &str, drop: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let url = "postgresql://postgres@127.0.0.1:5432/postgres";
     let server = DatabaseUrl::parse(url, dir.path()).unwrap();
     let mut admin = match Database::connect(&server, Duration::from_secs(5)).await {
         Ok(db) => db,
         Err(e) if std::env::var("ALUDEL_REQUIRE_SERVERS").as_deref() != Ok("1") => {
-            eprintln!("notice: skipping, PostgreSQL unreachable ({e})");
+            eprintln!("notice: skipping, {url} unreachable ({e})");
             return;
         }
-        Err(e) => panic!("PostgreSQL required: {e}"),
+        Err(e) => panic!("{url} required: {e}"),
     };
     // Every configuration below lives in `dir`: one project, one name prefix.
-    let query = format!(
-        "SELECT datname::text, shobj_description(oid, 'pg_database') FROM pg_database \
-         WHERE starts_with(datname, '{}') ORDER BY 1",
-        autogen::scratch_prefix(dir.path())
-    );
+    let query = list.replace("{prefix}", &autogen::scratch_prefix(dir.path()));
     let config = |folder: &str, sql: &str| {
         project(
             dir.path(),
@@ -238,10 +255,7 @@ async fn postgres_scratch_databases_are_reused_replaced_and_never_kept_half_load
     assert_ne!(now[0][0], first[0][0]);
     for row in now {
         let name = row[0].clone().unwrap();
-        admin
-            .run(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await
-            .unwrap();
+        admin.run(&drop.replace("{name}", &name)).await.unwrap();
     }
     admin.close().await;
 }

@@ -95,14 +95,16 @@ pub async fn schemas(config: &Config, db: &mut Database) -> Result<Comparison> {
     let filter = TableFilter::from_config(config)?;
     let models = load_models(config)?;
     let url = db.url().clone();
+    let statements = models::statements(&models, url.backend())?;
     // The scratch database and the target are read at the same time, on their own
     // connections: on a server, each side is mostly the server's work.
     let (normalised, database) = tokio::join!(
-        normalise(&models, &url, config),
+        models::normalise_statements(&models, &statements, &url, config),
         dialect::introspect(db, &filter)
     );
     let (normalised, database) = (normalised?, database?);
-    let unproduced = unproduced(&models, &normalised, &filter, url.backend())?;
+    let unproduced =
+        models::unproduced_in(&models, &statements, &normalised, &filter, url.backend());
     Ok(Comparison {
         database,
         models: normalised,

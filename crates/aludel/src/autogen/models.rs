@@ -106,13 +106,24 @@ pub async fn normalise(
     target: &DatabaseUrl,
     config: &Config,
 ) -> Result<Schema> {
+    let statements = statements(models, target.backend())?;
+    normalise_statements(models, &statements, target, config).await
+}
+
+/// [`normalise`] with the models' statements already split.
+pub(crate) async fn normalise_statements(
+    models: &ModelSource,
+    statements: &[Statement],
+    target: &DatabaseUrl,
+    config: &Config,
+) -> Result<Schema> {
     let filter = TableFilter::from_config(config)?;
     let backend = target.backend();
     let dialect = dialect_for(backend);
     if let Some(memory) = dialect.memory_url() {
         let memory = DatabaseUrl::parse(memory, &config.root)?;
         let mut db = Database::connect(&memory, config.connect_timeout).await?;
-        let result = match load(&mut db, models).await {
+        let result = match load(&mut db, statements).await {
             Ok(()) => dialect::introspect(&mut db, &filter).await,
             Err(e) => Err(e),
         };
@@ -130,13 +141,16 @@ pub async fn normalise(
         Some(dev) => dev.clone(),
         None => target.clone(),
     };
-    super::scratch::normalise_on_server(models, &server, config, &filter).await
+    super::scratch::normalise_on_server(models, statements, &server, config, &filter).await
 }
+
+/// One model statement: its file, its line, its text.
+pub(crate) type Statement = (PathBuf, usize, String);
 
 /// The models' statements, each with its file and line. Lines that are psql meta-commands
 /// `pg_dump` writes around its output (`\restrict KEY`, `\unrestrict KEY`) are the client's,
 /// not SQL: they are left out, the line numbers kept.
-fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<(PathBuf, usize, String)>> {
+pub(crate) fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<Statement>> {
     let mut pending = Vec::new();
     for file in &models.files {
         let sql: String = file
@@ -202,12 +216,38 @@ pub fn unproduced(
     filter: &TableFilter,
     backend: Backend,
 ) -> Result<Vec<Unproduced>> {
-    let empty = schema.tables.is_empty() && schema.objects.is_empty() && schema.enums.is_empty();
     let statements = statements(models, backend)?;
+    Ok(unproduced_in(models, &statements, schema, filter, backend))
+}
+
+/// [`unproduced`] over the models' statements already split. A file is read only as far as
+/// its first `CREATE TABLE` whose table the schema has, which is usually its first.
+pub(crate) fn unproduced_in(
+    models: &ModelSource,
+    statements: &[Statement],
+    schema: &Schema,
+    filter: &TableFilter,
+    backend: Backend,
+) -> Vec<Unproduced> {
+    let empty = schema.tables.is_empty() && schema.objects.is_empty() && schema.enums.is_empty();
+    // Unquoted names are folded by some databases and kept as written by others.
+    let produced = |t: &String| schema.tables.keys().any(|n| n.eq_ignore_ascii_case(t));
     let mut out = Vec::new();
     for file in &models.files {
         let of_file = || statements.iter().filter(|(p, _, _)| *p == file.path);
-        let tables: Vec<String> = of_file()
+        let mut tables = of_file()
+            .filter(|(_, _, sql)| crate::schema::text::may_contain_word(sql, "TABLE"))
+            .flat_map(|(_, _, sql)| crate::lint::classify(sql, backend))
+            .filter_map(|action| match action {
+                crate::lint::Action::CreateTable { table, .. } => Some(table),
+                _ => None,
+            })
+            .filter(|t| filter.accepts(t));
+        if tables.by_ref().any(|t| produced(&t)) {
+            continue;
+        }
+        let missing: Vec<String> = of_file()
+            .filter(|(_, _, sql)| crate::schema::text::may_contain_word(sql, "TABLE"))
             .flat_map(|(_, _, sql)| crate::lint::classify(sql, backend))
             .filter_map(|action| match action {
                 crate::lint::Action::CreateTable { table, .. } => Some(table),
@@ -215,22 +255,19 @@ pub fn unproduced(
             })
             .filter(|t| filter.accepts(t))
             .collect();
-        // Unquoted names are folded by some databases and kept as written by others.
-        let produced = |t: &String| schema.tables.keys().any(|n| n.eq_ignore_ascii_case(t));
-        let creates = of_file().any(|(_, _, sql)| starts_with_create(sql, backend));
-        if !tables.is_empty() && !tables.iter().any(produced) {
+        if !missing.is_empty() {
             out.push(Unproduced {
                 path: file.path.clone(),
-                tables,
+                tables: missing,
             });
-        } else if empty && creates {
+        } else if empty && of_file().any(|(_, _, sql)| starts_with_create(sql, backend)) {
             out.push(Unproduced {
                 path: file.path.clone(),
                 tables: Vec::new(),
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// Whether the first word of `sql`, after any comments, is `CREATE`.
@@ -252,8 +289,8 @@ fn is_client_command(line: &str) -> bool {
 }
 
 /// Runs the models' statements on `db`, retrying those that fail while others succeed.
-pub(crate) async fn load(db: &mut Database, models: &ModelSource) -> Result<()> {
-    let mut pending = statements(models, db.dialect().backend())?;
+pub(crate) async fn load(db: &mut Database, statements: &[Statement]) -> Result<()> {
+    let mut pending = statements.to_vec();
     if let Some(setup) = db.dialect().scratch_session_sql() {
         db.run(setup).await?;
     }

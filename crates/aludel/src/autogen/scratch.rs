@@ -21,7 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::models::{ModelSource, load};
+use super::models::{ModelSource, Statement, load};
 use crate::config::{Config, DatabaseUrl};
 use crate::dialect::{self, Database, Dialect, ScratchKeeping};
 use crate::schema::{Schema, TableFilter};
@@ -35,12 +35,23 @@ const LABEL: &str = "aludel models of ";
 /// The models normalised through a scratch database on `server`.
 pub(super) async fn normalise_on_server(
     models: &ModelSource,
+    statements: &[Statement],
     server: &DatabaseUrl,
     config: &Config,
     filter: &TableFilter,
 ) -> Result<Schema> {
     let mut admin = Database::connect(server, config.connect_timeout).await?;
-    let result = match admin.dialect().scratch_keeping() {
+    let dialect = admin.dialect();
+    // A server of the dialect that cannot answer the label query (MySQL has no database
+    // comments, MariaDB has) gets a scratch database for this run only.
+    let keeping = match dialect.scratch_keeping() {
+        Some(keeping) => {
+            let probe = (keeping.label_query)(&dialect.quote_literal(PREFIX));
+            admin.execute(&probe).await.is_ok().then_some(keeping)
+        }
+        None => None,
+    };
+    let result = match keeping {
         Some(keeping) => {
             let scratch = Kept {
                 keeping,
@@ -48,9 +59,9 @@ pub(super) async fn normalise_on_server(
                 config,
                 name: kept_name(&config.root, models),
             };
-            scratch.normalise(&mut admin, models, filter).await
+            scratch.normalise(&mut admin, statements, filter).await
         }
-        None => temporary(&mut admin, models, server, config, filter).await,
+        None => temporary(&mut admin, statements, server, config, filter).await,
     };
     admin.close().await;
     result
@@ -59,7 +70,7 @@ pub(super) async fn normalise_on_server(
 /// A scratch database for this run only, dropped afterwards whatever happens.
 async fn temporary(
     admin: &mut Database,
-    models: &ModelSource,
+    statements: &[Statement],
     server: &DatabaseUrl,
     config: &Config,
     filter: &TableFilter,
@@ -70,7 +81,7 @@ async fn temporary(
     let url = server.with_database(&name);
     let result = async {
         let mut loader = Database::connect(&url, config.connect_timeout).await?;
-        let loaded = load(&mut loader, models).await;
+        let loaded = load(&mut loader, statements).await;
         loader.close().await;
         loaded?;
         introspect_fresh(&url, config, filter).await
@@ -124,7 +135,7 @@ impl Kept<'_> {
     async fn normalise(
         &self,
         admin: &mut Database,
-        models: &ModelSource,
+        statements: &[Statement],
         filter: &TableFilter,
     ) -> Result<Schema> {
         let url = self.server.with_database(&self.name);
@@ -151,7 +162,7 @@ impl Kept<'_> {
                 self.drop_scratch(admin).await?;
                 continue;
             }
-            let loaded = load(&mut holder, models).await;
+            let loaded = load(&mut holder, statements).await;
             if let Err(e) = loaded {
                 holder.close().await;
                 // A failed load is not kept: the next run starts clean.
