@@ -166,6 +166,20 @@ pub(crate) fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<S
             },
             other => other,
         })?;
+        for statement in &statements {
+            // `mysqldump --databases` writes `USE app;`: the rest of the file would then run
+            // in that database, which may be the target itself, instead of the scratch one.
+            if leading_word(&statement.sql).eq_ignore_ascii_case("USE") {
+                return Err(Error::Script {
+                    path: file.path.clone(),
+                    line: statement.line,
+                    message: "a model may not switch databases (USE): the models are loaded into \
+                              a scratch database; remove the line (mysqldump writes it with \
+                              --databases)"
+                        .into(),
+                });
+            }
+        }
         pending.extend(
             statements
                 .into_iter()
@@ -173,6 +187,25 @@ pub(crate) fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<S
         );
     }
     Ok(pending)
+}
+
+/// The first word of `sql` after whitespace and comments (`--`, `#`, `/* */`; not MySQL's
+/// executable `/*! */` comments, which are statements), without tokenizing the rest.
+fn leading_word(sql: &str) -> &str {
+    let mut rest = sql.trim_start();
+    loop {
+        if rest.starts_with("--") || rest.starts_with('#') {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if rest.starts_with("/*") && !rest.starts_with("/*!") {
+            rest = rest.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// A model file whose `CREATE` statements left nothing in the scratch database: a session
@@ -434,6 +467,23 @@ mod tests {
                 .is_empty()
         );
     }
+    #[test]
+    fn a_model_that_switches_databases_is_refused_at_its_line() {
+        let models = files(&[(
+            "dump.sql",
+            "CREATE DATABASE IF NOT EXISTS app;\n\n-- switch\nUSE `app`;\nCREATE TABLE t (id int);",
+        )]);
+        let err = super::statements(&models, Backend::MySql).unwrap_err();
+        assert!(
+            matches!(&err, crate::Error::Script { line: 3 | 4, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("USE"), "{err}");
+        assert_eq!(super::leading_word("/* a */ -- b\n  use app"), "use");
+        assert_eq!(super::leading_word("/*!40101 SET NAMES utf8 */"), "");
+        assert_eq!(super::leading_word("USER_TABLES"), "USER_TABLES");
+    }
+
     #[test]
     fn pg_dump_restrict_lines_are_the_clients() {
         assert!(super::is_client_command("\\restrict ygUGzpFydRREt9uD\n"));
