@@ -252,3 +252,15 @@ pub fn mermaid(scripts: &ScriptDirectory, current: &BTreeSet<RevisionId>) -> Str
     }
     out
 }
+
+/// `kind 'name'` of each object aludel does not manage (`view 'totals'`).
+pub fn not_compared_names(keys: &[aludel::schema::ObjectKey]) -> Vec<String> {
+    keys.iter()
+        .map(|k| format!("{} '{}'", k.kind.describe(), k.name))
+        .collect()
+}
+
+/// `not compared: view 'totals', sequence 'ids'`, or nothing when everything was compared.
+pub fn not_compared_line(keys: &[aludel::schema::ObjectKey]) -> Option<String> {
+    (!keys.is_empty()).then(|| format!("not compared: {}", not_compared_names(keys).join(", ")))
+}

@@ -152,49 +152,110 @@ async fn compare_honours_table_filters_and_skips_aludel_tables() {
     );
 }
 
+/// The scratch database on a server is kept for the next run of the same models, replaced
+/// when they change (the old one dropped), and never kept when a model fails.
 #[tokio::test]
-async fn postgres_scratch_databases_are_dropped_even_when_a_model_fails() {
+async fn postgres_scratch_databases_are_reused_replaced_and_never_kept_half_loaded() {
+    scratch_databases_are_reused(
+        "postgresql://postgres@127.0.0.1:5432/postgres",
+        "SELECT datname::text, shobj_description(oid, 'pg_database') FROM pg_database \
+         WHERE starts_with(datname, '{prefix}') ORDER BY 1",
+        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
+    )
+    .await;
+}
+
+/// As on PostgreSQL, with MariaDB's database comments as the label.
+#[tokio::test]
+async fn mariadb_scratch_databases_are_reused_replaced_and_never_kept_half_loaded() {
+    scratch_databases_are_reused(
+        "mysql://root@127.0.0.1:3306/mysql",
+        "SELECT SCHEMA_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA \
+         WHERE LEFT(SCHEMA_NAME, CHAR_LENGTH('{prefix}')) = '{prefix}' ORDER BY 1",
+        "DROP DATABASE IF EXISTS `{name}`",
+    )
+    .await;
+}
+
+async fn scratch_databases_are_reused(url: &str, list: &str, drop: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let url = "postgresql://postgres@127.0.0.1:5432/postgres";
     let server = DatabaseUrl::parse(url, dir.path()).unwrap();
     let mut admin = match Database::connect(&server, Duration::from_secs(5)).await {
         Ok(db) => db,
         Err(e) if std::env::var("ALUDEL_REQUIRE_SERVERS").as_deref() != Ok("1") => {
-            eprintln!("notice: skipping, PostgreSQL unreachable ({e})");
+            eprintln!("notice: skipping, {url} unreachable ({e})");
             return;
         }
-        Err(e) => panic!("PostgreSQL required: {e}"),
+        Err(e) => panic!("{url} required: {e}"),
     };
-    let scratch = |rows: Vec<Vec<Option<String>>>| rows.len();
-    let query = format!(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'aludel\\_scratch\\_{}\\_%'",
-        std::process::id()
+    // Every configuration below lives in `dir`: one project, one name prefix.
+    let query = list.replace("{prefix}", &autogen::scratch_prefix(dir.path()));
+    let config = |folder: &str, sql: &str| {
+        project(
+            dir.path(),
+            url,
+            &format!("models = [\"{folder}/*.sql\"]"),
+            &[(&format!("{folder}/a.sql"), sql)],
+        )
+    };
+    let normalise = |config: aludel::config::Config| {
+        let server = server.clone();
+        async move {
+            autogen::normalise(&autogen::load_models(&config).unwrap(), &server, &config).await
+        }
+    };
+    let failing = config(
+        "m",
+        "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n",
     );
-    let config = project(
-        dir.path(),
-        url,
-        "models = [\"m/*.sql\"]",
-        &[(
-            "m/a.sql",
-            "CREATE TABLE a (id INTEGER);\nCREATE TABLE b (x nosuchtype);\n",
-        )],
-    );
-    let err = autogen::normalise(&autogen::load_models(&config).unwrap(), &server, &config)
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = normalise(failing).await.unwrap_err().to_string();
     assert!(err.contains("a.sql:2:"), "{err}");
-    assert_eq!(scratch(admin.fetch(&query).await.unwrap()), 0);
-    let ok = project(
-        dir.path(),
-        url,
-        "models = [\"n/*.sql\"]",
-        &[("n/a.sql", "CREATE TABLE a (id INTEGER);")],
+    assert_eq!(
+        admin.fetch(&query).await.unwrap(),
+        Vec::<Vec<Option<String>>>::new()
     );
-    let schema = autogen::normalise(&autogen::load_models(&ok).unwrap(), &server, &ok)
+
+    let schema = normalise(config("n", "CREATE TABLE a (id INTEGER);"))
         .await
         .unwrap();
     assert!(schema.tables.contains_key("a"));
-    assert_eq!(scratch(admin.fetch(&query).await.unwrap()), 0);
+    let first = admin.fetch(&query).await.unwrap();
+    assert_eq!(first.len(), 1, "{first:?}");
+    let label = format!("aludel models of {}", dir.path().display());
+    assert_eq!(first[0][1].as_deref(), Some(label.as_str()));
+    // The same models again: the same database, not loaded again (a table added behind its
+    // back shows up, which a fresh load would not have).
+    let name = first[0][0].clone().unwrap();
+    let scratch = server.with_database(&name);
+    let mut inside = Database::connect(&scratch, Duration::from_secs(5))
+        .await
+        .unwrap();
+    inside
+        .run("CREATE TABLE planted (id INTEGER)")
+        .await
+        .unwrap();
+    inside.close().await;
+    let again = normalise(config("n", "CREATE TABLE a (id INTEGER);"))
+        .await
+        .unwrap();
+    assert!(
+        again.tables.contains_key("planted"),
+        "{:?}",
+        again.tables.keys()
+    );
+    assert_eq!(admin.fetch(&query).await.unwrap(), first);
+
+    // New models: a new database, and the old one dropped.
+    let changed = normalise(config("n2", "CREATE TABLE c (id INTEGER);"))
+        .await
+        .unwrap();
+    assert_eq!(changed.tables.keys().collect::<Vec<_>>(), vec!["c"]);
+    let now = admin.fetch(&query).await.unwrap();
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now[0][0], first[0][0]);
+    for row in now {
+        let name = row[0].clone().unwrap();
+        admin.run(&drop.replace("{name}", &name)).await.unwrap();
+    }
     admin.close().await;
 }

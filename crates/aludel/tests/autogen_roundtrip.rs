@@ -84,7 +84,7 @@ roundtrip!(add_foreign_key_cascade, sqlite, postgres, mysql => |_| Scenario {
         CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, user_id INTEGER NOT NULL,
             CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);",
     seed: "INSERT INTO users (id) VALUES (1); INSERT INTO orders (id, user_id) VALUES (10, 1);",
-    expect: &["Detected added foreign key (user_id)(id) on table orders"],
+    expect: &["Detected added foreign key (user_id)(id) on table orders, referencing users(id) ON DELETE CASCADE"],
     ..Scenario::default()
 });
 
@@ -224,5 +224,23 @@ roundtrip!(realistic_schema_changes, sqlite, postgres, mysql => |_| Scenario {
     b_owned: Some(autogen_support::realistic_schema_changed(42)),
     seed_owned: Some(autogen_support::realistic_seed(42)),
     expect: &["Detected added column 'table_03.extra'", "Detected removed table 'table_41'"],
+    ..Scenario::default()
+});
+
+// Issue 8: from a numbered `id` key to a key on another column, the old key was dropped after
+// its column (`constraint t_pkey ... does not exist`) and the downgrade added the key before
+// the column.
+roundtrip!(primary_key_moves_off_a_numbered_id, sqlite, postgres, mysql => |dialect| Scenario {
+    a_owned: Some(format!(
+        "CREATE TABLE items (id {}, code VARCHAR(20) NOT NULL, name VARCHAR(50));",
+        match dialect {
+            Dialect::sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Dialect::postgres => "SERIAL PRIMARY KEY",
+            Dialect::mysql => "INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY",
+        }
+    )),
+    b: "CREATE TABLE items (code VARCHAR(20) NOT NULL PRIMARY KEY, name VARCHAR(50));",
+    seed: "INSERT INTO items (code, name) VALUES ('a', 'one'); INSERT INTO items (code, name) VALUES ('b', 'two');",
+    expect: &["Detected removed primary key (id) on 'items'", "Detected added primary key (code) on 'items'", "Detected removed column 'items.id'"],
     ..Scenario::default()
 });

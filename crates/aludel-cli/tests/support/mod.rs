@@ -370,3 +370,43 @@ pub fn each_server(test: &str, scenario: impl Fn(&TestDb)) {
         }
     }
 }
+
+/// A project on a server leaves the scratch database autogenerate keeps for it (see
+/// `aludel::autogen::scratch_prefix`): dropped with the project, as its test database is.
+impl Drop for Project {
+    fn drop(&mut self) {
+        let (kind, list, drop) = if self.url.starts_with("postgresql://") {
+            (
+                Kind::Postgres,
+                "SELECT datname::text FROM pg_database WHERE starts_with(datname, '{prefix}')",
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)",
+            )
+        } else if self.url.starts_with("mysql://") {
+            (
+                Kind::MySql,
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, CHAR_LENGTH('{prefix}')) = '{prefix}'",
+                "DROP DATABASE IF EXISTS `{name}`",
+            )
+        } else {
+            return;
+        };
+        let mut prefixes = vec![aludel::autogen::scratch_prefix(self.path())];
+        if let Ok(real) = self.path().canonicalize() {
+            prefixes.push(aludel::autogen::scratch_prefix(&real));
+        }
+        let _ = block_on(async move {
+            let mut db = admin(kind).await?;
+            for prefix in prefixes {
+                let names = db
+                    .fetch(&list.replace("{prefix}", &prefix))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for name in names.into_iter().flatten().flatten() {
+                    let _ = db.execute(&drop.replace("{name}", &name)).await;
+                }
+            }
+            db.close().await;
+            Ok::<(), String>(())
+        });
+    }
+}

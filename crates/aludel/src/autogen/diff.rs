@@ -202,8 +202,37 @@ impl Phases {
     /// The changes to a table present on both sides.
     fn compare_table(&mut self, pair: &TablePair<'_>) {
         self.drops_of_constraints.extend(pair.dropped_constraints());
-        self.table_changes.extend(pair.column_changes());
-        self.table_changes.extend(pair.primary_key_change());
+        let columns = pair.column_changes();
+        match pair.primary_key_change() {
+            // A key whose columns come or go is dropped before the column changes and added
+            // after them: the old key may be on a column that goes away, the new one on a
+            // column that is added. The downgrade, reversed, adds the old column before its
+            // key.
+            Some(Change::AlterPrimaryKey {
+                table,
+                name,
+                from,
+                to,
+            }) if !from.is_empty() && !to.is_empty() && touches_key(&columns, &from, &to) => {
+                self.drops_of_constraints.push(Change::AlterPrimaryKey {
+                    table: table.clone(),
+                    name: pair.current.primary_key_name.clone(),
+                    from,
+                    to: Vec::new(),
+                });
+                self.table_changes.extend(columns);
+                self.table_changes.push(Change::AlterPrimaryKey {
+                    table,
+                    name,
+                    from: Vec::new(),
+                    to,
+                });
+            }
+            key => {
+                self.table_changes.extend(columns);
+                self.table_changes.extend(key);
+            }
+        }
         self.table_changes.extend(pair.added_constraints());
         self.table_changes.extend(pair.attribute_changes());
         self.adds_of_fks.extend(pair.added_foreign_keys());
@@ -523,6 +552,16 @@ impl TablePair<'_> {
             })
             .collect()
     }
+}
+
+/// Whether `columns` (a table's column changes) drop a column of the old key `from` or add
+/// one of the new key `to`.
+fn touches_key(columns: &[Change], from: &[String], to: &[String]) -> bool {
+    columns.iter().any(|c| match c {
+        Change::DropColumn { column, .. } => from.contains(&column.name),
+        Change::AddColumn { column, .. } => to.contains(&column.name),
+        _ => false,
+    })
 }
 
 fn new_name(old: &str, col_renames: &BTreeMap<&str, &str>) -> String {

@@ -12,18 +12,20 @@ mod diff;
 mod models;
 mod objects;
 mod render;
+mod scratch;
 mod warnings;
 
 pub use crate::schema::Change;
 pub use diff::{Rename, diff};
-pub use models::{ModelFile, ModelSource, load_models, normalise};
+pub use models::{ModelFile, ModelSource, Unproduced, load_models, normalise, unproduced};
 pub use render::{render, reversed, script};
+pub use scratch::project_prefix as scratch_prefix;
 pub use warnings::warnings;
 
-use crate::Result;
 use crate::config::Config;
 use crate::dialect::{self, Database};
-use crate::schema::{Schema, TableFilter};
+use crate::schema::{ObjectKey, Schema, TableFilter};
+use crate::{Error, Result};
 
 /// A generated migration.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,27 @@ pub struct Generated {
     pub detected: Vec<String>,
     /// Destructive or locking changes, and drops that may be renames.
     pub warnings: Vec<String>,
+    /// What either side has that aludel does not manage: listed, never compared.
+    pub not_compared: Vec<ObjectKey>,
+}
+
+/// What `check` found: the differences, and what it could not compare.
+#[derive(Debug, Clone, Default)]
+pub struct Check {
+    /// What differs, as ordered operations from the database to the models.
+    pub changes: Vec<Change>,
+    /// What either side has that aludel does not manage: listed, never compared.
+    pub not_compared: Vec<ObjectKey>,
+    /// Model files whose `CREATE` statements produced nothing.
+    pub unproduced: Vec<Unproduced>,
+}
+
+impl Check {
+    /// Whether the database matches the models: no difference, and every model file that
+    /// creates something produced it. Objects that are not compared do not count.
+    pub fn is_clean(&self) -> bool {
+        self.changes.is_empty() && self.unproduced.is_empty()
+    }
 }
 
 /// Both sides of a comparison: the database's schema and the models' normalised schema.
@@ -47,6 +70,24 @@ pub struct Comparison {
     pub database: Schema,
     /// The models as the database's dialect spells them.
     pub models: Schema,
+    /// Model files whose `CREATE` statements produced nothing in the models' schema.
+    pub unproduced: Vec<Unproduced>,
+}
+
+impl Comparison {
+    /// What either side has that aludel does not manage, sorted, each once.
+    pub fn not_compared(&self) -> Vec<ObjectKey> {
+        let mut keys: Vec<ObjectKey> = self
+            .database
+            .unmanaged
+            .iter()
+            .chain(&self.models.unmanaged)
+            .cloned()
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
 }
 
 /// Reads the models and the database `db` is connected to, both filtered alike.
@@ -54,9 +95,21 @@ pub async fn schemas(config: &Config, db: &mut Database) -> Result<Comparison> {
     let filter = TableFilter::from_config(config)?;
     let models = load_models(config)?;
     let url = db.url().clone();
-    let models = normalise(&models, &url, config).await?;
-    let database = dialect::introspect(db, &filter).await?;
-    Ok(Comparison { database, models })
+    let statements = models::statements(&models, url.backend())?;
+    // The scratch database and the target are read at the same time, on their own
+    // connections: on a server, each side is mostly the server's work.
+    let (normalised, database) = tokio::join!(
+        models::normalise_statements(&models, &statements, &url, config),
+        dialect::introspect(db, &filter)
+    );
+    let (normalised, database) = (normalised?, database?);
+    let unproduced =
+        models::unproduced_in(&models, &statements, &normalised, &filter, url.backend());
+    Ok(Comparison {
+        database,
+        models: normalised,
+        unproduced,
+    })
 }
 
 /// The migration from the database `db` is connected to up to the models, with `renames`
@@ -80,19 +133,46 @@ pub async fn autogenerate(
         .iter()
         .map(|r| Rename::parse(r))
         .collect::<Result<Vec<_>>>()?;
-    let Comparison { database, models } = schemas(config, db).await?;
-    Ok(generate(
-        &database,
-        &models,
+    let comparison = schemas(config, db).await?;
+    // Models that produced nothing would make a migration that drops what they meant to keep.
+    if !comparison.unproduced.is_empty() {
+        let files: Vec<String> = comparison
+            .unproduced
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+        let error = Error::refused(format!("cannot autogenerate: {}", files.join("; ")));
+        return Err(error.with_hint(
+            "load the file with the database's client into an empty database to see where its tables go",
+        ));
+    }
+    let mut generated = generate(
+        &comparison.database,
+        &comparison.models,
         &renames,
         db.dialect().backend(),
-    ))
+    );
+    generated.not_compared = comparison.not_compared();
+    Ok(generated)
 }
 
-/// The differences between the models and the database (empty when they agree), for `check`.
+/// The differences between the models and the database (empty when they agree).
 pub async fn compare(config: &Config, db: &mut Database) -> Result<Vec<Change>> {
-    let Comparison { database, models } = schemas(config, db).await?;
+    let Comparison {
+        database, models, ..
+    } = schemas(config, db).await?;
     Ok(diff(&database, &models, &[]))
+}
+
+/// What `check` reports: the differences between the models and the database, what was not
+/// compared, and model files that produced nothing.
+pub async fn check(config: &Config, db: &mut Database) -> Result<Check> {
+    let comparison = schemas(config, db).await?;
+    Ok(Check {
+        changes: diff(&comparison.database, &comparison.models, &[]),
+        not_compared: comparison.not_compared(),
+        unproduced: comparison.unproduced,
+    })
 }
 
 /// The migration from `database` to `models` on `backend`: pure, no I/O.
@@ -111,6 +191,7 @@ pub fn generate(
         upgrade_sql: script(&upgrade),
         downgrade_sql: script(&downgrade),
         changes,
+        not_compared: Vec::new(),
     }
 }
 

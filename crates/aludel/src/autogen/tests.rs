@@ -282,3 +282,64 @@ fn enum_changes_come_before_tables_that_use_them_and_drops_after() {
         ]
     );
 }
+
+#[test]
+fn what_either_side_does_not_manage_is_listed_once_in_order() {
+    use crate::schema::{ObjectKey, ObjectKind};
+    let key = |kind, name: &str| ObjectKey {
+        kind,
+        name: name.into(),
+    };
+    let mut comparison = Comparison::default();
+    comparison.database.unmanaged = vec![
+        key(ObjectKind::Other("operator"), "===(integer, integer)"),
+        key(ObjectKind::Aggregate, "group_concat(text)"),
+    ];
+    comparison.models.unmanaged = vec![
+        key(ObjectKind::Aggregate, "group_concat(text)"),
+        key(ObjectKind::Extension, "pg_trgm"),
+    ];
+    assert_eq!(
+        comparison.not_compared(),
+        vec![
+            key(ObjectKind::Extension, "pg_trgm"),
+            key(ObjectKind::Aggregate, "group_concat(text)"),
+            key(ObjectKind::Other("operator"), "===(integer, integer)"),
+        ]
+    );
+}
+
+/// Issue 8: from `id` to a key on another column, the old key goes before the column and the
+/// new key after the column changes; reversed, the downgrade adds the column before its key.
+#[test]
+fn a_primary_key_moving_off_a_dropped_column_is_dropped_first_and_added_last() {
+    let from = schema(vec![table(
+        "t",
+        &[col("id", "integer"), col("code", "text")],
+    )]);
+    let mut to_table = table("t", &[col("code", "text")]);
+    to_table.primary_key = vec!["code".into()];
+    let to = schema(vec![to_table]);
+    let changes = diff(&from, &to, &[]);
+    let lines: Vec<String> = changes.iter().flat_map(Change::describe).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "Detected removed primary key (id) on 't'",
+            "Detected removed column 't.id'",
+            "Detected added primary key (code) on 't'",
+        ]
+    );
+    let down: Vec<String> = reversed(&changes)
+        .iter()
+        .flat_map(Change::describe)
+        .collect();
+    assert_eq!(
+        down,
+        vec![
+            "Detected removed primary key (code) on 't'",
+            "Detected added column 't.id'",
+            "Detected added primary key (id) on 't'",
+        ]
+    );
+}

@@ -77,6 +77,11 @@ pub trait Dialect: Send + Sync + 'static {
     fn drop_database_sql(&self, quoted: &str) -> String {
         format!("DROP DATABASE IF EXISTS {quoted}")
     }
+    /// How a scratch database is kept between runs, where the server can label databases
+    /// and lock across sessions; `None`: a scratch database lives for one run only.
+    fn scratch_keeping(&self) -> Option<ScratchKeeping> {
+        None
+    }
     /// Column definition of an auto-incrementing integer primary key named `id`.
     fn serial_primary_key(&self) -> &'static str;
     /// `CREATE TABLE` prefix that tolerates an existing table.
@@ -105,6 +110,23 @@ pub trait Dialect: Send + Sync + 'static {
     /// `to`. Pure: a renderer may read both schemas (a SQLite table rebuild needs the whole
     /// target table) and writes text.
     fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Vec<String>;
+}
+
+/// The statements that keep a scratch database for the next run: a label on the database
+/// (written once its models are loaded, so a half-loaded one is never reused) and a session
+/// lock that serialises the runs using it. Every argument is already quoted.
+#[derive(Debug, Clone, Copy)]
+pub struct ScratchKeeping {
+    /// The label of the database `literal` names: one row, one value (NULL when unlabelled).
+    pub label_query: fn(literal: &str) -> String,
+    /// The names and labels of every database whose name starts with `aludel_scratch_`.
+    pub list_query: &'static str,
+    /// Labels database `quoted` with the string `literal`.
+    pub label_sql: fn(quoted: &str, literal: &str) -> String,
+    /// Takes the session lock named `literal`, waiting for it.
+    pub lock_sql: fn(literal: &str) -> String,
+    /// Drops database `quoted` unless a session uses it (that run keeps it).
+    pub drop_if_unused_sql: fn(quoted: &str) -> String,
 }
 
 /// The dialect of a backend. Every backend has one, whichever drivers were compiled in.

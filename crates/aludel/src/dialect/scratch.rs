@@ -85,3 +85,11 @@ mod tests {
         assert_ne!(super::scratch_name(), super::scratch_name());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scratch_names_differ() {
+        assert_ne!(super::scratch_name(), super::scratch_name());
+    }
+}

@@ -53,7 +53,7 @@ use crate::config::Backend;
 use crate::revision::RevisionId;
 use crate::script::{Script, Section};
 
-use classify::classify;
+pub(crate) use classify::classify;
 pub(crate) use classify::{Action, ColumnType};
 pub(crate) use rules::{Known, check};
 

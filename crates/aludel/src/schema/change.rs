@@ -288,6 +288,18 @@ impl Change {
             AlterColumn { table, from, to } => describe_column(table, from, to),
             AlterPrimaryKey {
                 table, from, to, ..
+            } if from.is_empty() => vec![format!(
+                "Detected added primary key ({}) on '{table}'",
+                to.join(", ")
+            )],
+            AlterPrimaryKey {
+                table, from, to, ..
+            } if to.is_empty() => vec![format!(
+                "Detected removed primary key ({}) on '{table}'",
+                from.join(", ")
+            )],
+            AlterPrimaryKey {
+                table, from, to, ..
             } => {
                 vec![format!(
                     "Detected primary key change from ({}) to ({}) on '{table}'",
@@ -413,12 +425,18 @@ fn describe_check(verb: &str, table: &str, check: &CheckConstraint) -> String {
     )
 }
 
-/// `verb` is `added` or `removed`.
+/// `verb` is `added` or `removed`. Alembic's words, then what they leave out: the referenced
+/// table and both actions, so that two keys on the same columns are told apart.
 fn describe_foreign_key(verb: &str, table: &str, fk: &ForeignKey) -> String {
+    let action = |a: &Option<String>| a.clone().unwrap_or_else(|| "NO ACTION".into());
     format!(
-        "Detected {verb} foreign key ({})({}) on table {table}",
+        "Detected {verb} foreign key ({})({}) on table {table}, referencing {}({}) ON DELETE {} ON UPDATE {}",
         fk.columns.join(", "),
-        fk.ref_columns.join(", ")
+        fk.ref_columns.join(", "),
+        fk.ref_table,
+        fk.ref_columns.join(", "),
+        action(&fk.on_delete),
+        action(&fk.on_update)
     )
 }
 

@@ -65,6 +65,23 @@ impl Dialect for MySqlDialect {
         // Models may reference tables that later files define.
         Some("SET FOREIGN_KEY_CHECKS = 0")
     }
+    fn scratch_keeping(&self) -> Option<super::ScratchKeeping> {
+        // MariaDB 10.5+ labels a database with its comment; MySQL has no database comments,
+        // its label query fails and its scratch databases live for one run. `GET_LOCK` is
+        // server-wide and held by the session.
+        Some(super::ScratchKeeping {
+            label_query: |literal| {
+                format!(
+                    "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {literal}"
+                )
+            },
+            list_query: "SELECT SCHEMA_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA \
+                WHERE SCHEMA_NAME LIKE 'aludel\\_scratch\\_%'",
+            label_sql: |quoted, literal| format!("ALTER DATABASE {quoted} COMMENT {literal}"),
+            lock_sql: |literal| format!("SELECT GET_LOCK({literal}, 31536000)"),
+            drop_if_unused_sql: |quoted| format!("DROP DATABASE IF EXISTS {quoted}"),
+        })
+    }
     fn serial_primary_key(&self) -> &'static str {
         "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
@@ -93,7 +110,7 @@ impl Dialect for MySqlDialect {
     fn sqlparser_dialect(&self) -> Box<dyn sqlparser::dialect::Dialect> {
         Box::new(sqlparser::dialect::MySqlDialect {})
     }
-    fn render(&self, changes: &[Change], _from: &Schema, _to: &Schema) -> Vec<String> {
-        render::render(self, changes)
+    fn render(&self, changes: &[Change], from: &Schema, _to: &Schema) -> Vec<String> {
+        render::render(self, changes, from)
     }
 }

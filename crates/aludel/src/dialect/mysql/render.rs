@@ -4,16 +4,99 @@
 use super::MySqlDialect;
 use crate::dialect::render::{Builder, unique_name};
 use crate::schema::Change;
-use crate::schema::{Column, Identity, Table, TableOptions};
+use crate::schema::{Column, Identity, Schema, Table, TableOptions};
 
-/// The statements that carry out `changes` on MySQL, one change at a time.
-pub(super) fn render(d: &MySqlDialect, changes: &[Change]) -> Vec<String> {
+/// The statements that carry out `changes` on MySQL (`from` is the schema they start from),
+/// one change at a time, except where MySQL needs two in one statement (see
+/// [`auto_increment_key`]).
+pub(super) fn render(d: &MySqlDialect, changes: &[Change], from: &Schema) -> Vec<String> {
     let b = &Builder {
         d,
         index_method: false,
         named_primary_key: false,
     };
-    changes.iter().flat_map(|c| render_one(b, c)).collect()
+    let mut done = vec![false; changes.len()];
+    let mut out = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        if done[i] {
+            continue;
+        }
+        match auto_increment_key(b, changes, i, from) {
+            Some((sql, also)) => {
+                out.push(sql);
+                if let Some(j) = also {
+                    done[j] = true;
+                }
+            }
+            None => out.extend(render_one(b, change)),
+        }
+    }
+    out
+}
+
+/// MySQL wants an `AUTO_INCREMENT` column to be part of a key at every moment: the primary key
+/// on such a column is dropped together with the column's `AUTO_INCREMENT`, and such a column
+/// is added together with the primary key that a later change in the list puts on it (which
+/// is then done). The statement, and the index of the change it also carries out.
+fn auto_increment_key(
+    b: &Builder,
+    changes: &[Change],
+    i: usize,
+    from: &Schema,
+) -> Option<(String, Option<usize>)> {
+    let auto = |c: &Column| c.identity == Some(Identity::AutoIncrement);
+    match &changes[i] {
+        Change::AlterPrimaryKey {
+            table,
+            from: key,
+            to,
+            ..
+        } if to.is_empty() => {
+            let columns = &from.tables.get(table)?.columns;
+            let plain: Vec<String> = columns
+                .iter()
+                .filter(|c| auto(c) && key.contains(&c.name))
+                .map(|c| {
+                    let without = Column {
+                        identity: None,
+                        ..c.clone()
+                    };
+                    format!("MODIFY COLUMN {}, ", column_def(b, &without))
+                })
+                .collect();
+            (!plain.is_empty()).then(|| {
+                let sql = format!(
+                    "ALTER TABLE {} {}DROP PRIMARY KEY",
+                    b.q(table),
+                    plain.concat()
+                );
+                (sql, None)
+            })
+        }
+        Change::AddColumn { table, column } if auto(column) => {
+            let j = changes
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find_map(|(j, c)| match c {
+                    Change::AlterPrimaryKey {
+                        table: t, from, to, ..
+                    } if t == table && from.is_empty() && to.contains(&column.name) => Some(j),
+                    _ => None,
+                })?;
+            let Change::AlterPrimaryKey { to, .. } = &changes[j] else {
+                return None;
+            };
+            let sql = format!(
+                "ALTER TABLE {} ADD COLUMN {}, ADD PRIMARY KEY ({})",
+                b.q(table),
+                column_def(b, column),
+                b.list(to)
+            );
+            Some((sql, Some(j)))
+        }
+        _ => None,
+    }
 }
 
 fn render_one(b: &Builder, change: &Change) -> Vec<String> {
