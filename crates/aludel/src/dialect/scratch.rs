@@ -85,11 +85,3 @@ mod tests {
         assert_ne!(super::scratch_name(), super::scratch_name());
     }
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn scratch_names_differ() {
-        assert_ne!(super::scratch_name(), super::scratch_name());
-    }
-}
