@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::SqliteConn;
+use super::{SqliteConn, objects};
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text as value};
 use crate::dialect::database::Rows;
@@ -45,7 +45,7 @@ fn group(rows: Rows) -> Grouped {
     by_name
 }
 
-/// Every table of the database in five catalog queries (the pragmas joined with
+/// Every table, view and trigger of the database in six catalog queries (the pragmas joined with
 /// `sqlite_schema`), rather than several per table: a 500-table schema reads in milliseconds.
 pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Result<Schema> {
     let tables = query(db, TABLES).await?;
@@ -73,8 +73,10 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         );
         table.checks = checks(&sql);
         table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
+        table.options = objects::table_options(&sql);
         schema.tables.insert(name, table);
     }
+    objects::add_objects(&mut schema, query(db, objects::OBJECTS).await?, filter);
     Ok(schema)
 }
 

@@ -5,12 +5,12 @@
 //! the old table, rename the new one, recreate the indexes. Foreign-key enforcement is off on
 //! aludel's connections, so dropping the old table neither cascades nor fails.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::SqliteDialect;
 use crate::dialect::render::{Builder, Context};
 use crate::schema::text::{Kind, tokens};
-use crate::schema::{Change, Column, Schema, Table};
+use crate::schema::{Change, Column, Object, ObjectKey, Schema, Table};
 
 /// The statements that carry out `changes` on SQLite, turning `from` into `to`.
 pub(super) fn render(
@@ -138,6 +138,7 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
                 })
         }
         Change::AlterColumn { .. }
+        | Change::AlterTableOptions { .. }
         | Change::AlterPrimaryKey { .. }
         | Change::AddUnique { .. }
         | Change::DropUnique { .. }
@@ -163,11 +164,19 @@ fn current_table<'a>(ctx: &Context<'a>, name: &str) -> Option<&'a Table> {
 }
 
 /// The twelve-step rebuild of `name` into its definition in `ctx.to`, keeping the data of the
-/// columns both definitions share.
+/// columns both definitions share. The views and triggers that touch the table are dropped
+/// first and created again at the end (SQLite checks every view and trigger when a table is
+/// renamed), unless the plan drops them itself.
 fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
     let Some(target) = ctx.to.tables.get(name) else {
         return vec![];
     };
+    let dependents = in_the_way(ctx, current_table(ctx, name).map_or(name, |t| &t.name));
+    let mut out: Vec<String> = dependents
+        .iter()
+        .rev()
+        .map(|o| b.drop_object(o, false))
+        .collect();
     let mut current: Vec<String> = current_table(ctx, name)
         .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default();
@@ -187,7 +196,7 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
         .map(|c| c.name.clone())
         .collect();
     let tmp = format!("_aludel_tmp_{name}");
-    let mut out = vec![match &target.sql {
+    out.push(match &target.sql {
         Some(sql) => create_table_as(sql, &tmp),
         None => generated_create(
             b,
@@ -196,7 +205,7 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
                 ..target.clone()
             },
         ),
-    }];
+    });
     let cols = b.list(&common);
     out.push(format!(
         "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
@@ -206,7 +215,52 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
     out.push(b.drop_table(name));
     out.push(format!("ALTER TABLE {} RENAME TO {}", b.q(&tmp), b.q(name)));
     out.extend(target.indexes.values().map(|ix| b.create_index(name, ix)));
+    out.extend(
+        dependents
+            .iter()
+            .filter_map(|o| ctx.to.objects.get(&o.key))
+            .map(|o| b.create_object(o)),
+    );
     out
+}
+
+/// The views and triggers of `ctx.from` on `table` or naming it, directly or through another
+/// view, that the plan does not drop by itself; in an order they can be created in.
+fn in_the_way<'a>(ctx: &Context<'a>, table: &str) -> Vec<&'a Object> {
+    let dropped: BTreeSet<&ObjectKey> = ctx
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropObject(o) | Change::ReplaceObject { from: o, .. } => Some(&o.key),
+            _ => None,
+        })
+        .collect();
+    let table_key = ObjectKey::table(table);
+    // Each object with its depth: how many objects of the set it stands on.
+    let mut depth: BTreeMap<&ObjectKey, usize> = BTreeMap::new();
+    loop {
+        let before = depth.clone();
+        for (key, o) in &ctx.from.objects {
+            let on_table = o.table.as_deref() == Some(table) || o.depends_on.contains(&table_key);
+            let below = o.depends_on.iter().filter_map(|d| before.get(d)).max();
+            if on_table || below.is_some() {
+                depth.insert(
+                    key,
+                    below.map_or(0, |d| (d + 1).min(ctx.from.objects.len())),
+                );
+            }
+        }
+        if depth == before {
+            break;
+        }
+    }
+    let mut found: Vec<(usize, &Object)> = depth
+        .into_iter()
+        .filter(|(k, _)| !dropped.contains(k))
+        .map(|(k, d)| (d, &ctx.from.objects[k]))
+        .collect();
+    found.sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+    found.into_iter().map(|(_, o)| o).collect()
 }
 
 fn create_table(b: &Builder, t: &Table) -> Vec<String> {
