@@ -7,13 +7,79 @@
 mod support;
 
 mod sqlite {
-    use crate::support::Kind;
     use crate::support::corpus::{Edit, corpus, run_corpus};
+    use crate::support::{Kind, TestDb};
 
     const CHINOOK: &str = "chinook-schema.sqlite.sql";
 
-    /// Edits of Chinook: each a change a user makes to the model file.
-    const CHINOOK_EDITS: &[Edit] = &[];
+    /// Edits of Chinook, one after the other: each a change a user makes to the model file.
+    const CHINOOK_EDITS: &[Edit] = &[
+        Edit {
+            name: "a view over three tables",
+            find: "",
+            replace: "CREATE VIEW [AlbumTracks] AS\n    SELECT al.[Title] AS Album, ar.[Name] AS Artist, t.[Name] AS Track, t.[UnitPrice]\n    FROM [Track] t\n    JOIN [Album] al ON al.[AlbumId] = t.[AlbumId]\n    JOIN [Artist] ar ON ar.[ArtistId] = al.[ArtistId];",
+        },
+        Edit {
+            name: "a column type used by the view",
+            find: "[Name] NVARCHAR(200)  NOT NULL",
+            replace: "[Name] NVARCHAR(250)  NOT NULL",
+        },
+        Edit {
+            name: "an audit table and the trigger filling it",
+            find: "",
+            replace: "CREATE TABLE [InvoiceAudit]\n(\n    [AuditId] INTEGER PRIMARY KEY AUTOINCREMENT,\n    [InvoiceId] INTEGER NOT NULL,\n    [Total] NUMERIC(10,2),\n    [ChangedAt] DATETIME DEFAULT CURRENT_TIMESTAMP\n);\nCREATE TRIGGER [InvoiceTotalChanged] AFTER UPDATE OF [Total] ON [Invoice]\nBEGIN\n    INSERT INTO [InvoiceAudit] ([InvoiceId], [Total]) VALUES (new.[InvoiceId], new.[Total]);\nEND;",
+        },
+        Edit {
+            name: "a view of the invoices per customer",
+            find: "",
+            replace: "CREATE VIEW [CustomerSpend] AS\n    SELECT c.[CustomerId], c.[LastName], sum(i.[Total]) AS Spent\n    FROM [Customer] c JOIN [Invoice] i ON i.[CustomerId] = c.[CustomerId]\n    GROUP BY c.[CustomerId];",
+        },
+        Edit {
+            name: "a CHECK rebuilding a table with a trigger and a view",
+            find: "[Total] NUMERIC(10,2)  NOT NULL,",
+            replace: "[Total] NUMERIC(10,2)  NOT NULL CHECK ([Total] >= 0),",
+        },
+        Edit {
+            name: "a foreign-key action",
+            find: "REFERENCES [Invoice] ([InvoiceId]) \n\t\tON DELETE NO ACTION",
+            replace: "REFERENCES [Invoice] ([InvoiceId]) \n\t\tON DELETE CASCADE",
+        },
+        Edit {
+            name: "a view on a view",
+            find: "",
+            replace: "CREATE VIEW [TopArtists] AS SELECT Artist, count(*) AS Tracks FROM [AlbumTracks] GROUP BY Artist;",
+        },
+        Edit {
+            name: "a column dropped from a table under a view",
+            find: "    [Fax] NVARCHAR(24),\n    [Email] NVARCHAR(60)  NOT NULL,",
+            replace: "    [Email] NVARCHAR(60)  NOT NULL,",
+        },
+        Edit {
+            name: "a column added to a table under two views",
+            find: "[UnitPrice] NUMERIC(10,2)  NOT NULL,\n    CONSTRAINT [PK_Track]",
+            replace: "[UnitPrice] NUMERIC(10,2)  NOT NULL,\n    [Explicit] BOOLEAN NOT NULL DEFAULT 0,\n    CONSTRAINT [PK_Track]",
+        },
+        Edit {
+            name: "a trigger body changed",
+            find: "VALUES (new.[InvoiceId], new.[Total]);",
+            replace: "VALUES (new.[InvoiceId], new.[Total] - old.[Total]);",
+        },
+        Edit {
+            name: "WITHOUT ROWID on the join table",
+            find: "ON UPDATE NO ACTION\n);\n\nCREATE TABLE [Track]",
+            replace: "ON UPDATE NO ACTION\n) WITHOUT ROWID;\n\nCREATE TABLE [Track]",
+        },
+        Edit {
+            name: "an expression index, and the view on a view dropped",
+            find: "CREATE VIEW [TopArtists] AS SELECT Artist, count(*) AS Tracks FROM [AlbumTracks] GROUP BY Artist;",
+            replace: "CREATE INDEX [IX_CustomerEmail] ON [Customer] (lower([Email]));",
+        },
+        Edit {
+            name: "the primary key of a table with a trigger",
+            find: "CONSTRAINT [PK_InvoiceLine] PRIMARY KEY  ([InvoiceLineId]),",
+            replace: "CONSTRAINT [PK_InvoiceLine] PRIMARY KEY  ([InvoiceLineId], [InvoiceId]),",
+        },
+    ];
 
     #[test]
     fn chinook() {
@@ -21,6 +87,23 @@ mod sqlite {
             return;
         };
         run_corpus(Kind::Sqlite, "chinook_sqlite", &model, CHINOOK_EDITS);
+    }
+
+    /// What `sqlite3 .schema` prints of Chinook after every edit (views, a trigger, the
+    /// `sqlite_sequence` of AUTOINCREMENT, WITHOUT ROWID) is a model file like any other.
+    #[test]
+    fn chinook_as_sqlite3_schema_output() {
+        let Some(mut model) = corpus(CHINOOK) else {
+            return;
+        };
+        for edit in CHINOOK_EDITS {
+            model = edit.apply(&model);
+        }
+        let source = TestDb::new(Kind::Sqlite, "schema_output").unwrap();
+        source.load_with_client(&model);
+        let printed = source.raw_dump();
+        assert!(printed.contains("CREATE TABLE sqlite_sequence(name,seq);"));
+        run_corpus(Kind::Sqlite, "chinook_schema_output", &printed, &[]);
     }
 }
 

@@ -37,9 +37,13 @@ pub(super) fn add_objects(schema: &mut Schema, rows: Rows, filter: &TableFilter)
     }
     for row in rows {
         let (kind, name, table) = (value(&row, 0), value(&row, 1), value(&row, 2));
-        let Some(definition) = opt(&row, 3) else {
+        let Some(stored) = opt(&row, 3) else {
             continue;
         };
+        // SQLite keeps a comment written before the `;` (`sqlite3 .schema` writes the view's
+        // columns there); the statement ends at its last token.
+        let end = tokens(&stored).last().map_or(stored.len(), |t| t.end);
+        let definition = stored[..end].to_string();
         let key = ObjectKey {
             kind: if kind == "view" {
                 ObjectKind::View
@@ -161,6 +165,23 @@ mod tests {
                 ObjectKey::table("log"),
                 view.key.clone()
             ]
+        );
+    }
+
+    #[test]
+    fn a_comment_before_the_semicolon_is_not_part_of_the_definition() {
+        let mut schema = schema_with(&["t"]);
+        let rows = vec![row(&[
+            "view",
+            "v",
+            "v",
+            "CREATE VIEW v AS SELECT a FROM t /* inner */ WHERE a > 0\n/* v(a) */",
+        ])];
+        add_objects(&mut schema, rows, &TableFilter::default());
+        let v = schema.objects.values().next().unwrap();
+        assert_eq!(
+            v.definition,
+            "CREATE VIEW v AS SELECT a FROM t /* inner */ WHERE a > 0"
         );
     }
 

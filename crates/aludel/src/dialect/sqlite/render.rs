@@ -117,7 +117,10 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
                 let d = d.trim().to_ascii_uppercase();
                 !d.starts_with('(') && !d.starts_with("CURRENT_")
             });
-            in_key || !constant_default || (!column.nullable && column.default.is_none())
+            in_key
+                || !constant_default
+                || (!column.nullable && column.default.is_none())
+                || !added_last(ctx, table, &column.name)
         }
         Change::DropColumn { table, column } => {
             let Some(t) = current_table(ctx, table) else {
@@ -148,6 +151,22 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
         | Change::DropForeignKey { .. } => true,
         _ => false,
     }
+}
+
+/// Whether `ADD COLUMN`, which appends, puts `column` where `ctx.to` has it: no column the
+/// table already has comes after it (a downgrade re-adding a dropped column in the middle
+/// rebuilds instead, so the table is as it was).
+fn added_last(ctx: &Context, table: &str, column: &str) -> bool {
+    let (Some(target), Some(current)) = (ctx.to.tables.get(table), current_table(ctx, table))
+    else {
+        return true;
+    };
+    let after = target
+        .columns
+        .iter()
+        .skip_while(|c| c.name != column)
+        .skip(1);
+    !after.into_iter().any(|c| current.column(&c.name).is_some())
 }
 
 /// The table `name` (its name after any rename in this migration) as it was before.
@@ -301,6 +320,127 @@ fn create_table_as(sql: &str, new_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::ObjectKind;
+
+    fn table(sql: &str, columns: &[&str], checks: &[&str]) -> Table {
+        let name = sql.split_whitespace().nth(2).unwrap().to_string();
+        Table {
+            name,
+            sql: Some(sql.to_string()),
+            columns: columns
+                .iter()
+                .map(|c| Column {
+                    name: c.to_string(),
+                    type_: "INTEGER".into(),
+                    nullable: true,
+                    ..Column::default()
+                })
+                .collect(),
+            checks: checks
+                .iter()
+                .map(|e| crate::schema::CheckConstraint {
+                    name: None,
+                    expression: e.to_string(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    fn object(kind: ObjectKind, name: &str, on: Option<&str>, deps: &[ObjectKey]) -> Object {
+        let definition = match kind {
+            ObjectKind::View => format!("CREATE VIEW {name} AS SELECT 1"),
+            _ => format!("CREATE TRIGGER {name} AFTER INSERT ON t BEGIN SELECT 1; END"),
+        };
+        Object {
+            key: ObjectKey {
+                kind,
+                name: name.into(),
+            },
+            table: on.map(str::to_string),
+            definition,
+            depends_on: deps.to_vec(),
+            comment: None,
+        }
+    }
+
+    fn schema(tables: Vec<Table>, objects: Vec<Object>) -> Schema {
+        Schema {
+            tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            objects: objects.into_iter().map(|o| (o.key.clone(), o)).collect(),
+            ..Schema::default()
+        }
+    }
+
+    #[test]
+    fn a_rebuild_takes_down_what_touches_the_table_and_puts_it_back_in_order() {
+        let before = table("CREATE TABLE t (a INTEGER)", &["a"], &[]);
+        let after = table(
+            "CREATE TABLE t (a INTEGER CHECK (a > 0))",
+            &["a"],
+            &["a > 0"],
+        );
+        let v = object(ObjectKind::View, "v", None, &[ObjectKey::table("t")]);
+        let w = object(ObjectKind::View, "w", None, &[v.key.clone()]);
+        let trg = object(ObjectKind::Trigger, "trg", Some("t"), &[]);
+        let other = object(ObjectKind::View, "other", None, &[ObjectKey::table("u")]);
+        let objects = vec![w.clone(), v.clone(), trg.clone(), other];
+        let u = table("CREATE TABLE u (b INTEGER)", &["b"], &[]);
+        let from = schema(vec![before, u.clone()], objects.clone());
+        let to = schema(vec![after, u], objects);
+        let changes = crate::autogen::diff(&from, &to, &[]);
+        let sql = render(&SqliteDialect, &changes, &from, &to);
+        assert_eq!(
+            sql,
+            vec![
+                "DROP VIEW \"w\"",
+                "DROP TRIGGER \"trg\"",
+                "DROP VIEW \"v\"",
+                "CREATE TABLE \"_aludel_tmp_t\" (a INTEGER CHECK (a > 0))",
+                "INSERT INTO \"_aludel_tmp_t\" (\"a\") SELECT \"a\" FROM \"t\"",
+                "DROP TABLE \"t\"",
+                "ALTER TABLE \"_aludel_tmp_t\" RENAME TO \"t\"",
+                "CREATE VIEW v AS SELECT 1",
+                "CREATE TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END",
+                "CREATE VIEW w AS SELECT 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_added_before_existing_ones_rebuilds() {
+        let two = table("CREATE TABLE t (a INTEGER, c INTEGER)", &["a", "c"], &[]);
+        let middle = table(
+            "CREATE TABLE t (a INTEGER, b INTEGER, c INTEGER)",
+            &["a", "b", "c"],
+            &[],
+        );
+        let last = table(
+            "CREATE TABLE t (a INTEGER, c INTEGER, b INTEGER)",
+            &["a", "c", "b"],
+            &[],
+        );
+        let from = schema(vec![two], vec![]);
+        let to = schema(vec![middle], vec![]);
+        let sql = render(
+            &SqliteDialect,
+            &crate::autogen::diff(&from, &to, &[]),
+            &from,
+            &to,
+        );
+        assert!(
+            sql[0].starts_with("CREATE TABLE \"_aludel_tmp_t\""),
+            "{sql:?}"
+        );
+        let to = schema(vec![last], vec![]);
+        let sql = render(
+            &SqliteDialect,
+            &crate::autogen::diff(&from, &to, &[]),
+            &from,
+            &to,
+        );
+        assert_eq!(sql, vec!["ALTER TABLE \"t\" ADD COLUMN \"b\" INTEGER"]);
+    }
 
     #[test]
     fn renames_a_stored_definition() {
