@@ -381,7 +381,7 @@ mod tests {
             &["a > 0"],
         );
         let v = object(ObjectKind::View, "v", None, &[ObjectKey::table("t")]);
-        let w = object(ObjectKind::View, "w", None, &[v.key.clone()]);
+        let w = object(ObjectKind::View, "w", None, std::slice::from_ref(&v.key));
         let trg = object(ObjectKind::Trigger, "trg", Some("t"), &[]);
         let other = object(ObjectKind::View, "other", None, &[ObjectKey::table("u")]);
         let objects = vec![w.clone(), v.clone(), trg.clone(), other];
