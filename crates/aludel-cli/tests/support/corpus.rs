@@ -141,17 +141,7 @@ impl Run<'_> {
         let file = String::from_utf8(out.stdout).unwrap().trim().to_string();
         let script = std::fs::read_to_string(&file).unwrap();
         let context = format!("--- {message}: {stderr}--- generated {file} ---\n{script}");
-        let up = self
-            .project
-            .cmd()
-            .args(["upgrade", "head"])
-            .output()
-            .unwrap();
-        assert!(
-            up.status.success(),
-            "{message}: upgrade head failed:\n{}\n{context}",
-            String::from_utf8_lossy(&up.stderr)
-        );
+        self.migrate(&["upgrade", "head"], message, &context);
         self.assert_check_clean(message, &context);
         let reference = TestDb::new(self.kind, &format!("{}_ref", self.test))
             .expect("the server answered for the target, so it answers for the reference");
@@ -172,11 +162,12 @@ impl Run<'_> {
         );
     }
 
-    fn downgrade(&self, to: &str, message: &str, context: &str) {
-        let out = self.project.cmd().args(["downgrade", to]).output().unwrap();
+    /// `aludel ARGS` (an upgrade or a downgrade), which must succeed.
+    fn migrate(&self, args: &[&str], message: &str, context: &str) {
+        let out = self.project.cmd().args(args).output().unwrap();
         assert!(
             out.status.success(),
-            "{message}: downgrade {to} failed:\n{}\n{context}",
+            "{message}: {args:?} failed:\n{}\n{context}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
@@ -194,29 +185,18 @@ pub fn run_corpus(kind: Kind, test: &str, model: &str, edits: &[Edit]) {
     for edit in edits {
         text = edit.apply(&text);
         let (after, _, context) = run.step(&text, edit.name);
-        run.downgrade("-1", edit.name, &context);
+        run.migrate(&["downgrade", "-1"], edit.name, &context);
         State::of(&run.db).assert_is(
             &before,
             &format!("{}: after downgrade -1", edit.name),
             &context,
         );
-        let up = run
-            .project
-            .cmd()
-            .args(["upgrade", "head"])
-            .output()
-            .unwrap();
-        assert!(
-            up.status.success(),
-            "{}: upgrade head again failed:\n{}",
-            edit.name,
-            String::from_utf8_lossy(&up.stderr)
-        );
+        run.migrate(&["upgrade", "head"], edit.name, &context);
         State::of(&run.db).assert_is(&after, &format!("{}: upgraded again", edit.name), &context);
         before = after;
     }
     run.assert_check_clean("after every edit", "");
-    run.downgrade("base", "downgrade base", "");
+    run.migrate(&["downgrade", "base"], "downgrade base", "");
     State::of(&run.db).assert_is(
         &empty,
         "after downgrade base",
@@ -239,7 +219,7 @@ pub fn round_trip(kind: Kind, test: &str, before: &str, after: &str) {
     run.db.load_with_client(before);
     let start = State::of(&run.db);
     let (_, file, context) = run.step(after, test);
-    run.downgrade("base", test, &context);
+    run.migrate(&["downgrade", "base"], test, &context);
     State::of(&run.db).assert_is(&start, &format!("{test}: after downgrade"), &context);
     // Without the revision the database is at head again, and the old models describe it.
     std::fs::remove_file(file).unwrap();
