@@ -161,3 +161,25 @@ fn without_rowid_and_strict() {
     );
     both_ways("strict", plain, &plain.replace(") ;", ") STRICT;"));
 }
+
+#[test]
+fn a_virtual_table_is_listed_not_managed() {
+    let fts = "CREATE VIRTUAL TABLE docs USING fts5(title, body);\n";
+    // Its shadow tables (docs_data, docs_idx, ...) are no tables of the model, and the virtual
+    // table itself is listed as unmanaged on both sides.
+    both_ways(
+        "virtual_table",
+        &with(&[TABLES, fts]),
+        &with(&[TABLES, fts, VIEW]),
+    );
+    let db = support::TestDb::new(Kind::Sqlite, "virtual_table_catalog").unwrap();
+    db.load_with_client(&with(&[TABLES, fts]));
+    let catalog = db.catalog();
+    assert_eq!(
+        catalog.tables.keys().collect::<Vec<_>>(),
+        ["album", "artist", "log"]
+    );
+    assert_eq!(catalog.unmanaged.len(), 1);
+    assert_eq!(catalog.unmanaged[0].name, "docs");
+    assert_eq!(catalog.unmanaged[0].kind.describe(), "virtual table");
+}

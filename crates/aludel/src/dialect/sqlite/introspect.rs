@@ -10,29 +10,55 @@ use crate::dialect::catalog::{action, opt, query, text as value};
 use crate::dialect::database::Rows;
 use crate::schema::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Identity, Index, ObjectKey, ObjectKind, Schema, Table,
+    TableFilter, UniqueConstraint,
 };
 
-const TABLES: &str = "SELECT m.name, m.sql FROM sqlite_schema m \
+/// Tables with their kind: `table`, or `virtual` (`CREATE VIRTUAL TABLE`) and `shadow` (the
+/// tables a virtual table keeps its data in), which aludel does not manage.
+const TABLES: &str = "SELECT m.name, m.sql, l.type FROM sqlite_schema m \
+    LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = m.name \
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name";
 
-const COLUMNS: &str = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
-    FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
-    WHERE m.type = 'table' ORDER BY m.name, p.cid";
+/// The tables the pragmas below read: not virtual ones, whose module may be missing.
+macro_rules! ordinary {
+    () => {
+        "m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %'"
+    };
+}
 
-const INDEXES: &str = "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
+const COLUMNS: &str = concat!(
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+    FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, p.cid"
+);
+
+const INDEXES: &str = concat!(
+    "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
     FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
     LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name \
-    WHERE m.type = 'table' ORDER BY m.name, il.name";
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, il.name"
+);
 
-const UNIQUE_COLUMNS: &str = "SELECT il.name, ii.name FROM sqlite_schema m \
+const UNIQUE_COLUMNS: &str = concat!(
+    "SELECT il.name, ii.name FROM sqlite_schema m \
     JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
-    WHERE m.type = 'table' AND il.origin = 'u' ORDER BY il.name, ii.seqno";
+    WHERE ",
+    ordinary!(),
+    " AND il.origin = 'u' ORDER BY il.name, ii.seqno"
+);
 
-const FOREIGN_KEYS: &str = "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+const FOREIGN_KEYS: &str = concat!(
+    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
     FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
-    WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, f.id, f.seq"
+);
 
 /// Catalog rows grouped by their first value (a table's or an index's name).
 type Grouped = BTreeMap<String, Rows>;
@@ -58,6 +84,17 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         let name = value(&row, 0);
         if !filter.accepts(&name) {
             continue;
+        }
+        match value(&row, 2).as_str() {
+            "virtual" => {
+                schema.unmanaged.push(ObjectKey {
+                    kind: ObjectKind::Other("virtual table"),
+                    name,
+                });
+                continue;
+            }
+            "shadow" => continue,
+            _ => {}
         }
         let sql = value(&row, 1);
         let mut table = Table {
