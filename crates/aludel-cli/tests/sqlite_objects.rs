@@ -5,8 +5,8 @@
 
 mod support;
 
-use support::Kind;
-use support::corpus::round_trip;
+use support::corpus::{round_trip, round_trip_renaming};
+use support::{Kind, Project, TestDb};
 
 const TABLES: &str = "CREATE TABLE artist (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE album (
@@ -172,7 +172,7 @@ fn a_virtual_table_is_listed_not_managed() {
         &with(&[TABLES, fts]),
         &with(&[TABLES, fts, VIEW]),
     );
-    let db = support::TestDb::new(Kind::Sqlite, "virtual_table_catalog").unwrap();
+    let db = TestDb::new(Kind::Sqlite, "virtual_table_catalog").unwrap();
     db.load_with_client(&with(&[TABLES, fts]));
     let catalog = db.catalog();
     assert_eq!(
@@ -182,4 +182,56 @@ fn a_virtual_table_is_listed_not_managed() {
     assert_eq!(catalog.unmanaged.len(), 1);
     assert_eq!(catalog.unmanaged[0].name, "docs");
     assert_eq!(catalog.unmanaged[0].kind.describe(), "virtual table");
+}
+
+#[test]
+fn a_table_renamed_under_its_view_and_trigger() {
+    let before = with(&[TABLES, VIEW, TRIGGER]);
+    let after = before
+        .replace("CREATE TABLE album (", "CREATE TABLE record (")
+        .replace("ON album (artist_id)", "ON record (artist_id)")
+        .replace("FROM album a", "FROM record a")
+        .replace("AFTER INSERT ON album", "AFTER INSERT ON record");
+    round_trip_renaming(
+        Kind::Sqlite,
+        "renamed_under_objects",
+        &before,
+        &after,
+        &["album:record"],
+    );
+}
+
+/// The rebuild keeps the rows, and the trigger it re-created fires afterwards, through the
+/// upgrade and the downgrade.
+#[test]
+fn a_rebuild_keeps_rows_and_working_triggers() {
+    let db = TestDb::new(Kind::Sqlite, "rebuild_rows").unwrap();
+    let before = with(&[TABLES, VIEW, TRIGGER]);
+    db.load_with_client(&before);
+    db.load_with_client(
+        "INSERT INTO artist VALUES (1, 'Queen');
+         INSERT INTO album (id, title, artist_id) VALUES (1, 'Jazz', 1), (2, 'Innuendo', 1);",
+    );
+    let p = Project::new(&db.url, "models = [\"models/*.sql\"]");
+    std::fs::create_dir_all(p.path().join("models")).unwrap();
+    let after = before.replace(
+        "price NUMERIC(10,2)\n",
+        "price NUMERIC(10,2) CHECK (price >= 0)\n",
+    );
+    std::fs::write(p.path().join("models/m.sql"), &after).unwrap();
+    p.ok(&["revision", "--autogenerate", "-m", "check on price"]);
+    let logged = |db: &TestDb| db.column("SELECT count(*) FROM log")[0].clone();
+    assert_eq!(logged(&db), "2");
+    p.ok(&["upgrade", "head"]);
+    assert_eq!(
+        db.column("SELECT title FROM album_titles ORDER BY title"),
+        ["Innuendo", "Jazz"]
+    );
+    assert_eq!(logged(&db), "2", "copying the rows fired no trigger");
+    db.query("INSERT INTO album (id, title, artist_id) VALUES (3, 'Made in Heaven', 1)");
+    assert_eq!(logged(&db), "3", "the trigger is back after the rebuild");
+    p.ok(&["downgrade", "base"]);
+    assert_eq!(db.column("SELECT count(*) FROM album_titles"), ["3"]);
+    db.query("INSERT INTO album (id, title, artist_id) VALUES (4, 'Flash', 1)");
+    assert_eq!(logged(&db), "4", "the trigger is back after the downgrade");
 }

@@ -121,14 +121,13 @@ impl Run<'_> {
     /// `revision --autogenerate` to `model`, `upgrade head`, `check` clean, and the database
     /// equal to `model` loaded by the client into a database of its own. Returns that state,
     /// the generated file and a report of it for messages.
-    fn step(&self, model: &str, message: &str) -> (State, PathBuf, String) {
+    fn step(&self, model: &str, message: &str, renames: &[&str]) -> (State, PathBuf, String) {
         self.write_models(model);
-        let out = self
-            .project
-            .cmd()
-            .args(["revision", "--autogenerate", "-m", message])
-            .output()
-            .unwrap();
+        let mut args = vec!["revision", "--autogenerate", "-m", message];
+        for r in renames {
+            args.extend(["--rename", r]);
+        }
+        let out = self.project.cmd().args(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(
             out.status.success(),
@@ -180,11 +179,11 @@ pub fn run_corpus(kind: Kind, test: &str, model: &str, edits: &[Edit]) {
         return;
     };
     let empty = State::of(&run.db);
-    let (mut before, _, _) = run.step(model, "the sample from empty");
+    let (mut before, _, _) = run.step(model, "the sample from empty", &[]);
     let mut text = model.to_string();
     for edit in edits {
         text = edit.apply(&text);
-        let (after, _, context) = run.step(&text, edit.name);
+        let (after, _, context) = run.step(&text, edit.name, &[]);
         run.migrate(&["downgrade", "-1"], edit.name, &context);
         State::of(&run.db).assert_is(
             &before,
@@ -213,12 +212,17 @@ pub fn run_corpus(kind: Kind, test: &str, model: &str, edits: &[Edit]) {
 /// `after` loaded by the client) and down (dump and catalog equal to before, and with the
 /// revision removed `check` against `before` clean).
 pub fn round_trip(kind: Kind, test: &str, before: &str, after: &str) {
+    round_trip_renaming(kind, test, before, after, &[]);
+}
+
+/// [`round_trip`] with `--rename` hints (`old:new`, `table.old:new`).
+pub fn round_trip_renaming(kind: Kind, test: &str, before: &str, after: &str, renames: &[&str]) {
     let Some(run) = Run::new(kind, test) else {
         return;
     };
     run.db.load_with_client(before);
     let start = State::of(&run.db);
-    let (_, file, context) = run.step(after, test);
+    let (_, file, context) = run.step(after, test, renames);
     run.migrate(&["downgrade", "base"], test, &context);
     State::of(&run.db).assert_is(&start, &format!("{test}: after downgrade"), &context);
     // Without the revision the database is at head again, and the old models describe it.

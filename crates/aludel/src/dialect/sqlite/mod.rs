@@ -94,3 +94,17 @@ impl Dialect for SqliteDialect {
         render::render(self, changes, from, to)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_sqlite_makes_itself_are_internal() {
+        let d = SqliteDialect;
+        assert!(d.is_internal_statement("CREATE TABLE sqlite_sequence(name,seq)"));
+        assert!(d.is_internal_statement("create table \"sqlite_stat1\" (tbl,idx,stat)"));
+        assert!(!d.is_internal_statement("CREATE TABLE sequences (name, seq)"));
+        assert!(!d.is_internal_statement("CREATE VIEW sqlite_like AS SELECT 1"));
+    }
+}
