@@ -14,11 +14,14 @@ use crate::schema::{
     TableFilter, UniqueConstraint,
 };
 
-/// Tables with their kind: `table`, or `virtual` (`CREATE VIRTUAL TABLE`) and `shadow` (the
-/// tables a virtual table keeps its data in), which aludel does not manage.
-const TABLES: &str = "SELECT m.name, m.sql, l.type FROM sqlite_schema m \
-    LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = m.name \
+const TABLES: &str = "SELECT m.name, m.sql FROM sqlite_schema m \
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name";
+
+/// The tables aludel does not manage: `virtual` ones (`CREATE VIRTUAL TABLE`) and the `shadow`
+/// tables they keep their data in. One query: joined with `sqlite_schema` row by row, the
+/// pragma would list every table for every table.
+const UNMANAGED: &str = "SELECT name, type FROM pragma_table_list \
+    WHERE schema = 'main' AND type IN ('virtual', 'shadow')";
 
 /// The tables the pragmas below read: not virtual ones, whose module may be missing.
 macro_rules! ordinary {
@@ -71,10 +74,15 @@ fn group(rows: Rows) -> Grouped {
     by_name
 }
 
-/// Every table, view and trigger of the database in six catalog queries (the pragmas joined with
+/// Every table, view and trigger of the database in seven catalog queries (the pragmas joined with
 /// `sqlite_schema`), rather than several per table: a 500-table schema reads in milliseconds.
 pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Result<Schema> {
     let tables = query(db, TABLES).await?;
+    let unmanaged: BTreeMap<String, String> = query(db, UNMANAGED)
+        .await?
+        .iter()
+        .map(|r| (value(r, 0), value(r, 1)))
+        .collect();
     let mut columns = group(query(db, COLUMNS).await?);
     let mut indexes = group(query(db, INDEXES).await?);
     let mut unique_columns = group(query(db, UNIQUE_COLUMNS).await?);
@@ -85,15 +93,15 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         if !filter.accepts(&name) {
             continue;
         }
-        match value(&row, 2).as_str() {
-            "virtual" => {
+        match unmanaged.get(&name).map(String::as_str) {
+            Some("virtual") => {
                 schema.unmanaged.push(ObjectKey {
                     kind: ObjectKind::Other("virtual table"),
                     name,
                 });
                 continue;
             }
-            "shadow" => continue,
+            Some(_) => continue,
             _ => {}
         }
         let sql = value(&row, 1);
