@@ -110,9 +110,9 @@ mod sqlite {
 /// The harness itself: the normalisation keeps real differences and drops only spelling and
 /// generated names.
 mod harness {
-    use crate::support::Kind;
-    use crate::support::corpus::round_trip;
-    use crate::support::dump::normalise;
+    use crate::support::corpus::{corpus, round_trip};
+    use crate::support::dump::{assert_same_dump, normalise};
+    use crate::support::{Kind, TestDb};
 
     #[test]
     fn sqlite_spellings_of_one_statement_are_equal_and_different_ones_are_not() {
@@ -143,6 +143,33 @@ mod harness {
         let p = "--\n-- Name: t\n--\nSET x = 0;\nALTER TABLE ONLY public.t\n    ADD CONSTRAINT t_a_fkey1 FOREIGN KEY (a) REFERENCES public.u(id);";
         let q = "ALTER TABLE ONLY public.t\n    ADD CONSTRAINT t_a_fkey FOREIGN KEY (a) REFERENCES public.u(id);";
         assert_eq!(normalise(Kind::Postgres, p), normalise(Kind::Postgres, q));
+    }
+
+    /// Each sample loaded twice by its client dumps the same, and unlike an empty database.
+    #[test]
+    fn a_sample_loaded_twice_dumps_the_same() {
+        let samples = [
+            (Kind::Sqlite, "chinook-schema.sqlite.sql"),
+            (Kind::Postgres, "chinook-schema.postgresql.sql"),
+            (Kind::Postgres, "pagila-schema.postgresql.sql"),
+            (Kind::MySql, "chinook-schema.mysql.sql"),
+            (Kind::MySql, "sakila-schema.mysql.sql"),
+        ];
+        for (kind, file) in samples {
+            let Some(sample) = corpus(file) else {
+                return;
+            };
+            let (Some(a), Some(b)) = (TestDb::new(kind, "twice_a"), TestDb::new(kind, "twice_b"))
+            else {
+                continue;
+            };
+            let empty = a.dump();
+            a.load_with_client(&sample);
+            b.load_with_client(&sample);
+            let dump = a.dump();
+            assert_same_dump(&dump, &b.dump(), file, "");
+            assert!(dump.0.len() > empty.0.len() + 10, "{file}: {dump:?}");
+        }
     }
 
     #[test]
