@@ -182,7 +182,7 @@ pub(crate) async fn load_and_introspect(
         pending.extend(
             statements
                 .into_iter()
-                .filter(|s| !db.dialect().is_internal_statement(&s.sql))
+                .filter(|s| !dialect_for(backend).is_internal_statement(&s.sql))
                 .map(|s| (file.path.clone(), s.line, s.sql)),
         );
     }
