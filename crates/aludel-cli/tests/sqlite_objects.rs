@@ -235,3 +235,20 @@ fn a_rebuild_keeps_rows_and_working_triggers() {
     db.query("INSERT INTO album (id, title, artist_id) VALUES (4, 'Flash', 1)");
     assert_eq!(logged(&db), "4", "the trigger is back after the downgrade");
 }
+
+#[test]
+fn a_view_and_a_trigger_with_comments_in_them() {
+    let view = "-- the albums, titled
+CREATE VIEW titled AS
+    SELECT id, title -- the title as written
+    FROM album /* every album */ WHERE title <> ''
+/* titled(id,title) */;
+";
+    let trigger = "CREATE TRIGGER noted AFTER UPDATE ON album
+BEGIN
+    -- one row per change; a ';' in a comment
+    INSERT INTO log (what) VALUES ('changed; ' || new.title);
+END;
+";
+    both_ways("commented", TABLES, &with(&[TABLES, view, trigger]));
+}
