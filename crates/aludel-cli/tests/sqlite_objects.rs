@@ -252,3 +252,23 @@ END;
 ";
     both_ways("commented", TABLES, &with(&[TABLES, view, trigger]));
 }
+
+#[test]
+fn generated_columns() {
+    let before = "CREATE TABLE item (id INTEGER PRIMARY KEY, price NUMERIC(10,2), qty INTEGER,
+    total NUMERIC GENERATED ALWAYS AS (price * qty) VIRTUAL);\n";
+    let stored = before.replace("VIRTUAL", "STORED");
+    let changed = before.replace("(price * qty)", "(price * qty * 2)");
+    let checked = before.replace("qty INTEGER,", "qty INTEGER CHECK (qty > 0),");
+    both_ways(
+        "generated_added",
+        "CREATE TABLE item (id INTEGER PRIMARY KEY, price NUMERIC(10,2), qty INTEGER);\n",
+        before,
+    );
+    both_ways("generated_stored", before, &stored);
+    both_ways("generated_changed", before, &changed);
+    both_ways("generated_rebuild", before, &checked);
+    let price_only = "CREATE TABLE item (id INTEGER PRIMARY KEY, price NUMERIC(10,2),
+    total NUMERIC GENERATED ALWAYS AS (price * 2) VIRTUAL);\n";
+    both_ways("generated_source_dropped", before, price_only);
+}

@@ -130,7 +130,9 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
 fn add_columns(table: &mut Table, rows: Rows) {
     let mut pk: Vec<(i64, String)> = Vec::new();
     for c in rows {
-        if value(&c, 6) == "1" {
+        // `hidden`: 1 a virtual table's hidden column, 2 and 3 a generated column.
+        let hidden = value(&c, 6);
+        if hidden == "1" {
             continue;
         }
         let col_name = value(&c, 1);
@@ -138,9 +140,15 @@ fn add_columns(table: &mut Table, rows: Rows) {
         if pk_pos > 0 {
             pk.push((pk_pos, col_name.clone()));
         }
+        let mut type_ = normalise_type(&value(&c, 2));
+        if hidden == "2" || hidden == "3" {
+            let sql = table.sql.as_deref().unwrap_or_default();
+            let clause = objects::generated_clause(sql, &col_name, hidden == "3");
+            type_ = format!("{type_} {clause}").trim_start().to_string();
+        }
         table.columns.push(Column {
             name: col_name,
-            type_: normalise_type(&value(&c, 2)),
+            type_,
             nullable: value(&c, 3) != "1",
             default: opt(&c, 4),
             comment: None,

@@ -1,7 +1,7 @@
-//! SQLite's views and triggers as [`Object`]s, and its table options: each object's definition
-//! is the `CREATE` statement `sqlite_schema` stores (SQLite keeps it exactly as it was
-//! written), and its dependencies are the tables and views its text names, read with the
-//! shared scanner.
+//! SQLite's views and triggers as [`Object`]s, and what a stored `CREATE TABLE` says beyond
+//! the pragmas (table options, generated columns): each object's definition is the `CREATE`
+//! statement `sqlite_schema` stores (SQLite keeps it exactly as it was written), and its
+//! dependencies are the tables and views its text names, read with the shared scanner.
 
 use std::collections::BTreeMap;
 
@@ -106,6 +106,49 @@ pub(super) fn table_options(sql: &str) -> TableOptions {
     options
 }
 
+/// The generation clause of generated column `column` in a stored `CREATE TABLE`, in one
+/// spelling: `GENERATED ALWAYS AS (expr) VIRTUAL` or `... STORED` (`stored` is what the
+/// pragma says). It is part of the column's type in the model: compared, and written back
+/// with the column.
+pub(crate) fn generated_clause(sql: &str, column: &str, stored: bool) -> String {
+    let kind = if stored { "STORED" } else { "VIRTUAL" };
+    let expression = column_definition(sql, column).and_then(|def| {
+        let def = def.as_str();
+        let toks = tokens(def);
+        let mut i = 0;
+        while i < toks.len() {
+            if toks[i].kind == Kind::Open {
+                i = matching_close(&toks, i)? + 1;
+                continue;
+            }
+            if is_word(def, &toks[i], "AS") && toks.get(i + 1)?.kind == Kind::Open {
+                let close = matching_close(&toks, i + 1)?;
+                return Some(def[toks[i + 1].end..toks[close].start].trim().to_string());
+            }
+            i += 1;
+        }
+        None
+    });
+    format!(
+        "GENERATED ALWAYS AS ({}) {kind}",
+        expression.unwrap_or_default()
+    )
+}
+
+/// The definition of `column` in the column list of a stored `CREATE TABLE`.
+fn column_definition(sql: &str, column: &str) -> Option<String> {
+    let toks = tokens(sql);
+    let open = toks.iter().position(|t| t.kind == Kind::Open)?;
+    let close = matching_close(&toks, open)?;
+    text::split_top_level(&sql[toks[open].end..toks[close].start])
+        .into_iter()
+        .find(|def| {
+            tokens(def)
+                .first()
+                .is_some_and(|n| text::unquote(&def[n.start..n.end]).eq_ignore_ascii_case(column))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +225,20 @@ mod tests {
         assert_eq!(
             v.definition,
             "CREATE VIEW v AS SELECT a FROM t /* inner */ WHERE a > 0"
+        );
+    }
+
+    #[test]
+    fn reads_a_generated_columns_clause_in_one_spelling() {
+        let sql = "CREATE TABLE item (id INTEGER, price NUMERIC(10,2) DEFAULT (CAST(1 AS NUMERIC)), \
+            [total] NUMERIC AS (price * (id + 1)) STORED, label TEXT GENERATED ALWAYS AS (lower('A,B')))";
+        assert_eq!(
+            generated_clause(sql, "total", true),
+            "GENERATED ALWAYS AS (price * (id + 1)) STORED"
+        );
+        assert_eq!(
+            generated_clause(sql, "label", false),
+            "GENERATED ALWAYS AS (lower('A,B')) VIRTUAL"
         );
     }
 

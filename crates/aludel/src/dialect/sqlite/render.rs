@@ -118,6 +118,7 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
                 !d.starts_with('(') && !d.starts_with("CURRENT_")
             });
             in_key
+                || generated(column) == Some(Generated::Stored)
                 || !constant_default
                 || (!column.nullable && column.default.is_none())
                 || !added_last(ctx, table, &column.name)
@@ -128,6 +129,9 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
             };
             let name = column.name.as_str();
             t.primary_key.iter().any(|c| c == name)
+                || t.columns
+                    .iter()
+                    .any(|c| c.name != name && generated(c).is_some() && c.type_.contains(name))
                 || t.uniques
                     .iter()
                     .any(|u| u.columns.iter().any(|c| c == name))
@@ -151,6 +155,25 @@ fn needs_rebuild(change: &Change, ctx: &Context) -> bool {
         | Change::DropForeignKey { .. } => true,
         _ => false,
     }
+}
+
+/// How a generated column keeps its value.
+#[derive(Debug, PartialEq, Eq)]
+enum Generated {
+    Virtual,
+    Stored,
+}
+
+/// Whether `c` is a generated column, and which kind: introspection writes the clause into the
+/// type (`NUMERIC GENERATED ALWAYS AS (price * qty) STORED`).
+fn generated(c: &Column) -> Option<Generated> {
+    if !c.type_.contains("GENERATED ALWAYS AS (") {
+        return None;
+    }
+    Some(match c.type_.ends_with(" STORED") {
+        true => Generated::Stored,
+        false => Generated::Virtual,
+    })
 }
 
 /// Whether `ADD COLUMN`, which appends, puts `column` where `ctx.to` has it: no column the
@@ -208,10 +231,18 @@ fn rebuild(b: &Builder, ctx: &Context, name: &str) -> Vec<String> {
             }
         }
     }
+    // Generated columns compute themselves: neither written nor read by the copy.
+    let computed: BTreeSet<&str> = current_table(ctx, name)
+        .into_iter()
+        .flat_map(|t| &t.columns)
+        .chain(&target.columns)
+        .filter(|c| generated(c).is_some())
+        .map(|c| c.name.as_str())
+        .collect();
     let common: Vec<String> = target
         .columns
         .iter()
-        .filter(|c| current.contains(&c.name))
+        .filter(|c| current.contains(&c.name) && !computed.contains(c.name.as_str()))
         .map(|c| c.name.clone())
         .collect();
     let tmp = format!("_aludel_tmp_{name}");
