@@ -272,3 +272,12 @@ fn generated_columns() {
     total NUMERIC GENERATED ALWAYS AS (price * 2) VIRTUAL);\n";
     both_ways("generated_source_dropped", before, price_only);
 }
+
+#[test]
+fn a_columns_collation() {
+    let before = "CREATE TABLE person (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n";
+    let after = before.replace("email TEXT NOT NULL", "email TEXT COLLATE NOCASE NOT NULL");
+    both_ways("collation", before, &after);
+    let added = "CREATE TABLE person (id INTEGER PRIMARY KEY, email TEXT NOT NULL, nick TEXT COLLATE RTRIM);\n";
+    both_ways("collation_added", before, added);
+}

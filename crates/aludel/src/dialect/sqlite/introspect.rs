@@ -141,8 +141,15 @@ fn add_columns(table: &mut Table, rows: Rows) {
             pk.push((pk_pos, col_name.clone()));
         }
         let mut type_ = normalise_type(&value(&c, 2));
+        let sql = table.sql.as_deref().unwrap_or_default();
+        if text::may_contain_word(sql, "COLLATE")
+            && let Some(collation) = objects::collation(sql, &col_name)
+        {
+            type_ = format!("{type_} COLLATE {collation}")
+                .trim_start()
+                .to_string();
+        }
         if hidden == "2" || hidden == "3" {
-            let sql = table.sql.as_deref().unwrap_or_default();
             let clause = objects::generated_clause(sql, &col_name, hidden == "3");
             type_ = format!("{type_} {clause}").trim_start().to_string();
         }

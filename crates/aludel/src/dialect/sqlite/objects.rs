@@ -135,6 +135,16 @@ pub(crate) fn generated_clause(sql: &str, column: &str, stored: bool) -> String 
     )
 }
 
+/// The collation `column` declares in a stored `CREATE TABLE` (`COLLATE NOCASE`), upper case.
+/// It is part of the column's type in the model, like a generation clause.
+pub(crate) fn collation(sql: &str, column: &str) -> Option<String> {
+    let def = column_definition(sql, column)?;
+    let toks = tokens(&def);
+    let at = toks.iter().position(|t| is_word(&def, t, "COLLATE"))?;
+    let name = toks.get(at + 1)?;
+    Some(text::unquote(&def[name.start..name.end]).to_ascii_uppercase())
+}
+
 /// The definition of `column` in the column list of a stored `CREATE TABLE`.
 fn column_definition(sql: &str, column: &str) -> Option<String> {
     let toks = tokens(sql);
@@ -240,6 +250,15 @@ mod tests {
             generated_clause(sql, "label", false),
             "GENERATED ALWAYS AS (lower('A,B')) VIRTUAL"
         );
+    }
+
+    #[test]
+    fn reads_a_columns_collation() {
+        let sql = "CREATE TABLE t (a TEXT COLLATE nocase NOT NULL, b TEXT, \"c d\" TEXT COLLATE \"RTRIM\", \
+            CHECK (b <> a COLLATE BINARY))";
+        assert_eq!(collation(sql, "a").as_deref(), Some("NOCASE"));
+        assert_eq!(collation(sql, "b"), None);
+        assert_eq!(collation(sql, "c d").as_deref(), Some("RTRIM"));
     }
 
     #[test]
