@@ -89,10 +89,11 @@ mod sqlite {
         run_corpus(Kind::Sqlite, "chinook_sqlite", &model, CHINOOK_EDITS);
     }
 
-    /// What `sqlite3 .schema` prints of Chinook after every edit (views, a trigger, the
-    /// `sqlite_sequence` of AUTOINCREMENT, WITHOUT ROWID) is a model file like any other.
+    /// What `sqlite3 .schema` and `.dump` print of Chinook after every edit (views, a trigger,
+    /// the `sqlite_sequence` of AUTOINCREMENT, WITHOUT ROWID; rows and transaction control in
+    /// `.dump`) is a model file like any other.
     #[test]
-    fn chinook_as_sqlite3_schema_output() {
+    fn chinook_as_sqlite3_schema_and_dump_output() {
         let Some(mut model) = corpus(CHINOOK) else {
             return;
         };
@@ -101,9 +102,18 @@ mod sqlite {
         }
         let source = TestDb::new(Kind::Sqlite, "schema_output").unwrap();
         source.load_with_client(&model);
+        source.load_with_client("INSERT INTO InvoiceAudit (InvoiceId, Total) VALUES (1, 2.5);");
         let printed = source.raw_dump();
         assert!(printed.contains("CREATE TABLE sqlite_sequence(name,seq);"));
         run_corpus(Kind::Sqlite, "chinook_schema_output", &printed, &[]);
+        let dumped = std::process::Command::new("sqlite3")
+            .arg(source.sqlite_path())
+            .arg(".dump")
+            .output()
+            .unwrap();
+        let dumped = String::from_utf8(dumped.stdout).unwrap();
+        assert!(dumped.contains("BEGIN TRANSACTION;") && dumped.contains("sqlite_sequence"));
+        run_corpus(Kind::Sqlite, "chinook_dump_output", &dumped, &[]);
     }
 }
 
