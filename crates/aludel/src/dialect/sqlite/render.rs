@@ -2,8 +2,10 @@
 //! rename a table) is done with it; anything else on a table (a column's type, nullability or
 //! default, constraints, foreign keys) becomes one table rebuild as SQLite's documentation
 //! prescribes: create the new definition under a temporary name, copy the common columns, drop
-//! the old table, rename the new one, recreate the indexes. Foreign-key enforcement is off on
-//! aludel's connections, so dropping the old table neither cascades nor fails.
+//! the old table, rename the new one, recreate the indexes. The views and triggers that touch
+//! the table are dropped before and created again after, as that procedure says (a rename
+//! checks every one of them). Foreign-key enforcement is off on aludel's connections, so
+//! dropping the old table neither cascades nor fails.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -184,12 +186,12 @@ fn added_last(ctx: &Context, table: &str, column: &str) -> bool {
     else {
         return true;
     };
-    let after = target
+    let mut after = target
         .columns
         .iter()
         .skip_while(|c| c.name != column)
         .skip(1);
-    !after.into_iter().any(|c| current.column(&c.name).is_some())
+    !after.any(|c| current.column(&c.name).is_some())
 }
 
 /// The table `name` (its name after any rename in this migration) as it was before.
