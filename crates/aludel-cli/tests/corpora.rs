@@ -75,7 +75,7 @@ mod sqlite {
             replace: "CREATE INDEX [IX_CustomerEmail] ON [Customer] (lower([Email]));",
         },
         Edit {
-            name: "the primary key of a table with a trigger",
+            name: "a composite primary key",
             find: "CONSTRAINT [PK_InvoiceLine] PRIMARY KEY  ([InvoiceLineId]),",
             replace: "CONSTRAINT [PK_InvoiceLine] PRIMARY KEY  ([InvoiceLineId], [InvoiceId]),",
         },
