@@ -281,3 +281,16 @@ fn a_columns_collation() {
     let added = "CREATE TABLE person (id INTEGER PRIMARY KEY, email TEXT NOT NULL, nick TEXT COLLATE RTRIM);\n";
     both_ways("collation_added", before, added);
 }
+
+#[test]
+fn names_that_need_quotes() {
+    let before = "CREATE TABLE \"order line\" (id INTEGER PRIMARY KEY, \"unit price\" NUMERIC);
+CREATE VIEW \"priced lines\" AS SELECT id, \"unit price\" FROM \"order line\";
+CREATE TRIGGER \"line \"\"added\"\"\" AFTER INSERT ON \"order line\" BEGIN SELECT 1; END;
+";
+    let after = before.replace(
+        "\"unit price\" NUMERIC)",
+        "\"unit price\" NUMERIC NOT NULL DEFAULT 0)",
+    );
+    both_ways("quoted_names", before, &after);
+}
