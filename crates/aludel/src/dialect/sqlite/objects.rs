@@ -87,8 +87,12 @@ fn referenced(sql: &str, names: &BTreeMap<String, ObjectKey>, own: &ObjectKey) -
 
 /// The options after a stored `CREATE TABLE`'s column list: `WITHOUT ROWID`, `STRICT`.
 pub(super) fn table_options(sql: &str) -> TableOptions {
-    let toks = tokens(sql);
     let mut options = TableOptions::default();
+    // Most tables have neither: answered without tokenizing.
+    if !text::may_contain_word(sql, "ROWID") && !text::may_contain_word(sql, "STRICT") {
+        return options;
+    }
+    let toks = tokens(sql);
     let Some(close) = toks
         .iter()
         .position(|t| t.kind == Kind::Open)
