@@ -178,6 +178,7 @@ pub(crate) fn statements(models: &ModelSource, backend: Backend) -> Result<Vec<S
         pending.extend(
             statements
                 .into_iter()
+                .filter(|s| !dialect_for(backend).is_internal_statement(&s.sql))
                 .map(|s| (file.path.clone(), s.line, s.sql)),
         );
     }

@@ -72,6 +72,12 @@ pub trait Dialect: Send + Sync + 'static {
     fn scratch_session_sql(&self) -> Option<&'static str> {
         None
     }
+    /// Whether a model statement creates something the database makes by itself and refuses
+    /// to be given (SQLite's `sqlite_sequence`, which `sqlite3 .schema` prints): skipped when
+    /// the models are loaded.
+    fn is_internal_statement(&self, _sql: &str) -> bool {
+        false
+    }
     /// `DROP DATABASE` for a scratch database (`quoted` is already quoted), ending any session
     /// still connected to it where the server allows.
     fn drop_database_sql(&self, quoted: &str) -> String {

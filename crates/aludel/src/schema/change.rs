@@ -154,7 +154,7 @@ pub enum Change {
         /// The comment after.
         to: Option<String>,
     },
-    /// MySQL table options change.
+    /// Table options change (MySQL engine, charset, collation; SQLite WITHOUT ROWID, STRICT).
     AlterTableOptions {
         /// The table.
         table: String,
@@ -464,6 +464,8 @@ fn options(o: &TableOptions) -> String {
     ]
     .iter()
     .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+    .chain(o.without_rowid.then(|| "WITHOUT ROWID".to_string()))
+    .chain(o.strict.then(|| "STRICT".to_string()))
     .collect();
     parts.join(" ")
 }

@@ -262,7 +262,8 @@ pub struct ForeignKey {
     pub implicit_index: Option<String>,
 }
 
-/// MySQL table options (all `None` elsewhere).
+/// Table options: MySQL's engine, charset and collation (`None` elsewhere), SQLite's
+/// `WITHOUT ROWID` and `STRICT` (`false` elsewhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableOptions {
     /// Storage engine.
@@ -271,6 +272,10 @@ pub struct TableOptions {
     pub charset: Option<String>,
     /// Default collation.
     pub collation: Option<String>,
+    /// SQLite `WITHOUT ROWID`.
+    pub without_rowid: bool,
+    /// SQLite `STRICT`.
+    pub strict: bool,
 }
 
 impl Table {

@@ -4,35 +4,64 @@
 
 use std::collections::BTreeMap;
 
-use super::SqliteConn;
+use super::{SqliteConn, objects};
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text as value};
 use crate::dialect::database::Rows;
 use crate::schema::text::{self, Kind, is_word, matching_close, split_top_level, tokens};
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Identity, Index, ObjectKey, ObjectKind, Schema, Table,
+    TableFilter, UniqueConstraint,
 };
 
 const TABLES: &str = "SELECT m.name, m.sql FROM sqlite_schema m \
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name";
 
-const COLUMNS: &str = "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
-    FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
-    WHERE m.type = 'table' ORDER BY m.name, p.cid";
+/// The tables aludel does not manage: `virtual` ones (`CREATE VIRTUAL TABLE`) and the `shadow`
+/// tables they keep their data in. One query: joined with `sqlite_schema` row by row, the
+/// pragma would list every table for every table.
+const UNMANAGED: &str = "SELECT name, type FROM pragma_table_list \
+    WHERE schema = 'main' AND type IN ('virtual', 'shadow')";
 
-const INDEXES: &str = "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
+/// The tables the pragmas below read: not virtual ones, whose module may be missing.
+macro_rules! ordinary {
+    () => {
+        "m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %'"
+    };
+}
+
+const COLUMNS: &str = concat!(
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+    FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, p.cid"
+);
+
+const INDEXES: &str = concat!(
+    "SELECT m.name, il.name, il.\"unique\", il.origin, s.sql \
     FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
     LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name \
-    WHERE m.type = 'table' ORDER BY m.name, il.name";
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, il.name"
+);
 
-const UNIQUE_COLUMNS: &str = "SELECT il.name, ii.name FROM sqlite_schema m \
+const UNIQUE_COLUMNS: &str = concat!(
+    "SELECT il.name, ii.name FROM sqlite_schema m \
     JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
-    WHERE m.type = 'table' AND il.origin = 'u' ORDER BY il.name, ii.seqno";
+    WHERE ",
+    ordinary!(),
+    " AND il.origin = 'u' ORDER BY il.name, ii.seqno"
+);
 
-const FOREIGN_KEYS: &str = "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+const FOREIGN_KEYS: &str = concat!(
+    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
     FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
-    WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
+    WHERE ",
+    ordinary!(),
+    " ORDER BY m.name, f.id, f.seq"
+);
 
 /// Catalog rows grouped by their first value (a table's or an index's name).
 type Grouped = BTreeMap<String, Rows>;
@@ -45,10 +74,15 @@ fn group(rows: Rows) -> Grouped {
     by_name
 }
 
-/// Every table of the database in five catalog queries (the pragmas joined with
+/// Every table, view and trigger of the database in seven catalog queries (the pragmas joined with
 /// `sqlite_schema`), rather than several per table: a 500-table schema reads in milliseconds.
 pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Result<Schema> {
     let tables = query(db, TABLES).await?;
+    let unmanaged: BTreeMap<String, String> = query(db, UNMANAGED)
+        .await?
+        .iter()
+        .map(|r| (value(r, 0), value(r, 1)))
+        .collect();
     let mut columns = group(query(db, COLUMNS).await?);
     let mut indexes = group(query(db, INDEXES).await?);
     let mut unique_columns = group(query(db, UNIQUE_COLUMNS).await?);
@@ -58,6 +92,17 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         let name = value(&row, 0);
         if !filter.accepts(&name) {
             continue;
+        }
+        match unmanaged.get(&name).map(String::as_str) {
+            Some("virtual") => {
+                schema.unmanaged.push(ObjectKey {
+                    kind: ObjectKind::Other("virtual table"),
+                    name,
+                });
+                continue;
+            }
+            Some(_) => continue,
+            _ => {}
         }
         let sql = value(&row, 1);
         let mut table = Table {
@@ -73,8 +118,10 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         );
         table.checks = checks(&sql);
         table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
+        table.options = objects::table_options(&sql);
         schema.tables.insert(name, table);
     }
+    objects::add_objects(&mut schema, query(db, objects::OBJECTS).await?, filter);
     Ok(schema)
 }
 
@@ -83,7 +130,9 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
 fn add_columns(table: &mut Table, rows: Rows) {
     let mut pk: Vec<(i64, String)> = Vec::new();
     for c in rows {
-        if value(&c, 6) == "1" {
+        // `hidden`: 1 a virtual table's hidden column, 2 and 3 a generated column.
+        let hidden = value(&c, 6);
+        if hidden == "1" {
             continue;
         }
         let col_name = value(&c, 1);
@@ -91,9 +140,22 @@ fn add_columns(table: &mut Table, rows: Rows) {
         if pk_pos > 0 {
             pk.push((pk_pos, col_name.clone()));
         }
+        let mut type_ = normalise_type(&value(&c, 2));
+        let sql = table.sql.as_deref().unwrap_or_default();
+        if text::may_contain_word(sql, "COLLATE")
+            && let Some(collation) = objects::collation(sql, &col_name)
+        {
+            type_ = format!("{type_} COLLATE {collation}")
+                .trim_start()
+                .to_string();
+        }
+        if hidden == "2" || hidden == "3" {
+            let clause = objects::generated_clause(sql, &col_name, hidden == "3");
+            type_ = format!("{type_} {clause}").trim_start().to_string();
+        }
         table.columns.push(Column {
             name: col_name,
-            type_: normalise_type(&value(&c, 2)),
+            type_,
             nullable: value(&c, 3) != "1",
             default: opt(&c, 4),
             comment: None,

@@ -9,6 +9,8 @@ mod conn;
 mod introspect;
 #[cfg(feature = "sqlite")]
 mod lock;
+#[cfg(feature = "sqlite")]
+mod objects;
 mod render;
 
 #[cfg(feature = "sqlite")]
@@ -16,7 +18,7 @@ pub(crate) use conn::{Interrupt, SqliteConn};
 
 use super::Dialect;
 use crate::config::Backend;
-use crate::schema::{Change, Schema};
+use crate::schema::{Change, Schema, text};
 
 /// SQLite's facts.
 pub(crate) struct SqliteDialect;
@@ -44,6 +46,20 @@ impl Dialect for SqliteDialect {
         // IMMEDIATE takes the write lock at once, so two runs never interleave inside a
         // migration and a busy database is reported at BEGIN rather than mid-migration.
         "BEGIN IMMEDIATE"
+    }
+    fn is_internal_statement(&self, sql: &str) -> bool {
+        // `sqlite3 .schema` prints `CREATE TABLE sqlite_sequence(name,seq)` (and `sqlite_stat1`
+        // after ANALYZE): tables SQLite creates itself and whose names it reserves.
+        let words: Vec<String> = sql
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .filter(|w| !w.is_empty())
+            .take(3)
+            .map(|w| text::unquote(w).to_ascii_lowercase())
+            .collect();
+        words.len() == 3
+            && words[0] == "create"
+            && words[1] == "table"
+            && words[2].starts_with("sqlite_")
     }
     fn memory_url(&self) -> Option<&'static str> {
         Some("sqlite://")
@@ -76,5 +92,19 @@ impl Dialect for SqliteDialect {
     }
     fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Vec<String> {
         render::render(self, changes, from, to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_sqlite_makes_itself_are_internal() {
+        let d = SqliteDialect;
+        assert!(d.is_internal_statement("CREATE TABLE sqlite_sequence(name,seq)"));
+        assert!(d.is_internal_statement("create table \"sqlite_stat1\" (tbl,idx,stat)"));
+        assert!(!d.is_internal_statement("CREATE TABLE sequences (name, seq)"));
+        assert!(!d.is_internal_statement("CREATE VIEW sqlite_like AS SELECT 1"));
     }
 }

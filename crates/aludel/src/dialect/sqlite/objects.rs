@@ -1,0 +1,275 @@
+//! SQLite's views and triggers as [`Object`]s, and what a stored `CREATE TABLE` says beyond
+//! the pragmas (table options, generated columns): each object's definition is the `CREATE`
+//! statement `sqlite_schema` stores (SQLite keeps it exactly as it was written), and its
+//! dependencies are the tables and views its text names, read with the shared scanner.
+
+use std::collections::BTreeMap;
+
+use crate::dialect::catalog::{opt, text as value};
+use crate::dialect::database::Rows;
+use crate::schema::text::{self, Kind, is_word, matching_close, tokens};
+use crate::schema::{Object, ObjectKey, ObjectKind, Schema, TableFilter, TableOptions};
+
+/// Views and triggers, with the table a trigger belongs to (a view's own name for a view).
+pub(super) const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+    WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY type, name";
+
+/// Adds the views and triggers of `rows` (from [`OBJECTS`]) to `schema`, whose tables are
+/// already read. A trigger on a table the filter leaves out is left out with it.
+pub(super) fn add_objects(schema: &mut Schema, rows: Rows, filter: &TableFilter) {
+    // SQLite's names are case-insensitive: a statement may spell a table `ALBUM`.
+    let mut names: BTreeMap<String, ObjectKey> = schema
+        .tables
+        .keys()
+        .map(|t| (t.to_lowercase(), ObjectKey::table(t)))
+        .collect();
+    for row in &rows {
+        if value(row, 0) == "view" {
+            let name = value(row, 1);
+            names.insert(
+                name.to_lowercase(),
+                ObjectKey {
+                    kind: ObjectKind::View,
+                    name,
+                },
+            );
+        }
+    }
+    for row in rows {
+        let (kind, name, table) = (value(&row, 0), value(&row, 1), value(&row, 2));
+        let Some(stored) = opt(&row, 3) else {
+            continue;
+        };
+        // SQLite keeps a comment written before the `;` (`sqlite3 .schema` writes the view's
+        // columns there); the statement ends at its last token.
+        let end = tokens(&stored).last().map_or(stored.len(), |t| t.end);
+        let definition = stored[..end].to_string();
+        let key = ObjectKey {
+            kind: if kind == "view" {
+                ObjectKind::View
+            } else {
+                ObjectKind::Trigger
+            },
+            name,
+        };
+        if key.kind == ObjectKind::Trigger && !filter.accepts(&table) {
+            continue;
+        }
+        let object = Object {
+            depends_on: referenced(&definition, &names, &key),
+            table: (key.kind == ObjectKind::Trigger).then_some(table),
+            definition,
+            comment: None,
+            key,
+        };
+        schema.objects.insert(object.key.clone(), object);
+    }
+}
+
+/// The tables and views (from `names`, keyed in lower case) that `sql` names, other than
+/// `own`, in the order of their first mention.
+fn referenced(sql: &str, names: &BTreeMap<String, ObjectKey>, own: &ObjectKey) -> Vec<ObjectKey> {
+    let mut out: Vec<ObjectKey> = Vec::new();
+    for t in tokens(sql) {
+        if !matches!(t.kind, Kind::Word | Kind::Ident) {
+            continue;
+        }
+        let word = text::unquote(&sql[t.start..t.end]).to_lowercase();
+        if let Some(key) = names.get(&word)
+            && key != own
+            && !out.contains(key)
+        {
+            out.push(key.clone());
+        }
+    }
+    out
+}
+
+/// The options after a stored `CREATE TABLE`'s column list: `WITHOUT ROWID`, `STRICT`.
+pub(super) fn table_options(sql: &str) -> TableOptions {
+    let mut options = TableOptions::default();
+    // Most tables have neither: answered without tokenizing.
+    if !text::may_contain_word(sql, "ROWID") && !text::may_contain_word(sql, "STRICT") {
+        return options;
+    }
+    let toks = tokens(sql);
+    let Some(close) = toks
+        .iter()
+        .position(|t| t.kind == Kind::Open)
+        .and_then(|open| matching_close(&toks, open))
+    else {
+        return options;
+    };
+    for t in &toks[close + 1..] {
+        if is_word(sql, t, "ROWID") {
+            options.without_rowid = true;
+        } else if is_word(sql, t, "STRICT") {
+            options.strict = true;
+        }
+    }
+    options
+}
+
+/// The generation clause of generated column `column` in a stored `CREATE TABLE`, in one
+/// spelling: `GENERATED ALWAYS AS (expr) VIRTUAL` or `... STORED` (`stored` is what the
+/// pragma says). It is part of the column's type in the model: compared, and written back
+/// with the column.
+pub(crate) fn generated_clause(sql: &str, column: &str, stored: bool) -> String {
+    let kind = if stored { "STORED" } else { "VIRTUAL" };
+    let expression = column_definition(sql, column).and_then(|def| {
+        let def = def.as_str();
+        let toks = tokens(def);
+        let mut i = 0;
+        while i < toks.len() {
+            if toks[i].kind == Kind::Open {
+                i = matching_close(&toks, i)? + 1;
+                continue;
+            }
+            if is_word(def, &toks[i], "AS") && toks.get(i + 1)?.kind == Kind::Open {
+                let close = matching_close(&toks, i + 1)?;
+                return Some(def[toks[i + 1].end..toks[close].start].trim().to_string());
+            }
+            i += 1;
+        }
+        None
+    });
+    format!(
+        "GENERATED ALWAYS AS ({}) {kind}",
+        expression.unwrap_or_default()
+    )
+}
+
+/// The collation `column` declares in a stored `CREATE TABLE` (`COLLATE NOCASE`), upper case.
+/// It is part of the column's type in the model, like a generation clause.
+pub(crate) fn collation(sql: &str, column: &str) -> Option<String> {
+    let def = column_definition(sql, column)?;
+    let toks = tokens(&def);
+    let at = toks.iter().position(|t| is_word(&def, t, "COLLATE"))?;
+    let name = toks.get(at + 1)?;
+    Some(text::unquote(&def[name.start..name.end]).to_ascii_uppercase())
+}
+
+/// The definition of `column` in the column list of a stored `CREATE TABLE`.
+fn column_definition(sql: &str, column: &str) -> Option<String> {
+    let toks = tokens(sql);
+    let open = toks.iter().position(|t| t.kind == Kind::Open)?;
+    let close = matching_close(&toks, open)?;
+    text::split_top_level(&sql[toks[open].end..toks[close].start])
+        .into_iter()
+        .find(|def| {
+            tokens(def)
+                .first()
+                .is_some_and(|n| text::unquote(&def[n.start..n.end]).eq_ignore_ascii_case(column))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_with(tables: &[&str]) -> Schema {
+        let mut schema = Schema::default();
+        for t in tables {
+            schema.tables.insert(
+                t.to_string(),
+                crate::schema::Table {
+                    name: t.to_string(),
+                    ..Default::default()
+                },
+            );
+        }
+        schema
+    }
+
+    fn row(values: &[&str]) -> Vec<Option<String>> {
+        values.iter().map(|v| Some(v.to_string())).collect()
+    }
+
+    #[test]
+    fn views_and_triggers_depend_on_what_they_name() {
+        let mut schema = schema_with(&["Album", "Track", "log"]);
+        let rows = vec![
+            row(&[
+                "trigger",
+                "trg",
+                "Track",
+                "CREATE TRIGGER trg AFTER DELETE ON [Track] BEGIN INSERT INTO log SELECT * FROM v_albums; END",
+            ]),
+            row(&[
+                "view",
+                "v_albums",
+                "v_albums",
+                "CREATE VIEW v_albums AS SELECT a.Title, 'Track' AS word FROM \"ALBUM\" a",
+            ]),
+        ];
+        add_objects(&mut schema, rows, &TableFilter::default());
+        let view = &schema.objects[&ObjectKey {
+            kind: ObjectKind::View,
+            name: "v_albums".into(),
+        }];
+        // A table named in a string is no dependency; one spelled in another case is.
+        assert_eq!(view.depends_on, vec![ObjectKey::table("Album")]);
+        assert_eq!(view.table, None);
+        let trigger = &schema.objects[&ObjectKey {
+            kind: ObjectKind::Trigger,
+            name: "trg".into(),
+        }];
+        assert_eq!(trigger.table.as_deref(), Some("Track"));
+        assert_eq!(
+            trigger.depends_on,
+            vec![
+                ObjectKey::table("Track"),
+                ObjectKey::table("log"),
+                view.key.clone()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comment_before_the_semicolon_is_not_part_of_the_definition() {
+        let mut schema = schema_with(&["t"]);
+        let rows = vec![row(&[
+            "view",
+            "v",
+            "v",
+            "CREATE VIEW v AS SELECT a FROM t /* inner */ WHERE a > 0\n/* v(a) */",
+        ])];
+        add_objects(&mut schema, rows, &TableFilter::default());
+        let v = schema.objects.values().next().unwrap();
+        assert_eq!(
+            v.definition,
+            "CREATE VIEW v AS SELECT a FROM t /* inner */ WHERE a > 0"
+        );
+    }
+
+    #[test]
+    fn reads_a_generated_columns_clause_in_one_spelling() {
+        let sql = "CREATE TABLE item (id INTEGER, price NUMERIC(10,2) DEFAULT (CAST(1 AS NUMERIC)), \
+            [total] NUMERIC AS (price * (id + 1)) STORED, label TEXT GENERATED ALWAYS AS (lower('A,B')))";
+        assert_eq!(
+            generated_clause(sql, "total", true),
+            "GENERATED ALWAYS AS (price * (id + 1)) STORED"
+        );
+        assert_eq!(
+            generated_clause(sql, "label", false),
+            "GENERATED ALWAYS AS (lower('A,B')) VIRTUAL"
+        );
+    }
+
+    #[test]
+    fn reads_a_columns_collation() {
+        let sql = "CREATE TABLE t (a TEXT COLLATE nocase NOT NULL, b TEXT, \"c d\" TEXT COLLATE \"RTRIM\", \
+            CHECK (b <> a COLLATE BINARY))";
+        assert_eq!(collation(sql, "a").as_deref(), Some("NOCASE"));
+        assert_eq!(collation(sql, "b"), None);
+        assert_eq!(collation(sql, "c d").as_deref(), Some("RTRIM"));
+    }
+
+    #[test]
+    fn reads_without_rowid_and_strict() {
+        let o = table_options("CREATE TABLE w(x INT PRIMARY KEY, y TEXT) WITHOUT ROWID, STRICT");
+        assert!(o.without_rowid && o.strict);
+        let o = table_options("CREATE TABLE \"strict\" (rowid_x INT, \"STRICT\" TEXT)");
+        assert_eq!(o, TableOptions::default());
+    }
+}
