@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use super::Change;
 use crate::config::Backend;
 use crate::dialect::dialect_for;
-use crate::lint::{Action, ColumnType, Known, check};
+use crate::lint::{Action, ColumnFacts, ColumnType, Known, Rule, check};
 
 /// Warnings about `changes` rendered for `backend`, one sentence each.
 pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
@@ -33,9 +33,12 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
     let mut out = Vec::new();
     for change in changes {
         if let Some(action) = action(change, backend) {
+            // The lock timeout is the revision's business, not a change's: the safe form
+            // sets it at the top.
             out.extend(
                 check(&action, &known)
                     .into_iter()
+                    .filter(|(rule, _)| *rule != Rule::MissingLockTimeout)
                     .map(|(_, message)| message.autogenerate),
             );
         }
@@ -62,6 +65,11 @@ fn action(change: &Change, backend: Backend) -> Option<Action> {
             not_null_without_default: !column.nullable
                 && column.default.is_none()
                 && column.identity.is_none(),
+            facts: ColumnFacts {
+                not_null: !column.nullable,
+                has_default: column.default.is_some() || column.identity.is_some(),
+                ..ColumnFacts::default()
+            },
         },
         Change::AlterColumn { table, from, to } if from.type_ != to.type_ => Action::ChangeType {
             table: table.clone(),

@@ -39,8 +39,13 @@
 //! ([`crate::autogen::warnings`]) come from the same rules, so the two cannot drift. `--json`
 //! output is [`Report`]'s serde form.
 
+mod action;
+mod alter;
 mod classify;
+mod known;
 mod rules;
+mod settings;
+mod statements;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -54,8 +59,9 @@ use crate::revision::RevisionId;
 use crate::script::{Script, Section};
 
 use classify::classify;
-pub(crate) use classify::{Action, ColumnType};
+pub(crate) use classify::{Action, ColumnFacts, ColumnType};
 pub(crate) use rules::{Known, check};
+pub use settings::{DEFAULT_POSTGRES_VERSION, OFF_BY_DEFAULT, Settings};
 
 /// The comment marker that suppresses rules for the next statement.
 pub const IGNORE_MARKER: &str = "aludel:lint-ignore";
@@ -91,40 +97,108 @@ impl fmt::Display for Level {
     }
 }
 
-/// A lint rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
+/// Declares [`Rule`] with its variants, [`Rule::ALL`] and each rule's [`rules::Spec`], from
+/// one list: `Variant => module` (the module under `rules/` holding the rule).
+macro_rules! declare_rules {
+    ($($(#[$doc:meta])* $variant:ident => $module:ident,)*) => {
+        /// A lint rule.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The rule's definition, in its own file.
+            pub(crate) fn spec(self) -> &'static rules::Spec {
+                match self {
+                    $(Rule::$variant => &rules::$module::SPEC,)*
+                }
+            }
+        }
+    };
+}
+
+declare_rules! {
     /// `DROP TABLE`.
-    DropTable,
+    DropTable => drop_table,
     /// `ALTER TABLE … DROP COLUMN`.
-    DropColumn,
+    DropColumn => drop_column,
     /// A `NOT NULL` column without default added to an existing table.
-    AddNotNullColumn,
+    AddNotNullColumn => add_not_null_column,
     /// A column type change.
-    ChangeColumnType,
+    ChangeColumnType => change_column_type,
     /// A column type change to a known narrower type.
-    NarrowColumnType,
+    NarrowColumnType => narrow_column_type,
     /// A PostgreSQL `CREATE INDEX` without `CONCURRENTLY` on an existing table.
-    CreateIndexNonConcurrent,
+    CreateIndexNonConcurrent => create_index_non_concurrent,
     /// A column rename.
-    RenameColumn,
+    RenameColumn => rename_column,
     /// A table rename.
-    RenameTable,
+    RenameTable => rename_table,
+    /// A column whose default or type makes PostgreSQL rewrite the table.
+    AddColumnRewrite => add_column_rewrite,
+    /// A foreign key added to an existing table without `NOT VALID`.
+    AddForeignKey => add_foreign_key,
+    /// A check constraint added to an existing table without `NOT VALID`.
+    AddCheckConstraint => add_check_constraint,
+    /// `VALIDATE CONSTRAINT` in the transaction that added the constraint `NOT VALID`.
+    ValidateInTransaction => validate_in_transaction,
+    /// A unique or primary key constraint built on an existing table.
+    AddUniqueConstraint => add_unique_constraint,
+    /// `SET NOT NULL` without a validated `IS NOT NULL` check.
+    SetNotNull => set_not_null,
+    /// `DROP NOT NULL`.
+    DropNotNull => drop_not_null,
+    /// `DROP INDEX` without `CONCURRENTLY`.
+    DropIndexNonConcurrent => drop_index_non_concurrent,
+    /// `CONCURRENTLY` inside a transaction.
+    ConcurrentInTransaction => concurrent_in_transaction,
+    /// `REINDEX` without `CONCURRENTLY`.
+    ReindexNonConcurrent => reindex_non_concurrent,
+    /// `DETACH PARTITION` without `CONCURRENTLY`.
+    DetachPartitionNonConcurrent => detach_partition_non_concurrent,
+    /// A lock taken without `lock_timeout` set earlier in the revision.
+    MissingLockTimeout => missing_lock_timeout,
+    /// `VACUUM FULL` or `CLUSTER`.
+    VacuumFull => vacuum_full,
+    /// `BEGIN` / `COMMIT` inside a revision aludel runs in a transaction.
+    NestedTransaction => nested_transaction,
+    /// `BEGIN` without `COMMIT` by the end of a revision.
+    UncommittedTransaction => uncommitted_transaction,
+    /// `DROP DATABASE`.
+    DropDatabase => drop_database,
+    /// `TRUNCATE … CASCADE`.
+    TruncateCascade => truncate_cascade,
+    /// `ALTER TYPE … ADD VALUE` inside a transaction on PostgreSQL before 12.
+    EnumValueInTransaction => enum_value_in_transaction,
+    /// A `char(n)` column.
+    CharType => char_type,
+    /// An `int` or `smallint` column.
+    PreferBigint => prefer_bigint,
+    /// A `serial` column.
+    PreferIdentity => prefer_identity,
+    /// A `varchar(n)` column.
+    PreferText => prefer_text,
+    /// A `timestamp` column without time zone.
+    PreferTimestamptz => prefer_timestamptz,
+    /// A name longer than the database keeps.
+    IdentifierTooLong => identifier_too_long,
+    /// A MySQL `ALTER TABLE` that copies the table.
+    TableCopy => table_copy,
+    /// A MySQL `ENUM`/`SET` change other than appending values.
+    EnumSetChange => enum_set_change,
+    /// A column-level `REFERENCES` that MySQL ignores.
+    InlineReferences => inline_references,
+    /// An `ALTER TABLE` SQLite can only do by rebuilding the table.
+    AlterNeedsRebuild => alter_needs_rebuild,
+    /// A SQLite table rebuild without a foreign key check.
+    RebuildForeignKeys => rebuild_foreign_keys,
 }
 
 impl Rule {
-    /// Every rule.
-    pub const ALL: [Rule; 8] = [
-        Rule::DropTable,
-        Rule::DropColumn,
-        Rule::AddNotNullColumn,
-        Rule::ChangeColumnType,
-        Rule::NarrowColumnType,
-        Rule::CreateIndexNonConcurrent,
-        Rule::RenameColumn,
-        Rule::RenameTable,
-    ];
-
     /// The rule's id, as written in output and in `-- aludel:lint-ignore`.
     pub fn id(self) -> &'static str {
         self.spec().id
@@ -132,7 +206,7 @@ impl Rule {
 
     /// The rule for an id.
     pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|rule| rule.id() == id)
+        Rule::ALL.iter().copied().find(|rule| rule.id() == id)
     }
 
     /// The rule's level.
@@ -143,6 +217,11 @@ impl Rule {
     /// What to do instead of what the rule flags.
     pub fn hint(self) -> &'static str {
         self.spec().hint
+    }
+
+    /// The databases the rule applies to: `postgresql`, `mysql`, `sqlite`.
+    pub fn databases(self) -> &'static [&'static str] {
+        self.spec().databases
     }
 }
 
@@ -170,6 +249,8 @@ pub struct Finding {
     pub level: Level,
     /// The 1-based file line where the statement starts.
     pub line: usize,
+    /// The lock the statement takes and what it blocks, when it takes one worth naming.
+    pub lock: Option<String>,
     /// What the statement does.
     pub message: String,
     /// The revision file.
@@ -250,9 +331,21 @@ impl Report {
 /// assert_eq!(findings[0].line, 5);
 /// ```
 pub fn lint(scripts: &[&Script], backend: Backend) -> Result<Vec<Finding>> {
+    lint_with(scripts, backend, &Settings::default())
+}
+
+/// [`lint`] with the levels, disabled rules and PostgreSQL version of `[lint]` in
+/// aludel.toml.
+pub fn lint_with(
+    scripts: &[&Script],
+    backend: Backend,
+    settings: &Settings,
+) -> Result<Vec<Finding>> {
     let mut linter = Linter {
         backend,
-        known: Known::new(crate::dialect::dialect_for(backend)),
+        settings,
+        known: Known::new(crate::dialect::dialect_for(backend))
+            .with_postgres_version(settings.postgres_version),
         findings: Vec::new(),
     };
     for script in scripts {
@@ -261,39 +354,51 @@ pub fn lint(scripts: &[&Script], backend: Backend) -> Result<Vec<Finding>> {
     Ok(linter.findings)
 }
 
-struct Linter {
+struct Linter<'a> {
     backend: Backend,
+    settings: &'a Settings,
     known: Known,
     findings: Vec<Finding>,
 }
 
-impl Linter {
+impl Linter<'_> {
     fn script(&mut self, script: &Script) -> Result<()> {
-        self.known.next_revision();
+        self.known.next_revision(script.transactional);
         let Some(section) = &script.upgrade else {
             return Ok(());
         };
+        let mut last_line = section.first_line;
         for statement in section.statements(&script.path, self.backend)? {
+            last_line = statement.line;
             let ignored = ignored_rules(section, statement.line);
             for action in classify(&statement.sql, self.backend) {
-                for (rule, message) in rules::check(&action, &self.known) {
-                    if ignored.contains(&rule) {
-                        continue;
-                    }
-                    self.findings.push(Finding {
-                        rule,
-                        level: rule.level(),
-                        revision: script.revision.id.clone(),
-                        path: script.path.clone(),
-                        line: statement.line,
-                        message: message.lint,
-                        hint: rule.hint().to_string(),
-                    });
-                }
-                self.known.apply(&action);
+                self.check(script, &action, statement.line, &ignored);
             }
         }
+        self.check(script, &Action::EndOfRevision, last_line, &BTreeSet::new());
         Ok(())
+    }
+
+    fn check(&mut self, script: &Script, action: &Action, line: usize, ignored: &BTreeSet<Rule>) {
+        for (rule, message) in rules::check(action, &self.known) {
+            let Some(level) = self.settings.level(rule) else {
+                continue;
+            };
+            if ignored.contains(&rule) {
+                continue;
+            }
+            self.findings.push(Finding {
+                rule,
+                level,
+                revision: script.revision.id.clone(),
+                path: script.path.clone(),
+                line,
+                lock: message.lock,
+                message: message.lint,
+                hint: rule.hint().to_string(),
+            });
+        }
+        self.known.apply(action);
     }
 }
 

@@ -1,0 +1,66 @@
+//! `detach-partition-non-concurrent` (error, PostgreSQL 14+): `ALTER TABLE … DETACH
+//! PARTITION p` without `CONCURRENTLY`.
+//!
+//! A plain detach takes `ACCESS EXCLUSIVE` on the partitioned table: every query on any
+//! partition waits. From PostgreSQL 14, `DETACH PARTITION … CONCURRENTLY` takes only `SHARE
+//! UPDATE EXCLUSIVE`; it cannot run in a transaction, so use `transactional = false`.
+
+use super::{ACCESS_EXCLUSIVE, Action, Known, Level, Message, PG, Spec, lock};
+
+/// The rule.
+pub(crate) const SPEC: Spec = Spec {
+    id: "detach-partition-non-concurrent",
+    level: Level::Error,
+    hint: "use DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+) in a revision with `transactional = false`",
+    databases: PG,
+    check,
+};
+
+fn check(action: &Action, known: &Known) -> Option<Message> {
+    let Action::DetachPartition {
+        table,
+        concurrently: false,
+    } = action
+    else {
+        return None;
+    };
+    (known.postgres_version() >= 14 && !known.is_new(table)).then(|| {
+        Message::new(
+            format!("detaches a partition of {table} without CONCURRENTLY"),
+            lock(known, ACCESS_EXCLUSIVE, "", ""),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Backend;
+    use crate::dialect::dialect_for;
+    use crate::lint::classify::classify;
+    use crate::lint::rules::{Known, check};
+
+    const SQL: &str = "ALTER TABLE users DETACH PARTITION users_2020;\n\
+         ALTER TABLE users DETACH PARTITION users_2021 CONCURRENTLY;";
+
+    #[test]
+    fn findings_on_postgres_14() {
+        // The rule needs PostgreSQL 14; the snapshot helper assumes the default (11).
+        let known = Known::new(dialect_for(Backend::Postgres)).with_postgres_version(14);
+        let mut out = Vec::new();
+        for sql in SQL.lines() {
+            for action in classify(sql, Backend::Postgres) {
+                out.extend(
+                    check(&action, &known)
+                        .into_iter()
+                        .map(|(r, m)| format!("{r}: {}", m.lint)),
+                );
+            }
+        }
+        insta::assert_snapshot!(out.join("\n"));
+    }
+
+    #[test]
+    fn none_before_14() {
+        assert!(!super::super::snapshot::findings(SQL, Backend::Postgres).contains("detach"));
+    }
+}

@@ -1,0 +1,60 @@
+//! `prefer-bigint` (warning, PostgreSQL): an `int`, `integer`, `smallint`, `serial` or
+//! `smallserial` column.
+//!
+//! A 32-bit (or 16-bit) counter runs out on a busy table, and widening it later rewrites the
+//! table under `ACCESS EXCLUSIVE`. `bigint` costs four more bytes a row. Use `bigint` (or
+//! `bigint GENERATED … AS IDENTITY`).
+
+use super::{Action, Known, Level, Message, PG, Spec};
+
+/// The rule.
+pub(crate) const SPEC: Spec = Spec {
+    id: "prefer-bigint",
+    level: Level::Warning,
+    hint: "use bigint: widening a full int column later rewrites the table",
+    databases: PG,
+    check,
+};
+
+fn check(action: &Action, _known: &Known) -> Option<Message> {
+    let Action::DeclareColumn {
+        table, column, ty, ..
+    } = action
+    else {
+        return None;
+    };
+    let small = matches!(
+        ty.base.as_str(),
+        "INT"
+            | "INTEGER"
+            | "INT4"
+            | "SMALLINT"
+            | "INT2"
+            | "SERIAL"
+            | "SERIAL4"
+            | "SMALLSERIAL"
+            | "SERIAL2"
+    );
+    small.then(|| {
+        Message::new(
+            format!(
+                "column {column} of table {table} is {}, which may run out",
+                ty.text
+            ),
+            None,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Backend;
+
+    #[test]
+    fn findings() {
+        insta::assert_snapshot!(super::super::snapshot::findings(
+            "CREATE TABLE t (a INT, b integer, c SMALLINT, d SERIAL, e BIGINT, f BIGSERIAL);",
+            Backend::Postgres,
+        ));
+    }
+}
