@@ -308,9 +308,28 @@ pub struct LintArgs {
     /// Range START:END as for `history -r` (default: every revision).
     #[arg(allow_hyphen_values = true)]
     pub range: Option<String>,
-    /// Print JSON.
+    /// Print JSON (the same as `--format json`).
     #[arg(long)]
     pub json: bool,
+    /// Output format: `human` (file:line, rule, level, lock, hint), `json`, or `github`
+    /// (workflow annotations).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: LintFormat,
+    /// The database the migrations are for (`postgresql`, `mysql`, `sqlite`); default: the
+    /// URL's scheme. No connection is made.
+    #[arg(long)]
+    pub dialect: Option<String>,
+}
+
+/// Output of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// One finding per paragraph, for people.
+    Human,
+    /// The report as JSON.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
 }
 
 /// The flags of `graph`.
