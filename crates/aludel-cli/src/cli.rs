@@ -133,6 +133,10 @@ pub struct RevisionArgs {
     /// Write the file even when autogenerate detects no change.
     #[arg(long = "allow-empty", requires = "autogenerate")]
     pub allow_empty: bool,
+    /// Write the plain form of the changes instead of the safe one (PostgreSQL: no
+    /// CONCURRENTLY, NOT VALID or lock_timeout; the revision stays transactional).
+    #[arg(long = "unsafe", requires = "autogenerate")]
+    pub unsafe_form: bool,
 }
 
 /// The flags of `upgrade`.

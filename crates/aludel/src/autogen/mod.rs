@@ -11,12 +11,14 @@
 mod diff;
 mod models;
 mod render;
+mod safe;
 mod warnings;
 
 pub use crate::schema::Change;
 pub use diff::{Rename, diff};
 pub use models::{ModelFile, ModelSource, load_models, normalise};
 pub use render::{render, reversed, script};
+pub use safe::LOCK_TIMEOUT;
 pub use warnings::warnings;
 
 use crate::Result;
@@ -37,6 +39,9 @@ pub struct Generated {
     pub detected: Vec<String>,
     /// Destructive or locking changes, and drops that may be renames.
     pub warnings: Vec<String>,
+    /// Whether the revision must be written with `transactional = false` (the safe form,
+    /// [`Generated::made_safe`], runs concurrent index builds).
+    pub non_transactional: bool,
 }
 
 /// Both sides of a comparison: the database's schema and the models' normalised schema.
@@ -110,6 +115,7 @@ pub fn generate(
         upgrade_sql: script(&upgrade),
         downgrade_sql: script(&downgrade),
         changes,
+        non_transactional: false,
     }
 }
 

@@ -46,6 +46,10 @@ pub(super) fn actions(table: &str, toks: &[Token]) -> Option<Vec<Action>> {
             });
         }
         if facts.references {
+            actions.push(copy(
+                table.clone(),
+                "adds a foreign key (while foreign_key_checks is on)",
+            ));
             actions.push(Action::AddConstraint {
                 table: table.clone(),
                 name: String::new(),
@@ -181,8 +185,13 @@ fn add_constraint(table: String, mut c: Cursor<'_>) -> Option<Vec<Action>> {
         actions.push(Action::Name { name: name.clone() });
     }
     let kind = if c.eat_all(&["FOREIGN", "KEY"]) {
+        actions.push(copy(
+            table.clone(),
+            "adds a foreign key (while foreign_key_checks is on)",
+        ));
         ConstraintKind::ForeignKey
     } else if c.eat("CHECK") {
+        actions.push(copy(table.clone(), "adds a check constraint"));
         ConstraintKind::Check
     } else if c.eat("UNIQUE") {
         ConstraintKind::Unique

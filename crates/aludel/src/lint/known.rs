@@ -40,7 +40,7 @@ pub(crate) struct Known {
 }
 
 impl Known {
-    /// Nothing known yet, for a project on `dialect`, with PostgreSQL 11 or newer assumed.
+    /// Nothing known yet, for a project on `dialect`, with the default PostgreSQL version assumed.
     pub fn new(dialect: &'static dyn Dialect) -> Known {
         Known {
             dialect,

@@ -58,8 +58,8 @@ use crate::config::Backend;
 use crate::revision::RevisionId;
 use crate::script::{Script, Section};
 
-use classify::classify;
-pub(crate) use classify::{Action, ColumnFacts, ColumnType};
+pub(crate) use classify::{Action, ColumnFacts, ColumnType, ConstraintKind, classify};
+pub(crate) use rules::locked_table;
 pub(crate) use rules::{Known, check};
 pub use settings::{DEFAULT_POSTGRES_VERSION, OFF_BY_DEFAULT, Settings};
 

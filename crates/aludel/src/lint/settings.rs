@@ -7,9 +7,9 @@ use super::{Level, Rule};
 use crate::config::LintConfig;
 use crate::{Error, Result};
 
-/// The PostgreSQL major version assumed when `[lint]` names none: 11 is the first that adds
-/// a column with a constant default without rewriting the table.
-pub const DEFAULT_POSTGRES_VERSION: u32 = 11;
+/// The PostgreSQL major version assumed when `[lint]` names none: the oldest release the
+/// PostgreSQL project still supports.
+pub const DEFAULT_POSTGRES_VERSION: u32 = 14;
 
 /// The style rules, which fire on every `CREATE TABLE` that uses the type they discourage:
 /// off unless `[lint] enable` (or `levels`) turns them on.

@@ -314,7 +314,10 @@ impl RevisionWriter<'_> {
             env: self.config.environment.clone(),
             x: self.config.x.clone(),
         };
-        let text = render_script(SCRIPT_TEMPLATE_NAME, &source, &context)?;
+        let mut text = render_script(SCRIPT_TEMPLATE_NAME, &source, &context)?;
+        if new.non_transactional {
+            text = template::with_header_line(&text, "-- transactional = false");
+        }
         let parsed = Script::parse(&path, &text).map_err(|e| Error::Template {
             name: custom.display().to_string(),
             message: format!("the rendered revision file is not valid: {e}"),

@@ -1,19 +1,19 @@
-//! `add-check-constraint` (error, PostgreSQL and MySQL): `ADD [CONSTRAINT c] CHECK (…)` on an
+//! `add-check-constraint` (error, PostgreSQL): `ADD [CONSTRAINT c] CHECK (…)` on an
 //! existing table without `NOT VALID`.
 //!
 //! PostgreSQL scans the whole table under `ACCESS EXCLUSIVE`, so nothing reads or writes it
-//! until every row is checked; MySQL copies the table. Safe rewrite on PostgreSQL: add it
+//! until every row is checked (MySQL's table copy for a check is `table-copy`'s). Safe rewrite on PostgreSQL: add it
 //! `NOT VALID` (new rows are checked at once), then `VALIDATE CONSTRAINT` in a later
 //! transaction, which scans under `SHARE UPDATE EXCLUSIVE` and lets reads and writes go on.
 
-use super::{ACCESS_EXCLUSIVE, Action, ConstraintKind, Known, Level, Message, Spec, lock};
+use super::{ACCESS_EXCLUSIVE, Action, ConstraintKind, Known, Level, Message, PG, Spec, lock};
 
 /// The rule.
 pub(crate) const SPEC: Spec = Spec {
     id: "add-check-constraint",
     level: Level::Error,
     hint: "ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later transaction",
-    databases: &["postgresql", "mysql"],
+    databases: PG,
     check,
 };
 

@@ -35,32 +35,22 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
 #[cfg(test)]
 mod tests {
     use crate::config::Backend;
-    use crate::dialect::dialect_for;
-    use crate::lint::classify::classify;
-    use crate::lint::rules::{Known, check};
+
+    use super::super::snapshot::{findings_in, rules_on_postgres};
 
     const SQL: &str = "ALTER TABLE users DETACH PARTITION users_2020;\n\
          ALTER TABLE users DETACH PARTITION users_2021 CONCURRENTLY;";
 
     #[test]
-    fn findings_on_postgres_14() {
-        // The rule needs PostgreSQL 14; the snapshot helper assumes the default (11).
-        let known = Known::new(dialect_for(Backend::Postgres)).with_postgres_version(14);
-        let mut out = Vec::new();
-        for sql in SQL.lines() {
-            for action in classify(sql, Backend::Postgres) {
-                out.extend(
-                    check(&action, &known)
-                        .into_iter()
-                        .map(|(r, m)| format!("{r}: {}", m.lint)),
-                );
-            }
-        }
-        insta::assert_snapshot!(out.join("\n"));
+    fn findings() {
+        insta::assert_snapshot!(findings_in(SQL, Backend::Postgres, false));
     }
 
     #[test]
     fn none_before_14() {
-        assert!(!super::super::snapshot::findings(SQL, Backend::Postgres).contains("detach"));
+        assert!(
+            !rules_on_postgres(SQL, 13, false)
+                .contains(&"detach-partition-non-concurrent".to_string())
+        );
     }
 }

@@ -31,19 +31,17 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Backend;
+    use super::super::snapshot::rules_on_postgres;
 
-    use super::super::snapshot::{findings, findings_in};
+    const SQL: &str = "ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';";
 
     #[test]
-    fn findings_before_12() {
-        insta::assert_snapshot!(findings(
-            "ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';",
-            Backend::Postgres,
-        ));
+    fn fires_in_a_transaction_before_12_only() {
         assert_eq!(
-            findings_in("ALTER TYPE mood ADD VALUE 'meh';", Backend::Postgres, false),
-            ""
+            rules_on_postgres(SQL, 11, true),
+            ["enum-value-in-transaction"]
         );
+        assert!(rules_on_postgres(SQL, 11, false).is_empty());
+        assert!(rules_on_postgres(SQL, 12, true).is_empty());
     }
 }

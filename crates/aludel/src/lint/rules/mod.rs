@@ -240,6 +240,26 @@ mod snapshot {
         lint_revision(base, upgrade, backend, transactional)
     }
 
+    /// The rule ids that fire on `sql` (one statement a line) against the existing `users`
+    /// table, on PostgreSQL `version`.
+    pub(crate) fn rules_on_postgres(sql: &str, version: u32, transactional: bool) -> Vec<String> {
+        let backend = Backend::Postgres;
+        let mut known = Known::new(dialect_for(backend)).with_postgres_version(version);
+        known.next_revision(transactional);
+        let mut out = Vec::new();
+        for line in sql.lines() {
+            for action in classify(line, backend) {
+                out.extend(
+                    check(&action, &known)
+                        .into_iter()
+                        .map(|(r, _)| r.id().to_string()),
+                );
+                known.apply(&action);
+            }
+        }
+        out
+    }
+
     /// [`findings`] after `base` instead of the `users` table.
     pub(crate) fn findings_after(base: &str, upgrade: &str, backend: Backend) -> String {
         lint_revision(base, upgrade, backend, true)
