@@ -38,7 +38,12 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
             out.extend(
                 check(&action, &known)
                     .into_iter()
-                    .filter(|(rule, _)| *rule != Rule::MissingLockTimeout)
+                    .filter(|(rule, _)| {
+                        !matches!(
+                            rule,
+                            Rule::MissingLockTimeout | Rule::MissingStatementTimeout
+                        )
+                    })
                     .map(|(_, message)| message.autogenerate),
             );
         }

@@ -21,10 +21,12 @@ pub(crate) struct Known {
     transactional: bool,
     /// Whether the revision opened one itself (`BEGIN` with no `COMMIT` yet).
     explicit: bool,
-    /// `SET lock_timeout` earlier in the revision.
+    /// `SET lock_timeout` / `statement_timeout` earlier in the revision.
     lock_timeout: bool,
-    /// A missing timeout was already reported in this revision.
+    statement_timeout: bool,
+    /// A missing lock / statement timeout was already reported in this revision.
     timeout_reported: bool,
+    statement_timeout_reported: bool,
     /// Constraints added `NOT VALID` in the transaction the statement runs in.
     not_valid: BTreeSet<String>,
     /// `CHECK (c IS NOT NULL)` constraints by name: their table and column.
@@ -50,7 +52,9 @@ impl Known {
             transactional: dialect.transactional_ddl(),
             explicit: false,
             lock_timeout: false,
+            statement_timeout: false,
             timeout_reported: false,
+            statement_timeout_reported: false,
             not_valid: BTreeSet::new(),
             not_null_checks: BTreeMap::new(),
             proven_not_null: BTreeSet::new(),
@@ -94,7 +98,9 @@ impl Known {
         self.transactional = transactional && self.dialect.transactional_ddl();
         self.explicit = false;
         self.lock_timeout = false;
+        self.statement_timeout = false;
         self.timeout_reported = false;
+        self.statement_timeout_reported = false;
         self.not_valid.clear();
         self.dropped.clear();
         self.rebuilt.clear();
@@ -131,9 +137,19 @@ impl Known {
         self.lock_timeout
     }
 
-    /// Whether a missing timeout was already reported in this revision.
+    /// Whether a missing lock timeout was already reported in this revision.
     pub fn timeout_reported(&self) -> bool {
         self.timeout_reported
+    }
+
+    /// Whether the revision set `statement_timeout` before the statement.
+    pub fn statement_timeout(&self) -> bool {
+        self.statement_timeout
+    }
+
+    /// Whether a missing statement timeout was already reported in this revision.
+    pub fn statement_timeout_reported(&self) -> bool {
+        self.statement_timeout_reported
     }
 
     /// Whether `name` was added `NOT VALID` in the transaction the statement runs in.
@@ -154,10 +170,9 @@ impl Known {
 
     /// Takes in what `action` does, after the rules have looked at it.
     pub fn apply(&mut self, action: &Action) {
-        if !self.lock_timeout
-            && super::rules::locked_table(action).is_some_and(|table| !self.is_new(table))
-        {
-            self.timeout_reported = true;
+        if super::rules::locked_table(action).is_some_and(|table| !self.is_new(table)) {
+            self.timeout_reported |= !self.lock_timeout;
+            self.statement_timeout_reported |= !self.statement_timeout;
         }
         match action {
             Action::CreateTable { table, columns } => {
@@ -235,6 +250,7 @@ impl Known {
                 }
             }
             Action::SetTimeout { lock: true } => self.lock_timeout = true,
+            Action::SetTimeout { lock: false } => self.statement_timeout = true,
             Action::Pragma { name } if name == "foreign_key_check" => {
                 self.foreign_keys_checked = true;
             }

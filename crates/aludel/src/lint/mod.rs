@@ -162,6 +162,8 @@ declare_rules! {
     DetachPartitionNonConcurrent => detach_partition_non_concurrent,
     /// A lock taken without `lock_timeout` set earlier in the revision.
     MissingLockTimeout => missing_lock_timeout,
+    /// A lock taken without `statement_timeout` set earlier in the revision.
+    MissingStatementTimeout => missing_statement_timeout,
     /// `VACUUM FULL` or `CLUSTER`.
     VacuumFull => vacuum_full,
     /// `BEGIN` / `COMMIT` inside a revision aludel runs in a transaction.

@@ -11,14 +11,15 @@ use crate::{Error, Result};
 /// PostgreSQL project still supports.
 pub const DEFAULT_POSTGRES_VERSION: u32 = 14;
 
-/// The style rules, which fire on every `CREATE TABLE` that uses the type they discourage:
-/// off unless `[lint] enable` (or `levels`) turns them on.
+/// The style rules, which fire on every `CREATE TABLE` that uses the type they discourage,
+/// and the statement timeout rule: off unless `[lint] enable` (or `levels`) turns them on.
 pub const OFF_BY_DEFAULT: &[Rule] = &[
     Rule::CharType,
     Rule::PreferBigint,
     Rule::PreferIdentity,
     Rule::PreferText,
     Rule::PreferTimestamptz,
+    Rule::MissingStatementTimeout,
 ];
 
 /// How the rules run: each rule's level (`None`: disabled) and the PostgreSQL version.

@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn findings() {
-        insta::assert_snapshot!(super::super::snapshot::findings(
+        insta::assert_snapshot!(super::super::snapshot::findings_all(
             "CREATE TABLE codes (a CHAR(2), b CHARACTER(3), c CHARACTER VARYING(4), d TEXT);\n\
              ALTER TABLE users ADD COLUMN country char(2);",
             Backend::Postgres,

@@ -22,13 +22,24 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
     let table = locked_table(action)?;
     (!known.lock_timeout() && !known.timeout_reported() && !known.is_new(table)).then(|| {
         Message::new(
-            format!("locks {table} with no lock_timeout set earlier in the revision"),
+            format!(
+                "{} with no lock_timeout set earlier in the revision",
+                locks(table)
+            ),
             Some(
                 "waits for its lock without limit; every later query on the table queues behind it"
                     .into(),
             ),
         )
     })
+}
+
+/// `locks t`, or `takes a lock` when the object is not known.
+pub(super) fn locks(table: &str) -> String {
+    match table {
+        "" => "takes a lock".to_string(),
+        table => format!("locks {table}"),
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub(super) mod enum_value_in_transaction;
 pub(super) mod identifier_too_long;
 pub(super) mod inline_references;
 pub(super) mod missing_lock_timeout;
+pub(super) mod missing_statement_timeout;
 pub(super) mod narrow_column_type;
 pub(super) mod nested_transaction;
 pub(super) mod prefer_bigint;
@@ -207,6 +208,13 @@ pub(crate) fn locked_table(action: &Action) -> Option<&str> {
             ..
         } => Some(table),
         Action::RenameTable { from, .. } => Some(from),
+        Action::DropDatabase { name } => Some(name),
+        // Statements whose object is not tracked: always on something that exists.
+        Action::Reindex {
+            concurrently: false,
+        }
+        | Action::Truncate { .. }
+        | Action::Rewrite { .. } => Some(""),
         Action::DropIndex {
             index,
             concurrently: false,
@@ -237,7 +245,13 @@ mod snapshot {
     /// [`findings`] in a revision with `transactional = transactional`.
     pub(crate) fn findings_in(upgrade: &str, backend: Backend, transactional: bool) -> String {
         let base = "CREATE TABLE users (id INT, name VARCHAR(100), age SMALLINT)";
-        lint_revision(base, upgrade, backend, transactional)
+        lint_revision(base, upgrade, backend, transactional, false)
+    }
+
+    /// [`findings`] with the rules that are off by default shown too.
+    pub(crate) fn findings_all(upgrade: &str, backend: Backend) -> String {
+        let base = "CREATE TABLE users (id INT, name VARCHAR(100), age SMALLINT)";
+        lint_revision(base, upgrade, backend, true, true)
     }
 
     /// The rule ids that fire on `sql` (one statement a line) against the existing `users`
@@ -262,10 +276,16 @@ mod snapshot {
 
     /// [`findings`] after `base` instead of the `users` table.
     pub(crate) fn findings_after(base: &str, upgrade: &str, backend: Backend) -> String {
-        lint_revision(base, upgrade, backend, true)
+        lint_revision(base, upgrade, backend, true, false)
     }
 
-    fn lint_revision(base: &str, upgrade: &str, backend: Backend, transactional: bool) -> String {
+    fn lint_revision(
+        base: &str,
+        upgrade: &str,
+        backend: Backend,
+        transactional: bool,
+        all: bool,
+    ) -> String {
         let mut known = Known::new(dialect_for(backend));
         for action in classify(base, backend) {
             known.apply(&action);
@@ -280,6 +300,9 @@ mod snapshot {
         let mut last = 1;
         let show = |action: &Action, line: usize, known: &Known, out: &mut String| {
             for (rule, message) in check(action, known) {
+                if !all && crate::lint::OFF_BY_DEFAULT.contains(&rule) {
+                    continue;
+                }
                 let spec = rule.spec();
                 writeln!(out, "{line}: {}[{}]: {}", spec.level, spec.id, message.lint).unwrap();
                 if message.autogenerate != message.lint {

@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn findings() {
-        insta::assert_snapshot!(super::super::snapshot::findings(
+        insta::assert_snapshot!(super::super::snapshot::findings_all(
             "CREATE TABLE t (a INT, b integer, c SMALLINT, d SERIAL, e BIGINT, f BIGSERIAL);",
             Backend::Postgres,
         ));

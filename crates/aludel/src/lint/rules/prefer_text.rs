@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn findings() {
-        insta::assert_snapshot!(super::super::snapshot::findings(
+        insta::assert_snapshot!(super::super::snapshot::findings_all(
             "CREATE TABLE t (a VARCHAR(10), b character varying(20), c VARCHAR, d TEXT);",
             Backend::Postgres,
         ));

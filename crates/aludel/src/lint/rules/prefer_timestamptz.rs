@@ -43,7 +43,7 @@ mod tests {
 
     #[test]
     fn findings() {
-        insta::assert_snapshot!(super::super::snapshot::findings(
+        insta::assert_snapshot!(super::super::snapshot::findings_all(
             "CREATE TABLE t (a TIMESTAMP, b timestamp(3) without time zone, c TIMESTAMPTZ, d TIMESTAMP WITH TIME ZONE);",
             Backend::Postgres,
         ));
