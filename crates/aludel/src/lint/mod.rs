@@ -6,30 +6,20 @@
 //! tokenizer), so a statement need not parse fully to be checked, and one the classifier does
 //! not recognise is simply not flagged.
 //!
-//! The rules, with their level:
+//! The rules are declared in one list ([`Rule`]) and each lives in its own file under
+//! `rules/`, saying what the statement locks or breaks, on which databases, and the safe
+//! rewrite. Every finding carries the rule's level (errors: the statement fails, loses data or
+//! blocks reads or writes on a populated table; warnings: it works but may break running code),
+//! the lock it takes and the hint. Which rules run, at which level, and the PostgreSQL version
+//! they assume come from `[lint]` ([`Settings`]); the style rules are off by default.
 //!
-//! | rule | level | fires on |
-//! | --- | --- | --- |
-//! | `drop-table` | warning | `DROP TABLE` |
-//! | `drop-column` | warning | `ALTER TABLE … DROP [COLUMN]` |
-//! | `add-not-null-column` | error | `ALTER TABLE … ADD [COLUMN] c T NOT NULL` (or `PRIMARY KEY`) without `DEFAULT` |
-//! | `change-column-type` | warning | `ALTER COLUMN … [SET DATA] TYPE`, MySQL `MODIFY` / `CHANGE` |
-//! | `narrow-column-type` | error | a type change that shrinks a known `VARCHAR`/`CHAR` length or integer width |
-//! | `create-index-non-concurrent` | error | PostgreSQL `CREATE INDEX` without `CONCURRENTLY` |
-//! | `rename-column` | warning | `RENAME COLUMN`, PostgreSQL `RENAME a TO b`, MySQL `CHANGE old new` |
-//! | `rename-table` | warning | `ALTER TABLE … RENAME TO`, MySQL `RENAME TABLE` |
-//!
-//! Errors are the statements that fail or block on a populated table (a `NOT NULL` column
-//! without default, truncating data, a write-locking index build); warnings are the statements
-//! that work but break code still running against the old schema (drops and renames).
-//!
-//! A statement on a table created earlier in the same revision is never flagged: nothing runs
-//! against that table yet. The old type of a column is known when an earlier statement in the
-//! linted range created or changed it (`CREATE TABLE`, `ADD COLUMN`, a type change); a type
-//! change is narrowing when a `VARCHAR`/`CHAR` length shrinks or an integer type gets smaller
-//! (`BIGINT` → `INT`). An unknown old type makes every type change a warning. Only upgrade
-//! sections are linted; downgrades may drop what their upgrade created. Template sections are
-//! linted as written.
+//! Context: objects (tables, materialized views, indexes) created earlier in the same revision
+//! are exempt from the lock rules; the linter knows whether a statement runs inside a
+//! transaction (the revision's own, unless `transactional = false`, or one it opened with
+//! `BEGIN`), and what earlier statements of the revision set (`lock_timeout`, a validated
+//! `IS NOT NULL` check). The old type of a column is known when an earlier statement in the
+//! linted range created or changed it. Only upgrade sections are linted; template sections
+//! are linted as written.
 //!
 //! A comment `-- aludel:lint-ignore RULE[, RULE…]` on the line before a statement (or in the
 //! run of comment lines right above it) suppresses those rules for that statement.
