@@ -53,6 +53,7 @@ impl Generated {
         self.upgrade_sql = script(&up.statements(own_transactions));
         self.downgrade_sql = script(&down.statements(own_transactions));
         self.non_transactional = own_transactions;
+        self.warnings = super::warnings::safe_warnings(&self.changes, backend);
         self
     }
 }
@@ -216,5 +217,90 @@ impl Plan {
             out.push("RESET lock_timeout".into());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(upgrade: &str, downgrade: &str) -> Generated {
+        Generated {
+            upgrade_sql: upgrade.into(),
+            downgrade_sql: downgrade.into(),
+            ..Generated::default()
+        }
+    }
+
+    #[test]
+    fn postgres_gets_the_safe_form() {
+        let safe = generated(
+            "CREATE TABLE t (id INT PRIMARY KEY);\n\
+             CREATE INDEX i ON t (id);\n\
+             CREATE INDEX \"j\" ON \"users\" (name);\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"fk\" FOREIGN KEY (t_id) REFERENCES t (id);\n\
+             ALTER TABLE \"users\" ALTER COLUMN \"name\" SET NOT NULL;\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"u\" UNIQUE (email);",
+            "DROP INDEX \"j\";\nDROP TABLE t;",
+        )
+        .made_safe(Backend::Postgres);
+        assert!(safe.non_transactional);
+        assert_eq!(
+            safe.upgrade_sql,
+            "SET lock_timeout = '5s';\n\nBEGIN;\n\n\
+             CREATE TABLE t (id INT PRIMARY KEY);\n\n\
+             CREATE INDEX i ON t (id);\n\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"fk\" FOREIGN KEY (t_id) REFERENCES t (id) NOT VALID;\n\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"users_name_not_null\" CHECK (\"name\" IS NOT NULL) NOT VALID;\n\n\
+             COMMIT;\n\n\
+             CREATE INDEX CONCURRENTLY \"j\" ON \"users\" (name);\n\n\
+             ALTER TABLE \"users\" VALIDATE CONSTRAINT \"fk\";\n\n\
+             ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_name_not_null\";\n\n\
+             ALTER TABLE \"users\" ALTER COLUMN \"name\" SET NOT NULL;\n\n\
+             ALTER TABLE \"users\" DROP CONSTRAINT \"users_name_not_null\";\n\n\
+             CREATE UNIQUE INDEX CONCURRENTLY \"u\" ON \"users\" (email);\n\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"u\" UNIQUE USING INDEX \"u\";\n\n\
+             RESET lock_timeout;\n"
+        );
+        assert_eq!(
+            safe.downgrade_sql,
+            "SET lock_timeout = '5s';\n\nDROP INDEX CONCURRENTLY \"j\";\n\n\
+             BEGIN;\n\nDROP TABLE t;\n\nCOMMIT;\n\nRESET lock_timeout;\n"
+        );
+    }
+
+    #[test]
+    fn only_a_timeout_when_nothing_needs_its_own_transaction() {
+        let safe = generated(
+            "ALTER TABLE users ADD COLUMN phone TEXT;",
+            "ALTER TABLE users DROP COLUMN phone;",
+        )
+        .made_safe(Backend::Postgres);
+        assert!(!safe.non_transactional);
+        assert_eq!(
+            safe.upgrade_sql,
+            "SET LOCAL lock_timeout = '5s';\n\nALTER TABLE users ADD COLUMN phone TEXT;\n"
+        );
+        let fresh = generated(
+            "CREATE TABLE t (id INT);\n\nCREATE INDEX i ON t (id);\n",
+            "DROP TABLE t;\n",
+        )
+        .made_safe(Backend::Postgres);
+        assert_eq!(
+            fresh.upgrade_sql,
+            "CREATE TABLE t (id INT);\n\nCREATE INDEX i ON t (id);\n"
+        );
+    }
+
+    #[test]
+    fn other_databases_are_left_as_rendered() {
+        for backend in [Backend::Sqlite, Backend::MySql] {
+            let plain = generated("CREATE INDEX i ON users (name);\n", "DROP INDEX i;\n");
+            let safe = plain.clone().made_safe(backend);
+            assert_eq!(
+                (safe.upgrade_sql, safe.non_transactional),
+                (plain.upgrade_sql, false)
+            );
+        }
     }
 }
