@@ -4,7 +4,7 @@
 //! than `text` or `varchar` in PostgreSQL. Use `text` (with a `CHECK` on its length if the
 //! length matters).
 
-use super::{Action, Known, Level, Message, PG, Spec};
+use super::{Action, Known, Level, Message, PG, Spec, declared_type};
 
 /// The rule.
 pub(crate) const SPEC: Spec = Spec {
@@ -16,21 +16,11 @@ pub(crate) const SPEC: Spec = Spec {
 };
 
 fn check(action: &Action, _known: &Known) -> Option<Message> {
-    let Action::DeclareColumn {
-        table, column, ty, ..
-    } = action
-    else {
-        return None;
-    };
-    matches!(ty.base.as_str(), "CHAR" | "CHARACTER" | "NCHAR" | "BPCHAR").then(|| {
-        Message::new(
-            format!(
-                "column {column} of table {table} is {}, which pads values with spaces",
-                ty.text
-            ),
-            None,
-        )
-    })
+    declared_type(
+        action,
+        |ty| matches!(ty.base.as_str(), "CHAR" | "CHARACTER" | "NCHAR" | "BPCHAR"),
+        ", which pads values with spaces",
+    )
 }
 
 #[cfg(test)]

@@ -187,6 +187,27 @@ impl<'a> TypeChange<'a> {
     }
 }
 
+/// The message of a style rule: `action` declares a column whose type `discouraged` matches;
+/// `why` follows the type in the message (`", which may run out"`).
+pub(super) fn declared_type(
+    action: &Action,
+    discouraged: fn(&ColumnType) -> bool,
+    why: &str,
+) -> Option<Message> {
+    let Action::DeclareColumn {
+        table, column, ty, ..
+    } = action
+    else {
+        return None;
+    };
+    discouraged(ty).then(|| {
+        Message::new(
+            format!("column {column} of table {table} is {}{why}", ty.text),
+            None,
+        )
+    })
+}
+
 /// The existing table (or index) an action locks, for the lock timeout rule; `None` for
 /// actions that take no lock worth a timeout.
 pub(crate) fn locked_table(action: &Action) -> Option<&str> {

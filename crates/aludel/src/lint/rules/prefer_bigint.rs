@@ -5,7 +5,7 @@
 //! table under `ACCESS EXCLUSIVE`. `bigint` costs four more bytes a row. Use `bigint` (or
 //! `bigint GENERATED … AS IDENTITY`).
 
-use super::{Action, Known, Level, Message, PG, Spec};
+use super::{Action, Known, Level, Message, PG, Spec, declared_type};
 
 /// The rule.
 pub(crate) const SPEC: Spec = Spec {
@@ -17,33 +17,24 @@ pub(crate) const SPEC: Spec = Spec {
 };
 
 fn check(action: &Action, _known: &Known) -> Option<Message> {
-    let Action::DeclareColumn {
-        table, column, ty, ..
-    } = action
-    else {
-        return None;
-    };
-    let small = matches!(
-        ty.base.as_str(),
-        "INT"
-            | "INTEGER"
-            | "INT4"
-            | "SMALLINT"
-            | "INT2"
-            | "SERIAL"
-            | "SERIAL4"
-            | "SMALLSERIAL"
-            | "SERIAL2"
-    );
-    small.then(|| {
-        Message::new(
-            format!(
-                "column {column} of table {table} is {}, which may run out",
-                ty.text
-            ),
-            None,
-        )
-    })
+    declared_type(
+        action,
+        |ty| {
+            matches!(
+                ty.base.as_str(),
+                "INT"
+                    | "INTEGER"
+                    | "INT4"
+                    | "SMALLINT"
+                    | "INT2"
+                    | "SERIAL"
+                    | "SERIAL4"
+                    | "SMALLSERIAL"
+                    | "SERIAL2"
+            )
+        },
+        ", which may run out",
+    )
 }
 
 #[cfg(test)]

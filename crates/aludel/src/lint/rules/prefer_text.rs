@@ -4,7 +4,7 @@
 //! changing it on older versions) rewrites the table under `ACCESS EXCLUSIVE`. `text` with a
 //! `CHECK (length(c) <= n)` limits the length and can be changed with `NOT VALID`.
 
-use super::{Action, Known, Level, Message, PG, Spec};
+use super::{Action, Known, Level, Message, PG, Spec, declared_type};
 
 /// The rule.
 pub(crate) const SPEC: Spec = Spec {
@@ -16,22 +16,16 @@ pub(crate) const SPEC: Spec = Spec {
 };
 
 fn check(action: &Action, _known: &Known) -> Option<Message> {
-    let Action::DeclareColumn {
-        table, column, ty, ..
-    } = action
-    else {
-        return None;
-    };
-    let varchar = matches!(
-        ty.base.as_str(),
-        "VARCHAR" | "CHARACTER VARYING" | "CHAR VARYING"
-    );
-    (varchar && !ty.args.is_empty()).then(|| {
-        Message::new(
-            format!("column {column} of table {table} is {}", ty.text),
-            None,
-        )
-    })
+    declared_type(
+        action,
+        |ty| {
+            matches!(
+                ty.base.as_str(),
+                "VARCHAR" | "CHARACTER VARYING" | "CHAR VARYING"
+            ) && !ty.args.is_empty()
+        },
+        "",
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! instant written from two sessions with different `TimeZone` settings differs. Use
 //! `timestamptz`, which stores the instant.
 
-use super::{Action, Known, Level, Message, PG, Spec};
+use super::{Action, Known, Level, Message, PG, Spec, declared_type};
 
 /// The rule.
 pub(crate) const SPEC: Spec = Spec {
@@ -16,25 +16,16 @@ pub(crate) const SPEC: Spec = Spec {
 };
 
 fn check(action: &Action, _known: &Known) -> Option<Message> {
-    let Action::DeclareColumn {
-        table, column, ty, ..
-    } = action
-    else {
-        return None;
-    };
-    matches!(
-        ty.base.as_str(),
-        "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE"
+    declared_type(
+        action,
+        |ty| {
+            matches!(
+                ty.base.as_str(),
+                "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE"
+            )
+        },
+        ", without time zone",
     )
-    .then(|| {
-        Message::new(
-            format!(
-                "column {column} of table {table} is {}, without time zone",
-                ty.text
-            ),
-            None,
-        )
-    })
 }
 
 #[cfg(test)]
