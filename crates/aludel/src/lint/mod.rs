@@ -333,42 +333,89 @@ pub fn lint_with(
     backend: Backend,
     settings: &Settings,
 ) -> Result<Vec<Finding>> {
+    // Splitting and classifying statements is most of the work and needs no context: it
+    // runs on several threads; the rules then read the actions in order.
+    let classified = classify_all(scripts, backend)?;
     let mut linter = Linter {
-        backend,
         settings,
         known: Known::new(crate::dialect::dialect_for(backend))
             .with_postgres_version(settings.postgres_version),
         findings: Vec::new(),
     };
-    for script in scripts {
-        linter.script(script)?;
+    for (script, statements) in scripts.iter().zip(classified) {
+        linter.script(script, statements);
     }
     Ok(linter.findings)
 }
 
+/// A statement of an upgrade section as the rules read it: its line, the rules its
+/// `lint-ignore` comment silences, and its actions.
+struct Classified {
+    line: usize,
+    ignored: BTreeSet<Rule>,
+    actions: Vec<Action>,
+}
+
+/// The classified statements of each script's upgrade, in order, on up to 8 threads.
+fn classify_all(scripts: &[&Script], backend: Backend) -> Result<Vec<Vec<Classified>>> {
+    let one = |script: &Script| -> Result<Vec<Classified>> {
+        let Some(section) = &script.upgrade else {
+            return Ok(Vec::new());
+        };
+        Ok(section
+            .statements(&script.path, backend)?
+            .into_iter()
+            .map(|statement| Classified {
+                line: statement.line,
+                ignored: ignored_rules(section, statement.line),
+                actions: classify(&statement.sql, backend),
+            })
+            .collect())
+    };
+    let chunk_of = |part: &[&Script]| part.iter().map(|s| one(s)).collect::<Result<Vec<_>>>();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = scripts.len().div_ceil(threads).max(128);
+    if scripts.len() <= chunk {
+        return chunk_of(scripts);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = scripts
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || chunk_of(part)))
+            .collect();
+        let mut out = Vec::with_capacity(scripts.len());
+        for worker in workers {
+            match worker.join() {
+                Ok(part) => out.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(out)
+    })
+}
+
 struct Linter<'a> {
-    backend: Backend,
     settings: &'a Settings,
     known: Known,
     findings: Vec<Finding>,
 }
 
 impl Linter<'_> {
-    fn script(&mut self, script: &Script) -> Result<()> {
+    fn script(&mut self, script: &Script, statements: Vec<Classified>) {
         self.known.next_revision(script.transactional);
-        let Some(section) = &script.upgrade else {
-            return Ok(());
-        };
-        let mut last_line = section.first_line;
-        for statement in section.statements(&script.path, self.backend)? {
+        if script.upgrade.is_none() {
+            return;
+        }
+        let mut last_line = script.upgrade.as_ref().map_or(1, |s| s.first_line);
+        for statement in statements {
             last_line = statement.line;
-            let ignored = ignored_rules(section, statement.line);
-            for action in classify(&statement.sql, self.backend) {
-                self.check(script, &action, statement.line, &ignored);
+            for action in &statement.actions {
+                self.check(script, action, statement.line, &statement.ignored);
             }
         }
         self.check(script, &Action::EndOfRevision, last_line, &BTreeSet::new());
-        Ok(())
     }
 
     fn check(&mut self, script: &Script, action: &Action, line: usize, ignored: &BTreeSet<Rule>) {
