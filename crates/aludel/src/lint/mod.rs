@@ -444,8 +444,11 @@ impl Linter<'_> {
 /// The rules named by `-- aludel:lint-ignore` comments in the run of comment lines right above
 /// file line `line`.
 fn ignored_rules(section: &Section, line: usize) -> BTreeSet<Rule> {
-    let lines: Vec<&str> = section.text.lines().collect();
     let mut ignored = BTreeSet::new();
+    if !section.text.contains(IGNORE_MARKER) {
+        return ignored;
+    }
+    let lines: Vec<&str> = section.text.lines().collect();
     // Index in `lines` of the statement's line.
     let Some(mut index) = line.checked_sub(section.first_line) else {
         return ignored;
