@@ -30,7 +30,9 @@ pub(super) fn other(mut c: Cursor<'_>) -> Vec<Action> {
             _ => None,
         })
     } else if c.eat("BEGIN") || c.eat_all(&["START", "TRANSACTION"]) {
-        Some(Action::Begin)
+        // MariaDB's anonymous block `BEGIN NOT ATOMIC … END` is one statement, not a
+        // transaction.
+        (!c.is_kw("NOT")).then_some(Action::Begin)
     } else if c.eat("COMMIT") || c.eat("END") || c.eat("ROLLBACK") {
         Some(Action::Commit)
     } else if c.eat("TRUNCATE") {

@@ -47,4 +47,10 @@ mod tests {
             ""
         );
     }
+
+    #[test]
+    fn an_anonymous_block_is_not_a_transaction() {
+        let block = "BEGIN NOT ATOMIC\n  SELECT 1;\nEND;";
+        assert_eq!(findings_in(block, Backend::MySql, false), "");
+    }
 }
