@@ -107,21 +107,31 @@ pub(super) fn actions(table: &str, toks: &[Token]) -> Option<Vec<Action>> {
     }
     if c.eat("MODIFY") {
         c.eat("COLUMN");
-        let (column, ty, _) = column_def(c.rest())?;
-        return Some(vec![
+        let (column, ty, facts) = column_def(c.rest())?;
+        let mut actions = vec![
             Action::AlterInPlace {
                 table: table.clone(),
                 what: format!("MODIFY {column}"),
             },
-            change_type(table, column, ty?),
-        ]);
+            change_type(table.clone(), column.clone(), ty?),
+        ];
+        if facts.not_null && !facts.has_default {
+            actions.push(Action::SetNotNull { table, column });
+        }
+        return Some(actions);
     }
     if c.eat("CHANGE") {
         c.eat("COLUMN");
         let from = c.name()?;
-        let (to, ty, _) = column_def(c.rest())?;
+        let (to, ty, facts) = column_def(c.rest())?;
         // A type change (checked on the old name) and, when the name differs, a rename.
         let mut actions = vec![change_type(table.clone(), from.clone(), ty?)];
+        if facts.not_null && !facts.has_default {
+            actions.push(Action::SetNotNull {
+                table: table.clone(),
+                column: from.clone(),
+            });
+        }
         if from != to {
             actions.push(Action::RenameColumn { table, from, to });
         }

@@ -31,6 +31,8 @@ pub(crate) struct Known {
     not_valid: BTreeSet<String>,
     /// `CHECK (c IS NOT NULL)` constraints by name: their table and column.
     not_null_checks: BTreeMap<String, (String, String)>,
+    /// Columns an earlier statement declared nullable.
+    nullable: BTreeSet<(String, String)>,
     /// Columns a validated check proves hold no NULL.
     proven_not_null: BTreeSet<(String, String)>,
     /// Existing tables dropped in the revision, and those of them another table was renamed
@@ -58,6 +60,7 @@ impl Known {
             not_valid: BTreeSet::new(),
             not_null_checks: BTreeMap::new(),
             proven_not_null: BTreeSet::new(),
+            nullable: BTreeSet::new(),
             dropped: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
             foreign_keys_checked: false,
@@ -163,6 +166,13 @@ impl Known {
             .contains(&(table.to_string(), column.to_string()))
     }
 
+    /// Whether an earlier statement declared `table.column` nullable (and none made it NOT
+    /// NULL since).
+    pub fn declared_nullable(&self, table: &str, column: &str) -> bool {
+        self.nullable
+            .contains(&(table.to_string(), column.to_string()))
+    }
+
     /// The type of `table.column` when an earlier statement stated it.
     pub fn column_type(&self, table: &str, column: &str) -> Option<&ColumnType> {
         self.columns.get(table)?.get(column)
@@ -251,6 +261,17 @@ impl Known {
             }
             Action::SetTimeout { lock: true } => self.lock_timeout = true,
             Action::SetTimeout { lock: false } => self.statement_timeout = true,
+            Action::DeclareColumn {
+                table,
+                column,
+                facts,
+                ..
+            } if !facts.not_null => {
+                self.nullable.insert((table.clone(), column.clone()));
+            }
+            Action::SetNotNull { table, column } => {
+                self.nullable.remove(&(table.clone(), column.clone()));
+            }
             Action::Pragma { name } if name == "foreign_key_check" => {
                 self.foreign_keys_checked = true;
             }

@@ -184,6 +184,8 @@ declare_rules! {
     EnumSetChange => enum_set_change,
     /// A column-level `REFERENCES` that MySQL ignores.
     InlineReferences => inline_references,
+    /// A MySQL `MODIFY` making a nullable column `NOT NULL` without a default.
+    ModifyNotNull => modify_not_null,
     /// An `ALTER TABLE` SQLite can only do by rebuilding the table.
     AlterNeedsRebuild => alter_needs_rebuild,
     /// A SQLite table rebuild without a foreign key check.

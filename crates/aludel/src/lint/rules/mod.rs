@@ -36,6 +36,7 @@ pub(super) mod identifier_too_long;
 pub(super) mod inline_references;
 pub(super) mod missing_lock_timeout;
 pub(super) mod missing_statement_timeout;
+pub(super) mod modify_not_null;
 pub(super) mod narrow_column_type;
 pub(super) mod nested_transaction;
 pub(super) mod prefer_bigint;
