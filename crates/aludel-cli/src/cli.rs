@@ -183,6 +183,10 @@ pub struct RevisionArgs {
     /// Write the file even when autogenerate detects no change.
     #[arg(long = "allow-empty", requires = "autogenerate")]
     pub allow_empty: bool,
+    /// Write the plain form of the changes instead of the safe one (PostgreSQL: no
+    /// CONCURRENTLY, NOT VALID or lock_timeout; the revision stays transactional).
+    #[arg(long = "unsafe", requires = "autogenerate")]
+    pub unsafe_form: bool,
 }
 
 /// The flags of `upgrade`.
@@ -360,9 +364,28 @@ pub struct LintArgs {
     /// Range START:END as for `history -r` (default: every revision).
     #[arg(allow_hyphen_values = true)]
     pub range: Option<String>,
-    /// Print JSON.
+    /// Print JSON (the same as `--format json`).
     #[arg(long)]
     pub json: bool,
+    /// Output format: `human` (file:line, rule, level, lock, hint), `json`, or `github`
+    /// (workflow annotations).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: LintFormat,
+    /// The database the migrations are for (`postgresql`, `mysql`, `sqlite`); default: the
+    /// URL's scheme. No connection is made.
+    #[arg(long)]
+    pub dialect: Option<String>,
+}
+
+/// Output of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// One finding per paragraph, for people.
+    Human,
+    /// The report as JSON.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`).
+    Github,
 }
 
 /// The flags of `graph`.

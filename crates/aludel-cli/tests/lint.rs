@@ -142,3 +142,120 @@ fn json_output() {
     assert_eq!(finding["line"], 6);
     assert!(finding["path"].as_str().unwrap().ends_with("b2.sql"));
 }
+
+/// A PostgreSQL project whose URL cannot be read (its variable is unset): lint needs
+/// `--dialect`.
+fn postgres_project_without_url(extra: &str) -> Project {
+    let p = Project::new("${ALUDEL_LINT_TEST_UNSET_URL}", extra);
+    p.revision("a1", &[], "CREATE TABLE t (x INT);", None);
+    p
+}
+
+#[test]
+fn dialect_flag_lints_without_a_url() {
+    let p = postgres_project_without_url("");
+    p.revision("b2", &["a1"], "CREATE INDEX t_x ON t (x);", None);
+    let (code, _, stderr) = run(&p, &["lint"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--dialect"), "{stderr}");
+    let (code, stdout, stderr) = run(&p, &["lint", "--dialect", "postgresql"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("b2.sql:6: error[create-index-non-concurrent]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  lock: SHARE on the table: blocks INSERT, UPDATE and DELETE"),
+        "{stdout}"
+    );
+    // The same file on SQLite: no concurrent builds there, so nothing to flag.
+    let (code, stdout, _) = run(&p, &["lint", "--dialect", "sqlite"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, _, stderr) = run(&p, &["lint", "--dialect", "oracle"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("'oracle' is not a dialect"), "{stderr}");
+}
+
+#[test]
+fn github_format_annotates_file_and_line() {
+    let p = postgres_project_without_url("");
+    p.revision(
+        "b2",
+        &["a1"],
+        "SET lock_timeout = '2s';\nALTER TABLE t ADD CONSTRAINT t_pos CHECK (x > 0);",
+        None,
+    );
+    let (code, stdout, _) = run(&p, &["lint", "--dialect", "postgres", "--format", "github"]);
+    assert_eq!(code, 1, "{stdout}");
+    let line = stdout.lines().next().unwrap();
+    assert!(
+        line.starts_with("::error file=migrations/versions/b2.sql,line=7,title=aludel lint add-check-constraint::adds a check constraint"),
+        "{line}"
+    );
+    assert!(line.contains("%0Alock: ACCESS EXCLUSIVE"), "{line}");
+    assert!(line.contains("%0Ahint: ADD CONSTRAINT"), "{line}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+#[test]
+fn lint_settings_change_levels_and_disable_rules() {
+    let p = postgres_project_without_url(
+        "[lint]\ndisable = [\"missing-lock-timeout\"]\nenable = [\"prefer-bigint\"]\n\n[lint.levels]\ncreate-index-non-concurrent = \"warning\"\n",
+    );
+    p.revision("b2", &["a1"], "CREATE INDEX t_x ON t (x);", None);
+    let (code, stdout, stderr) = run(&p, &["lint", "--dialect", "postgresql"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("warning[create-index-non-concurrent]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("a1.sql:6: warning[prefer-bigint]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("missing-lock-timeout"), "{stdout}");
+
+    let bad = postgres_project_without_url("[lint]\ndisable = [\"no-such-rule\"]\n");
+    let (code, _, stderr) = run(&bad, &["lint", "--dialect", "postgresql"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("aludel.toml: [lint] disable names unknown rule 'no-such-rule'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn transaction_context_and_objects_created_in_the_revision() {
+    let p = postgres_project_without_url("[lint]\ndisable = [\"missing-lock-timeout\"]\n");
+    // A materialized view and its index in the same revision: nothing runs against it yet.
+    p.revision(
+        "b2",
+        &["a1"],
+        "CREATE MATERIALIZED VIEW mv AS SELECT x FROM t;\nCREATE INDEX mv_x ON mv (x);",
+        None,
+    );
+    // CONCURRENTLY in a transactional revision fails; in a non-transactional one it is the
+    // safe form.
+    p.revision(
+        "c3",
+        &["b2"],
+        "CREATE INDEX CONCURRENTLY t_x ON t (x);",
+        None,
+    );
+    let (code, stdout, _) = run(&p, &["lint", "--dialect", "postgresql"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(!stdout.contains("b2.sql"), "{stdout}");
+    assert!(
+        stdout.contains("c3.sql:6: error[concurrent-in-transaction]"),
+        "{stdout}"
+    );
+    p.revision_with(
+        "c3",
+        &["b2"],
+        "-- transactional = false",
+        "CREATE INDEX CONCURRENTLY t_x ON t (x);",
+        None,
+    );
+    let (code, stdout, _) = run(&p, &["lint", "--dialect", "postgresql"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}

@@ -12,6 +12,7 @@ mod diff;
 mod models;
 mod objects;
 mod render;
+mod safe;
 mod scratch;
 mod warnings;
 
@@ -19,6 +20,7 @@ pub use crate::schema::Change;
 pub use diff::{Rename, diff};
 pub use models::{ModelFile, ModelSource, Unproduced, load_models, normalise, unproduced};
 pub use render::{render, reversed, script};
+pub use safe::LOCK_TIMEOUT;
 pub use scratch::project_prefix as scratch_prefix;
 pub use warnings::warnings;
 
@@ -42,6 +44,9 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// What either side has that aludel does not manage: listed, never compared.
     pub not_compared: Vec<ObjectKey>,
+    /// Whether the revision must be written with `transactional = false` (the safe form,
+    /// [`Generated::made_safe`], runs concurrent index builds).
+    pub non_transactional: bool,
 }
 
 /// What `check` found: the differences, and what it could not compare.
@@ -192,6 +197,7 @@ pub fn generate(
         downgrade_sql: script(&downgrade),
         changes,
         not_compared: Vec::new(),
+        non_transactional: false,
     }
 }
 

@@ -295,7 +295,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn kept_names_follow_the_project_and_the_models_and_fit_every_server() {
         let a = kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"));

@@ -15,10 +15,20 @@ use std::collections::BTreeSet;
 use super::Change;
 use crate::config::Backend;
 use crate::dialect::dialect_for;
-use crate::lint::{Action, ColumnType, Known, check};
+use crate::lint::{Action, ColumnFacts, ColumnType, Known, Rule, check};
 
 /// Warnings about `changes` rendered for `backend`, one sentence each.
 pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
+    warnings_for(changes, backend, false)
+}
+
+/// The warnings of the safe form ([`super::Generated::made_safe`]), which builds indexes
+/// concurrently.
+pub(super) fn safe_warnings(changes: &[Change], backend: Backend) -> Vec<String> {
+    warnings_for(changes, backend, true)
+}
+
+fn warnings_for(changes: &[Change], backend: Backend, concurrent: bool) -> Vec<String> {
     let added_tables: BTreeSet<&str> = changes
         .iter()
         .filter_map(|c| match c {
@@ -32,10 +42,18 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
     }
     let mut out = Vec::new();
     for change in changes {
-        if let Some(action) = action(change, backend) {
+        if let Some(action) = action(change, backend, concurrent) {
+            // The lock timeout is the revision's business, not a change's: the safe form
+            // sets it at the top.
             out.extend(
                 check(&action, &known)
                     .into_iter()
+                    .filter(|(rule, _)| {
+                        !matches!(
+                            rule,
+                            Rule::MissingLockTimeout | Rule::MissingStatementTimeout
+                        )
+                    })
                     .map(|(_, message)| message.autogenerate),
             );
         }
@@ -46,7 +64,7 @@ pub fn warnings(changes: &[Change], backend: Backend) -> Vec<String> {
 }
 
 /// The lint action `change` performs, when a rule may care.
-fn action(change: &Change, backend: Backend) -> Option<Action> {
+fn action(change: &Change, backend: Backend, concurrent: bool) -> Option<Action> {
     Some(match change {
         Change::DropTable(t) => Action::DropTable {
             table: t.name.clone(),
@@ -62,6 +80,11 @@ fn action(change: &Change, backend: Backend) -> Option<Action> {
             not_null_without_default: !column.nullable
                 && column.default.is_none()
                 && column.identity.is_none(),
+            facts: ColumnFacts {
+                not_null: !column.nullable,
+                has_default: column.default.is_some() || column.identity.is_some(),
+                ..ColumnFacts::default()
+            },
         },
         Change::AlterColumn { table, from, to } if from.type_ != to.type_ => Action::ChangeType {
             table: table.clone(),
@@ -72,7 +95,7 @@ fn action(change: &Change, backend: Backend) -> Option<Action> {
         Change::AddIndex { table, index } => Action::CreateIndex {
             table: table.clone(),
             index: index.name.clone(),
-            concurrently: false,
+            concurrently: concurrent,
         },
         _ => return None,
     })

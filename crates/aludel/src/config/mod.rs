@@ -51,6 +51,23 @@ pub struct LoadOptions {
     pub cwd: PathBuf,
 }
 
+/// `[lint]`: how `aludel lint` runs, as written (rule ids are checked by the linter).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// Rule ids to turn on that are off by default (the style rules).
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Rule ids that never fire.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rule id to level: `error`, `warning` or `off`.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
+    /// The PostgreSQL major version the statements must be safe on (default 11).
+    pub postgres_version: Option<u32>,
+}
+
 /// The loaded configuration, every path absolute.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -90,6 +107,8 @@ pub struct Config {
     pub exclude_tables: Vec<String>,
     /// `-x` pairs.
     pub x: BTreeMap<String, String>,
+    /// `[lint]`.
+    pub lint: LintConfig,
     url: std::result::Result<DatabaseUrl, UrlProblem>,
 }
 
@@ -157,7 +176,10 @@ impl Config {
             Some(overrides) => file.aludel.overlaid(overrides),
             None => file.aludel,
         };
-        build(path, root, environment, section, options, env)
+        let lint = file.lint;
+        let mut config = build(path, root, environment, section, options, env)?;
+        config.lint = lint;
+        Ok(config)
     }
 
     /// The database URL: `--url`, else the environment's `url`, else `[aludel].url`.
@@ -353,6 +375,7 @@ fn build(
         include_tables: values.list("include_tables", section.include_tables)?,
         exclude_tables: values.list("exclude_tables", section.exclude_tables)?,
         x: options.x.clone(),
+        lint: LintConfig::default(),
         url,
         path,
         root,

@@ -17,6 +17,9 @@ pub(super) struct File {
     /// `[environments.NAME]`.
     #[serde(default)]
     pub environments: BTreeMap<String, Section>,
+    /// `[lint]`.
+    #[serde(default)]
+    pub lint: super::LintConfig,
 }
 
 /// `[aludel]`, or an environment's overrides: every key optional.

@@ -28,6 +28,23 @@ pub enum Backend {
     MySql,
 }
 
+/// The backend a dialect name names: `sqlite`, `postgresql` (or `postgres`), `mysql` (or
+/// `mariadb`), in any case.
+impl std::str::FromStr for Backend {
+    type Err = String;
+
+    fn from_str(name: &str) -> std::result::Result<Backend, String> {
+        match name.to_ascii_lowercase().as_str() {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgresql" | "postgres" => Ok(Backend::Postgres),
+            "mysql" | "mariadb" => Ok(Backend::MySql),
+            _ => Err(format!(
+                "'{name}' is not a dialect (use postgresql, mysql or sqlite)"
+            )),
+        }
+    }
+}
+
 impl Backend {
     /// The dialect name used in templates and messages: `sqlite`, `postgresql` or `mysql`.
     pub fn name(self) -> &'static str {

@@ -11,48 +11,7 @@ use sqlparser::tokenizer::Token;
 use crate::config::Backend;
 use crate::scan::{self, is_keyword, matching_close, split_top_level};
 
-/// One thing a statement (or a generated change) does that a rule may look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Action {
-    /// `CREATE TABLE`, with the column types it states.
-    CreateTable {
-        table: String,
-        columns: Vec<(String, ColumnType)>,
-    },
-    /// `DROP TABLE`.
-    DropTable { table: String },
-    /// `ALTER TABLE … DROP [COLUMN]`.
-    DropColumn { table: String, column: String },
-    /// `ALTER TABLE … ADD [COLUMN]`.
-    AddColumn {
-        table: String,
-        column: String,
-        ty: Option<ColumnType>,
-        not_null_without_default: bool,
-    },
-    /// A column type change. `from` is the old type when the source states it (a generated
-    /// change does); otherwise the rules look it up in what earlier statements created.
-    ChangeType {
-        table: String,
-        column: String,
-        from: Option<ColumnType>,
-        ty: ColumnType,
-    },
-    /// A column rename.
-    RenameColumn {
-        table: String,
-        from: String,
-        to: String,
-    },
-    /// A table rename.
-    RenameTable { from: String, to: String },
-    /// `CREATE [UNIQUE] INDEX`; `index` is empty when the statement names none.
-    CreateIndex {
-        table: String,
-        index: String,
-        concurrently: bool,
-    },
-}
+pub(crate) use super::action::{Action, ColumnFacts, ConstraintKind};
 
 /// A column type, with what narrowing checks need.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +114,7 @@ pub(super) fn tokens(sql: &str, backend: Backend) -> Vec<Token> {
 /// A cursor over a statement's tokens.
 pub(super) struct Cursor<'a> {
     toks: &'a [Token],
-    pos: usize,
+    pub(super) pos: usize,
 }
 
 impl<'a> Cursor<'a> {
@@ -163,19 +122,19 @@ impl<'a> Cursor<'a> {
         Cursor { toks, pos: 0 }
     }
 
-    fn peek(&self) -> Option<&'a Token> {
+    pub(super) fn peek(&self) -> Option<&'a Token> {
         self.toks.get(self.pos)
     }
 
-    fn is_kw(&self, kw: &str) -> bool {
+    pub(super) fn is_kw(&self, kw: &str) -> bool {
         self.peek().is_some_and(|t| is_keyword(t, kw))
     }
 
-    fn is_any(&self, kws: &[&str]) -> bool {
+    pub(super) fn is_any(&self, kws: &[&str]) -> bool {
         kws.iter().any(|kw| self.is_kw(kw))
     }
 
-    fn eat(&mut self, kw: &str) -> bool {
+    pub(super) fn eat(&mut self, kw: &str) -> bool {
         let found = self.is_kw(kw);
         if found {
             self.pos += 1;
@@ -184,7 +143,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Eats all of `kws` in order, or nothing.
-    fn eat_all(&mut self, kws: &[&str]) -> bool {
+    pub(super) fn eat_all(&mut self, kws: &[&str]) -> bool {
         let start = self.pos;
         if kws.iter().all(|kw| self.eat(kw)) {
             return true;
@@ -194,7 +153,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An identifier, possibly qualified (`schema.table`); returns its last part.
-    fn name(&mut self) -> Option<String> {
+    pub(super) fn name(&mut self) -> Option<String> {
         let mut last = None;
         loop {
             match self.peek() {
@@ -214,13 +173,13 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn rest(&self) -> &'a [Token] {
+    pub(super) fn rest(&self) -> &'a [Token] {
         &self.toks[self.pos.min(self.toks.len())..]
     }
 
     /// Skips the parenthesised group at the cursor and returns what is inside it (to the end
     /// when it is not closed).
-    fn group(&mut self) -> &'a [Token] {
+    pub(super) fn group(&mut self) -> &'a [Token] {
         let inner = parenthesised(self.rest()).unwrap_or_default();
         self.pos += inner.len() + 2;
         inner
@@ -228,7 +187,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// The tokens inside the parentheses that open at `toks[0]`.
-fn parenthesised(toks: &[Token]) -> Option<&[Token]> {
+pub(super) fn parenthesised(toks: &[Token]) -> Option<&[Token]> {
     if toks.first() != Some(&Token::LParen) {
         return None;
     }
@@ -269,6 +228,7 @@ fn type_word(token: &Token) -> Option<String> {
         Token::Word(word) if word.quote_style.is_some() => Some(word.value.clone()),
         Token::Word(word) => Some(word.value.to_ascii_uppercase()),
         Token::Number(n, _) => Some(n.clone()),
+        Token::SingleQuotedString(s) => Some(format!("'{s}'")),
         _ => None,
     }
 }
@@ -313,29 +273,65 @@ pub(super) fn column_type(cursor: &mut Cursor<'_>) -> Option<ColumnType> {
     })
 }
 
-/// A column definition: name, type, and whether it is NOT NULL without a default.
-fn column_def(toks: &[Token]) -> Option<(String, Option<ColumnType>, bool)> {
+/// A column definition: its name, type and [`ColumnFacts`].
+pub(super) fn column_def(toks: &[Token]) -> Option<(String, Option<ColumnType>, ColumnFacts)> {
     let mut cursor = Cursor::new(toks);
     let name = cursor.name()?;
     let ty = column_type(&mut cursor);
-    let mut not_null = false;
-    let mut has_default = ty
+    let serial = ty
         .as_ref()
         .is_some_and(|t| matches!(t.base.as_str(), "SERIAL" | "BIGSERIAL" | "SMALLSERIAL"));
+    let mut facts = ColumnFacts {
+        has_default: serial,
+        volatile_default: serial,
+        ..ColumnFacts::default()
+    };
     while let Some(tok) = cursor.peek() {
-        if cursor.eat_all(&["NOT", "NULL"]) || cursor.eat_all(&["PRIMARY", "KEY"]) {
-            not_null = true;
+        if cursor.eat_all(&["NOT", "NULL"]) {
+            facts.not_null = true;
             continue;
         }
+        if cursor.eat_all(&["PRIMARY", "KEY"]) {
+            facts.not_null = true;
+            facts.primary_key = true;
+            continue;
+        }
+        if cursor.eat("UNIQUE") {
+            facts.unique = true;
+            continue;
+        }
+        if cursor.eat("REFERENCES") {
+            facts.references = true;
+            continue;
+        }
+        if cursor.eat("DEFAULT") {
+            facts.has_default = true;
+            let start = cursor.pos;
+            skip_expression(&mut cursor);
+            let expr = &toks[start..cursor.pos];
+            facts.volatile_default |= is_volatile(expr);
+            facts.expression_default |= expr.first() == Some(&Token::LParen)
+                || expr.iter().any(|t| {
+                    ["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"]
+                        .iter()
+                        .any(|kw| is_keyword(t, kw))
+                });
+            continue;
+        }
+        if cursor.is_any(&["AUTO_INCREMENT", "AUTOINCREMENT"]) {
+            facts.auto_increment = true;
+        }
         if cursor.is_any(&[
-            "DEFAULT",
             "GENERATED",
             "AS",
             "AUTO_INCREMENT",
             "AUTOINCREMENT",
             "IDENTITY",
         ]) {
-            has_default = true;
+            facts.has_default = true;
+        }
+        if cursor.is_kw("STORED") {
+            facts.stored_generated = true;
         }
         if *tok == Token::LParen {
             cursor.group();
@@ -343,7 +339,85 @@ fn column_def(toks: &[Token]) -> Option<(String, Option<ColumnType>, bool)> {
             cursor.pos += 1;
         }
     }
-    Some((name, ty, not_null && !has_default))
+    Some((name, ty, facts))
+}
+
+/// Words that end a default expression in a column definition.
+const DEFAULT_STOP: &[&str] = &[
+    "NOT",
+    "NULL",
+    "PRIMARY",
+    "UNIQUE",
+    "REFERENCES",
+    "CHECK",
+    "CONSTRAINT",
+    "COLLATE",
+    "GENERATED",
+    "COMMENT",
+    "ON",
+    "AUTO_INCREMENT",
+    "FIRST",
+    "AFTER",
+];
+
+/// Moves the cursor past a default expression.
+fn skip_expression(cursor: &mut Cursor<'_>) {
+    let mut first = true;
+    while let Some(tok) = cursor.peek() {
+        if !first && cursor.is_any(DEFAULT_STOP) {
+            return;
+        }
+        first = false;
+        if *tok == Token::LParen {
+            cursor.group();
+        } else {
+            cursor.pos += 1;
+        }
+    }
+}
+
+/// Functions whose value does not change from row to row within a statement: a default
+/// calling only these is filled in without rewriting the table.
+const STABLE_FUNCTIONS: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "lower",
+    "upper",
+    "coalesce",
+    "nullif",
+    "length",
+    "concat",
+    "to_char",
+    "to_date",
+    "to_timestamp",
+    "make_date",
+    "make_interval",
+    "array",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "json_build_array",
+    "current_user",
+    "session_user",
+    "current_setting",
+];
+
+/// Whether a default expression calls a function outside [`STABLE_FUNCTIONS`].
+fn is_volatile(expr: &[Token]) -> bool {
+    expr.windows(2).any(|pair| match pair {
+        [Token::Word(word), Token::LParen] => {
+            let name = word.value.to_ascii_lowercase();
+            word.quote_style.is_none() && !STABLE_FUNCTIONS.contains(&name.as_str())
+                || word.quote_style.is_some()
+        }
+        _ => false,
+    })
 }
 
 /// What `sql` does, as a list of actions; empty for anything the rules do not cover.
@@ -365,7 +439,7 @@ pub(crate) fn classify(sql: &str, backend: Backend) -> Vec<Action> {
         if c.eat("INDEX") {
             return create_index(c);
         }
-        return Vec::new();
+        return super::statements::create_other(c);
     }
     if c.eat_all(&["DROP", "TABLE"]) {
         c.eat_all(&["IF", "EXISTS"]);
@@ -399,10 +473,10 @@ pub(crate) fn classify(sql: &str, backend: Backend) -> Vec<Action> {
         }
         return split_top_level(c.rest())
             .into_iter()
-            .flat_map(|part| alter_actions(&table, part).unwrap_or_default())
+            .flat_map(|part| super::alter::actions(&table, part).unwrap_or_default())
             .collect();
     }
-    Vec::new()
+    super::statements::other(c)
 }
 
 /// A token that is not a word, number, parenthesis, comma or period.
@@ -418,35 +492,63 @@ fn is_other(token: &Token) -> bool {
     )
 }
 
+/// Words that start a table constraint rather than a column in `CREATE TABLE`.
+const NOT_A_COLUMN_DEF: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "UNIQUE",
+    "FOREIGN",
+    "CHECK",
+    "KEY",
+    "INDEX",
+    "FULLTEXT",
+    "SPATIAL",
+    "EXCLUDE",
+    "LIKE",
+];
+
 fn create_table(mut c: Cursor<'_>) -> Vec<Action> {
     c.eat_all(&["IF", "NOT", "EXISTS"]);
     let Some(table) = c.name() else {
         return Vec::new();
     };
-    const NOT_A_COLUMN_DEF: &[&str] = &[
-        "CONSTRAINT",
-        "PRIMARY",
-        "UNIQUE",
-        "FOREIGN",
-        "CHECK",
-        "KEY",
-        "INDEX",
-        "FULLTEXT",
-        "SPATIAL",
-        "EXCLUDE",
-        "LIKE",
+    let mut columns = Vec::new();
+    let mut declared = Vec::new();
+    for part in parenthesised(c.rest())
+        .map(split_top_level)
+        .unwrap_or_default()
+    {
+        let mut head = Cursor::new(part);
+        if head.is_any(NOT_A_COLUMN_DEF) {
+            if head.eat("CONSTRAINT")
+                && let Some(name) = head.name()
+            {
+                declared.push(Action::Name { name });
+            }
+            continue;
+        }
+        let Some((name, ty, facts)) = column_def(part) else {
+            continue;
+        };
+        declared.push(Action::Name { name: name.clone() });
+        if let Some(ty) = ty {
+            columns.push((name.clone(), ty.clone()));
+            declared.push(Action::DeclareColumn {
+                table: table.clone(),
+                column: name,
+                ty,
+                facts,
+            });
+        }
+    }
+    let mut actions = vec![
+        Action::Name {
+            name: table.clone(),
+        },
+        Action::CreateTable { table, columns },
     ];
-    let columns = parenthesised(c.rest())
-        .map(|body| {
-            split_top_level(body)
-                .into_iter()
-                .filter(|part| !Cursor::new(part).is_any(NOT_A_COLUMN_DEF))
-                .filter_map(column_def)
-                .filter_map(|(name, ty, _)| Some((name, ty?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    vec![Action::CreateTable { table, columns }]
+    actions.extend(declared);
+    actions
 }
 
 fn create_index(mut c: Cursor<'_>) -> Vec<Action> {
@@ -463,14 +565,21 @@ fn create_index(mut c: Cursor<'_>) -> Vec<Action> {
         if is_keyword(tok, "ON") {
             c.pos += 1;
             c.eat("ONLY");
-            return match c.name() {
-                Some(table) => vec![Action::CreateIndex {
-                    table,
-                    index,
-                    concurrently,
-                }],
-                None => Vec::new(),
+            let Some(table) = c.name() else {
+                return Vec::new();
             };
+            let mut actions = Vec::new();
+            if !index.is_empty() {
+                actions.push(Action::Name {
+                    name: index.clone(),
+                });
+            }
+            actions.push(Action::CreateIndex {
+                table,
+                index,
+                concurrently,
+            });
+            return actions;
         }
         match c.name() {
             Some(name) => index = name,
@@ -478,98 +587,4 @@ fn create_index(mut c: Cursor<'_>) -> Vec<Action> {
         }
     }
     Vec::new()
-}
-
-/// Words after `ALTER TABLE … ADD` / `DROP` that name something other than a column.
-const NOT_A_COLUMN: &[&str] = &[
-    "CONSTRAINT",
-    "INDEX",
-    "KEY",
-    "PRIMARY",
-    "FOREIGN",
-    "UNIQUE",
-    "CHECK",
-    "FULLTEXT",
-    "SPATIAL",
-    "PARTITION",
-    "DEFAULT",
-];
-
-/// The actions of one comma-separated part of `ALTER TABLE table …`.
-fn alter_actions(table: &str, toks: &[Token]) -> Option<Vec<Action>> {
-    let table = table.to_string();
-    let mut c = Cursor::new(toks);
-    if c.eat("ADD") {
-        if c.is_any(NOT_A_COLUMN) {
-            return None;
-        }
-        c.eat("COLUMN");
-        c.eat_all(&["IF", "NOT", "EXISTS"]);
-        let (column, ty, not_null_without_default) = column_def(c.rest())?;
-        return Some(vec![Action::AddColumn {
-            table,
-            column,
-            ty,
-            not_null_without_default,
-        }]);
-    }
-    if c.eat("DROP") {
-        if c.is_any(NOT_A_COLUMN) {
-            return None;
-        }
-        c.eat("COLUMN");
-        c.eat_all(&["IF", "EXISTS"]);
-        let column = c.name()?;
-        return Some(vec![Action::DropColumn { table, column }]);
-    }
-    if c.eat("ALTER") {
-        c.eat("COLUMN");
-        let column = c.name()?;
-        if c.eat_all(&["SET", "DATA", "TYPE"]) || c.eat("TYPE") {
-            let ty = column_type(&mut c)?;
-            return Some(vec![change_type(table, column, ty)]);
-        }
-        return None;
-    }
-    if c.eat("MODIFY") {
-        c.eat("COLUMN");
-        let (column, ty, _) = column_def(c.rest())?;
-        return Some(vec![change_type(table, column, ty?)]);
-    }
-    if c.eat("CHANGE") {
-        c.eat("COLUMN");
-        let from = c.name()?;
-        let (to, ty, _) = column_def(c.rest())?;
-        // A type change (checked on the old name) and, when the name differs, a rename.
-        let mut actions = vec![change_type(table.clone(), from.clone(), ty?)];
-        if from != to {
-            actions.push(Action::RenameColumn { table, from, to });
-        }
-        return Some(actions);
-    }
-    if c.eat("RENAME") {
-        if c.eat("TO") || c.eat("AS") {
-            let to = c.name()?;
-            return Some(vec![Action::RenameTable { from: table, to }]);
-        }
-        if c.is_any(&["CONSTRAINT", "INDEX", "KEY"]) {
-            return None;
-        }
-        c.eat("COLUMN");
-        let from = c.name()?;
-        c.eat("TO");
-        let to = c.name()?;
-        return Some(vec![Action::RenameColumn { table, from, to }]);
-    }
-    None
-}
-
-/// A type change read from a statement, whose old type the statement does not state.
-fn change_type(table: String, column: String, ty: ColumnType) -> Action {
-    Action::ChangeType {
-        table,
-        column,
-        from: None,
-        ty,
-    }
 }

@@ -6,30 +6,20 @@
 //! tokenizer), so a statement need not parse fully to be checked, and one the classifier does
 //! not recognise is simply not flagged.
 //!
-//! The rules, with their level:
+//! The rules are declared in one list ([`Rule`]) and each lives in its own file under
+//! `rules/`, saying what the statement locks or breaks, on which databases, and the safe
+//! rewrite. Every finding carries the rule's level (errors: the statement fails, loses data or
+//! blocks reads or writes on a populated table; warnings: it works but may break running code),
+//! the lock it takes and the hint. Which rules run, at which level, and the PostgreSQL version
+//! they assume come from `[lint]` ([`Settings`]); the style rules are off by default.
 //!
-//! | rule | level | fires on |
-//! | --- | --- | --- |
-//! | `drop-table` | warning | `DROP TABLE` |
-//! | `drop-column` | warning | `ALTER TABLE … DROP [COLUMN]` |
-//! | `add-not-null-column` | error | `ALTER TABLE … ADD [COLUMN] c T NOT NULL` (or `PRIMARY KEY`) without `DEFAULT` |
-//! | `change-column-type` | warning | `ALTER COLUMN … [SET DATA] TYPE`, MySQL `MODIFY` / `CHANGE` |
-//! | `narrow-column-type` | error | a type change that shrinks a known `VARCHAR`/`CHAR` length or integer width |
-//! | `create-index-non-concurrent` | error | PostgreSQL `CREATE INDEX` without `CONCURRENTLY` |
-//! | `rename-column` | warning | `RENAME COLUMN`, PostgreSQL `RENAME a TO b`, MySQL `CHANGE old new` |
-//! | `rename-table` | warning | `ALTER TABLE … RENAME TO`, MySQL `RENAME TABLE` |
-//!
-//! Errors are the statements that fail or block on a populated table (a `NOT NULL` column
-//! without default, truncating data, a write-locking index build); warnings are the statements
-//! that work but break code still running against the old schema (drops and renames).
-//!
-//! A statement on a table created earlier in the same revision is never flagged: nothing runs
-//! against that table yet. The old type of a column is known when an earlier statement in the
-//! linted range created or changed it (`CREATE TABLE`, `ADD COLUMN`, a type change); a type
-//! change is narrowing when a `VARCHAR`/`CHAR` length shrinks or an integer type gets smaller
-//! (`BIGINT` → `INT`). An unknown old type makes every type change a warning. Only upgrade
-//! sections are linted; downgrades may drop what their upgrade created. Template sections are
-//! linted as written.
+//! Context: objects (tables, materialized views, indexes) created earlier in the same revision
+//! are exempt from the lock rules; the linter knows whether a statement runs inside a
+//! transaction (the revision's own, unless `transactional = false`, or one it opened with
+//! `BEGIN`), and what earlier statements of the revision set (`lock_timeout`, a validated
+//! `IS NOT NULL` check). The old type of a column is known when an earlier statement in the
+//! linted range created or changed it. Only upgrade sections are linted; template sections
+//! are linted as written.
 //!
 //! A comment `-- aludel:lint-ignore RULE[, RULE…]` on the line before a statement (or in the
 //! run of comment lines right above it) suppresses those rules for that statement.
@@ -39,8 +29,13 @@
 //! ([`crate::autogen::warnings`]) come from the same rules, so the two cannot drift. `--json`
 //! output is [`Report`]'s serde form.
 
+mod action;
+mod alter;
 mod classify;
+mod known;
 mod rules;
+mod settings;
+mod statements;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -53,9 +48,10 @@ use crate::config::Backend;
 use crate::revision::RevisionId;
 use crate::script::{Script, Section};
 
-pub(crate) use classify::classify;
-pub(crate) use classify::{Action, ColumnType};
+pub(crate) use classify::{Action, ColumnFacts, ColumnType, ConstraintKind, classify};
+pub(crate) use rules::locked_table;
 pub(crate) use rules::{Known, check};
+pub use settings::{DEFAULT_POSTGRES_VERSION, OFF_BY_DEFAULT, Settings};
 
 /// The comment marker that suppresses rules for the next statement.
 pub const IGNORE_MARKER: &str = "aludel:lint-ignore";
@@ -91,40 +87,112 @@ impl fmt::Display for Level {
     }
 }
 
-/// A lint rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
+/// Declares [`Rule`] with its variants, [`Rule::ALL`] and each rule's [`rules::Spec`], from
+/// one list: `Variant => module` (the module under `rules/` holding the rule).
+macro_rules! declare_rules {
+    ($($(#[$doc:meta])* $variant:ident => $module:ident,)*) => {
+        /// A lint rule.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The rule's definition, in its own file.
+            pub(crate) fn spec(self) -> &'static rules::Spec {
+                match self {
+                    $(Rule::$variant => &rules::$module::SPEC,)*
+                }
+            }
+        }
+    };
+}
+
+declare_rules! {
     /// `DROP TABLE`.
-    DropTable,
+    DropTable => drop_table,
     /// `ALTER TABLE … DROP COLUMN`.
-    DropColumn,
+    DropColumn => drop_column,
     /// A `NOT NULL` column without default added to an existing table.
-    AddNotNullColumn,
+    AddNotNullColumn => add_not_null_column,
     /// A column type change.
-    ChangeColumnType,
+    ChangeColumnType => change_column_type,
     /// A column type change to a known narrower type.
-    NarrowColumnType,
+    NarrowColumnType => narrow_column_type,
     /// A PostgreSQL `CREATE INDEX` without `CONCURRENTLY` on an existing table.
-    CreateIndexNonConcurrent,
+    CreateIndexNonConcurrent => create_index_non_concurrent,
     /// A column rename.
-    RenameColumn,
+    RenameColumn => rename_column,
     /// A table rename.
-    RenameTable,
+    RenameTable => rename_table,
+    /// A column whose default or type makes PostgreSQL rewrite the table.
+    AddColumnRewrite => add_column_rewrite,
+    /// A foreign key added to an existing table without `NOT VALID`.
+    AddForeignKey => add_foreign_key,
+    /// A check constraint added to an existing table without `NOT VALID`.
+    AddCheckConstraint => add_check_constraint,
+    /// `VALIDATE CONSTRAINT` in the transaction that added the constraint `NOT VALID`.
+    ValidateInTransaction => validate_in_transaction,
+    /// A unique or primary key constraint built on an existing table.
+    AddUniqueConstraint => add_unique_constraint,
+    /// `SET NOT NULL` without a validated `IS NOT NULL` check.
+    SetNotNull => set_not_null,
+    /// `DROP NOT NULL`.
+    DropNotNull => drop_not_null,
+    /// `DROP INDEX` without `CONCURRENTLY`.
+    DropIndexNonConcurrent => drop_index_non_concurrent,
+    /// `CONCURRENTLY` inside a transaction.
+    ConcurrentInTransaction => concurrent_in_transaction,
+    /// `REINDEX` without `CONCURRENTLY`.
+    ReindexNonConcurrent => reindex_non_concurrent,
+    /// `DETACH PARTITION` without `CONCURRENTLY`.
+    DetachPartitionNonConcurrent => detach_partition_non_concurrent,
+    /// A lock taken without `lock_timeout` set earlier in the revision.
+    MissingLockTimeout => missing_lock_timeout,
+    /// A lock taken without `statement_timeout` set earlier in the revision.
+    MissingStatementTimeout => missing_statement_timeout,
+    /// `VACUUM FULL` or `CLUSTER`.
+    VacuumFull => vacuum_full,
+    /// `BEGIN` / `COMMIT` inside a revision aludel runs in a transaction.
+    NestedTransaction => nested_transaction,
+    /// `BEGIN` without `COMMIT` by the end of a revision.
+    UncommittedTransaction => uncommitted_transaction,
+    /// `DROP DATABASE`.
+    DropDatabase => drop_database,
+    /// `TRUNCATE … CASCADE`.
+    TruncateCascade => truncate_cascade,
+    /// `ALTER TYPE … ADD VALUE` inside a transaction on PostgreSQL before 12.
+    EnumValueInTransaction => enum_value_in_transaction,
+    /// A `char(n)` column.
+    CharType => char_type,
+    /// An `int` or `smallint` column.
+    PreferBigint => prefer_bigint,
+    /// A `serial` column.
+    PreferIdentity => prefer_identity,
+    /// A `varchar(n)` column.
+    PreferText => prefer_text,
+    /// A `timestamp` column without time zone.
+    PreferTimestamptz => prefer_timestamptz,
+    /// A name longer than the database keeps.
+    IdentifierTooLong => identifier_too_long,
+    /// A MySQL `ALTER TABLE` that copies the table.
+    TableCopy => table_copy,
+    /// A MySQL `ENUM`/`SET` change other than appending values.
+    EnumSetChange => enum_set_change,
+    /// A column-level `REFERENCES` that MySQL ignores.
+    InlineReferences => inline_references,
+    /// A MySQL `MODIFY` making a nullable column `NOT NULL` without a default.
+    ModifyNotNull => modify_not_null,
+    /// An `ALTER TABLE` SQLite can only do by rebuilding the table.
+    AlterNeedsRebuild => alter_needs_rebuild,
+    /// A SQLite table rebuild without a foreign key check.
+    RebuildForeignKeys => rebuild_foreign_keys,
 }
 
 impl Rule {
-    /// Every rule.
-    pub const ALL: [Rule; 8] = [
-        Rule::DropTable,
-        Rule::DropColumn,
-        Rule::AddNotNullColumn,
-        Rule::ChangeColumnType,
-        Rule::NarrowColumnType,
-        Rule::CreateIndexNonConcurrent,
-        Rule::RenameColumn,
-        Rule::RenameTable,
-    ];
-
     /// The rule's id, as written in output and in `-- aludel:lint-ignore`.
     pub fn id(self) -> &'static str {
         self.spec().id
@@ -132,7 +200,7 @@ impl Rule {
 
     /// The rule for an id.
     pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|rule| rule.id() == id)
+        Rule::ALL.iter().copied().find(|rule| rule.id() == id)
     }
 
     /// The rule's level.
@@ -143,6 +211,11 @@ impl Rule {
     /// What to do instead of what the rule flags.
     pub fn hint(self) -> &'static str {
         self.spec().hint
+    }
+
+    /// The databases the rule applies to: `postgresql`, `mysql`, `sqlite`.
+    pub fn databases(self) -> &'static [&'static str] {
+        self.spec().databases
     }
 }
 
@@ -170,6 +243,8 @@ pub struct Finding {
     pub level: Level,
     /// The 1-based file line where the statement starts.
     pub line: usize,
+    /// The lock the statement takes and what it blocks, when it takes one worth naming.
+    pub lock: Option<String>,
     /// What the statement does.
     pub message: String,
     /// The revision file.
@@ -250,58 +325,132 @@ impl Report {
 /// assert_eq!(findings[0].line, 5);
 /// ```
 pub fn lint(scripts: &[&Script], backend: Backend) -> Result<Vec<Finding>> {
+    lint_with(scripts, backend, &Settings::default())
+}
+
+/// [`lint`] with the levels, disabled rules and PostgreSQL version of `[lint]` in
+/// aludel.toml.
+pub fn lint_with(
+    scripts: &[&Script],
+    backend: Backend,
+    settings: &Settings,
+) -> Result<Vec<Finding>> {
+    // Splitting and classifying statements is most of the work and needs no context: it
+    // runs on several threads; the rules then read the actions in order.
+    let classified = classify_all(scripts, backend)?;
     let mut linter = Linter {
-        backend,
-        known: Known::new(crate::dialect::dialect_for(backend)),
+        settings,
+        known: Known::new(crate::dialect::dialect_for(backend))
+            .with_postgres_version(settings.postgres_version),
         findings: Vec::new(),
     };
-    for script in scripts {
-        linter.script(script)?;
+    for (script, statements) in scripts.iter().zip(classified) {
+        linter.script(script, statements);
     }
     Ok(linter.findings)
 }
 
-struct Linter {
-    backend: Backend,
+/// A statement of an upgrade section as the rules read it: its line, the rules its
+/// `lint-ignore` comment silences, and its actions.
+struct Classified {
+    line: usize,
+    ignored: BTreeSet<Rule>,
+    actions: Vec<Action>,
+}
+
+/// The classified statements of each script's upgrade, in order, on up to 8 threads.
+fn classify_all(scripts: &[&Script], backend: Backend) -> Result<Vec<Vec<Classified>>> {
+    let one = |script: &Script| -> Result<Vec<Classified>> {
+        let Some(section) = &script.upgrade else {
+            return Ok(Vec::new());
+        };
+        Ok(section
+            .statements(&script.path, backend)?
+            .into_iter()
+            .map(|statement| Classified {
+                line: statement.line,
+                ignored: ignored_rules(section, statement.line),
+                actions: classify(&statement.sql, backend),
+            })
+            .collect())
+    };
+    let chunk_of = |part: &[&Script]| part.iter().map(|s| one(s)).collect::<Result<Vec<_>>>();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = scripts.len().div_ceil(threads).max(128);
+    if scripts.len() <= chunk {
+        return chunk_of(scripts);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = scripts
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || chunk_of(part)))
+            .collect();
+        let mut out = Vec::with_capacity(scripts.len());
+        for worker in workers {
+            match worker.join() {
+                Ok(part) => out.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(out)
+    })
+}
+
+struct Linter<'a> {
+    settings: &'a Settings,
     known: Known,
     findings: Vec<Finding>,
 }
 
-impl Linter {
-    fn script(&mut self, script: &Script) -> Result<()> {
-        self.known.next_revision();
-        let Some(section) = &script.upgrade else {
-            return Ok(());
-        };
-        for statement in section.statements(&script.path, self.backend)? {
-            let ignored = ignored_rules(section, statement.line);
-            for action in classify(&statement.sql, self.backend) {
-                for (rule, message) in rules::check(&action, &self.known) {
-                    if ignored.contains(&rule) {
-                        continue;
-                    }
-                    self.findings.push(Finding {
-                        rule,
-                        level: rule.level(),
-                        revision: script.revision.id.clone(),
-                        path: script.path.clone(),
-                        line: statement.line,
-                        message: message.lint,
-                        hint: rule.hint().to_string(),
-                    });
-                }
-                self.known.apply(&action);
+impl Linter<'_> {
+    fn script(&mut self, script: &Script, statements: Vec<Classified>) {
+        self.known.next_revision(script.transactional);
+        if script.upgrade.is_none() {
+            return;
+        }
+        let mut last_line = script.upgrade.as_ref().map_or(1, |s| s.first_line);
+        for statement in statements {
+            last_line = statement.line;
+            for action in &statement.actions {
+                self.check(script, action, statement.line, &statement.ignored);
             }
         }
-        Ok(())
+        self.check(script, &Action::EndOfRevision, last_line, &BTreeSet::new());
+    }
+
+    fn check(&mut self, script: &Script, action: &Action, line: usize, ignored: &BTreeSet<Rule>) {
+        for (rule, message) in rules::check(action, &self.known) {
+            let Some(level) = self.settings.level(rule) else {
+                continue;
+            };
+            if ignored.contains(&rule) {
+                continue;
+            }
+            self.findings.push(Finding {
+                rule,
+                level,
+                revision: script.revision.id.clone(),
+                path: script.path.clone(),
+                line,
+                lock: message.lock,
+                message: message.lint,
+                hint: rule.hint().to_string(),
+            });
+        }
+        self.known.apply(action);
     }
 }
 
 /// The rules named by `-- aludel:lint-ignore` comments in the run of comment lines right above
 /// file line `line`.
 fn ignored_rules(section: &Section, line: usize) -> BTreeSet<Rule> {
-    let lines: Vec<&str> = section.text.lines().collect();
     let mut ignored = BTreeSet::new();
+    if !section.text.contains(IGNORE_MARKER) {
+        return ignored;
+    }
+    let lines: Vec<&str> = section.text.lines().collect();
     // Index in `lines` of the statement's line.
     let Some(mut index) = line.checked_sub(section.first_line) else {
         return ignored;

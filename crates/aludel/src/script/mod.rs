@@ -332,6 +332,9 @@ impl RevisionWriter<'_> {
         if new.irreversible {
             text = without_downgrade_section(&text);
         }
+        if new.non_transactional {
+            text = template::with_header_line(&text, "-- transactional = false");
+        }
         let parsed = Script::parse(&path, &text).map_err(|e| Error::Template {
             name: custom.display().to_string(),
             message: format!("the rendered revision file is not valid: {e}"),

@@ -44,6 +44,20 @@ pub struct NewRevision {
     /// The create date for the header and the file name (an imported revision's own); else
     /// the time of writing.
     pub create_date: Option<Timestamp>,
+    /// Write `-- transactional = false` in the header (autogenerate's safe form needs it).
+    pub non_transactional: bool,
+}
+
+/// `text` (a rendered revision file) with `line` added at the end of its header, the leading
+/// run of `-- key = value` lines.
+pub(crate) fn with_header_line(text: &str, line: &str) -> String {
+    let header_end = text
+        .lines()
+        .take_while(|l| l.starts_with("--") && l.contains('='))
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        .min(text.len());
+    format!("{}{line}\n{}", &text[..header_end], &text[header_end..])
 }
 
 /// The template `init` writes to `migrations/script.sql.j2`, and the one used when a project

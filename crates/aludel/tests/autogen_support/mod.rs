@@ -9,8 +9,9 @@ use std::time::Duration;
 use aludel::autogen::{self, Change};
 use aludel::config::{Backend, Config, DatabaseUrl, LoadOptions};
 use aludel::dialect::Database;
+use aludel::lint::{Level, lint};
 use aludel::schema::{self, Schema, TableFilter};
-use aludel::script::split_statements;
+use aludel::script::{Script, split_statements};
 
 /// The dialects a scenario runs on (lowercase: they name the generated test functions).
 #[allow(non_camel_case_types)]
@@ -248,9 +249,11 @@ impl Scenario {
         let rows_before = counts(&mut db, &before).await;
 
         let renames: Vec<String> = self.renames.iter().map(|r| r.to_string()).collect();
+        // The form `revision --autogenerate` writes by default.
         let generated = autogen::autogenerate(&config, &mut db, &renames)
             .await
-            .unwrap();
+            .unwrap()
+            .made_safe(url.backend());
         let report = format!(
             "detected:\n{}\nwarnings:\n{}\n--- upgrade ---\n{}\n--- downgrade ---\n{}",
             generated.detected.join("\n"),
@@ -274,6 +277,7 @@ impl Scenario {
             !generated.changes.is_empty(),
             "no change detected\n{report}"
         );
+        assert_lint_clean(&generated, url.backend(), &report);
 
         apply_exact(&mut db, &generated.upgrade_sql, "upgrade", &report).await;
         let left = autogen::compare(&config, &mut db).await.unwrap();
@@ -326,6 +330,32 @@ impl Scenario {
         }
         db.close().await;
     }
+}
+
+/// Asserts that the revision file autogenerate writes passes `aludel lint`: no error-level
+/// finding in its upgrade.
+fn assert_lint_clean(generated: &autogen::Generated, backend: Backend, report: &str) {
+    let header = if generated.non_transactional {
+        "-- transactional = false\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "-- revision = \"gen\"\n-- down_revision = \"\"\n{header}\n-- migrate:upgrade\n{}\n-- migrate:downgrade\n{}\n",
+        generated.upgrade_sql, generated.downgrade_sql
+    );
+    let script = Script::parse(Path::new("gen.sql"), &text).unwrap();
+    let errors: Vec<String> = lint(&[&script], backend)
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.level == Level::Error)
+        .map(|f| format!("line {}: {}: {}", f.line, f.rule, f.message))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the generated migration fails aludel lint:\n{}\n{report}",
+        errors.join("\n")
+    );
 }
 
 /// Runs a generated script exactly as written: every statement must succeed, in order.

@@ -6,13 +6,14 @@
 //! mode), after taking the table's exclusive lock. Safe rewrite: add the column nullable or
 //! with a `DEFAULT`, backfill it, then set `NOT NULL`.
 
-use super::{Action, Known, Level, Message, Spec};
+use super::{ACCESS_EXCLUSIVE, ALL, Action, Known, Level, Message, Spec, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "add-not-null-column",
     level: Level::Error,
     hint: "add the column nullable or with a DEFAULT, backfill it, then set NOT NULL",
+    databases: ALL,
     check,
 };
 
@@ -31,6 +32,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
         autogenerate: format!(
             "adding NOT NULL column '{table}.{column}' without a default fails if the table has rows"
         ),
+            lock: lock(known, ACCESS_EXCLUSIVE, "metadata lock on the table; fails in strict mode on a table with rows", ""),
     })
 }
 

@@ -10,18 +10,20 @@
 //!
 //! [`narrow-column-type`]: super::narrow_column_type
 
-use super::{Action, Known, Level, Message, Spec, TypeChange};
+use super::{ALL, Action, Known, Level, Message, Spec, TypeChange, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "change-column-type",
     level: Level::Warning,
     hint: "a type change may rewrite or lock the table and break code that reads the column; consider a new column and a backfill",
+    databases: ALL,
     check,
 };
 
 fn check(action: &Action, known: &Known) -> Option<Message> {
-    let change = TypeChange::of(action, known).filter(|c| !c.narrows())?;
+    // Appending ENUM/SET members changes only the catalog.
+    let change = TypeChange::of(action, known).filter(|c| !c.narrows() && !c.appends_members())?;
     let widens = change.widens();
     let TypeChange {
         table,
@@ -40,6 +42,12 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
                 "widening '{table}.{column}' from {} to {} locks the table while it changes, and may rewrite it",
                 old.written, new.written
             ),
+            lock: lock(
+                known,
+                "ACCESS EXCLUSIVE on the table, held while the table and its indexes are rewritten: blocks every read and write",
+                "table copy (ALGORITHM=COPY): writes are blocked until the copy is done",
+                "",
+            ),
         },
         Some(old) => Message {
             lint: format!(
@@ -50,6 +58,12 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
                 "changing the type of '{table}.{column}' from {} to {} may fail or lose data, and rewrites the table",
                 old.written, new.written
             ),
+            lock: lock(
+                known,
+                "ACCESS EXCLUSIVE on the table, held while the table and its indexes are rewritten: blocks every read and write",
+                "table copy (ALGORITHM=COPY): writes are blocked until the copy is done",
+                "",
+            ),
         },
         None => Message {
             lint: format!(
@@ -59,6 +73,12 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
             autogenerate: format!(
                 "changing the type of '{table}.{column}' to {} may fail or lose data, and rewrites the table",
                 new.written
+            ),
+            lock: lock(
+                known,
+                "ACCESS EXCLUSIVE on the table, held while the table and its indexes are rewritten: blocks every read and write",
+                "table copy (ALGORITHM=COPY): writes are blocked until the copy is done",
+                "",
             ),
         },
     })

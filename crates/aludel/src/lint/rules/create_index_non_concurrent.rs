@@ -7,13 +7,14 @@
 //! CONCURRENTLY`, which cannot run inside a transaction, so in a revision with
 //! `transactional = false`.
 
-use super::{Action, Known, Level, Message, Spec};
+use super::{Action, Known, Level, Message, PG, Spec, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "create-index-non-concurrent",
     level: Level::Error,
     hint: "use CREATE INDEX CONCURRENTLY in a revision with `transactional = false`",
+    databases: PG,
     check,
 };
 
@@ -34,6 +35,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
             "CREATE INDEX '{index}' on existing table '{table}' without CONCURRENTLY blocks writes while it builds; \
              consider CREATE INDEX CONCURRENTLY in a migration with transactional = false"
         ),
+            lock: lock(known, "SHARE on the table: blocks INSERT, UPDATE and DELETE until the index is built", "", ""),
     })
 }
 

@@ -6,13 +6,14 @@
 //! or writes the column fails, and the values are gone. Safe rewrite: deploy code that no
 //! longer uses the column first, then drop it in a later release.
 
-use super::{Action, Known, Level, Message, Spec};
+use super::{ACCESS_EXCLUSIVE, ALL, Action, Known, Level, Message, Spec, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "drop-column",
     level: Level::Warning,
     hint: "deploy code that no longer uses it first, then drop it in a later release",
+    databases: ALL,
     check,
 };
 
@@ -23,6 +24,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
     (!known.is_new(table)).then(|| Message {
         lint: format!("drops column {column} of table {table}"),
         autogenerate: format!("dropping column '{table}.{column}' deletes its data"),
+            lock: lock(known, ACCESS_EXCLUSIVE, "rebuilds the table (INPLACE; INSTANT from MySQL 8.0.29): writes wait on the metadata lock at its start and end", "SQLite rewrites the table and fails if an index, view or trigger uses the column"),
     })
 }
 

@@ -5,13 +5,14 @@
 //! deployed against the old schema fails from then on, and the data is gone. Safe rewrite:
 //! deploy code that no longer uses the table first, then drop it in a later release.
 
-use super::{Action, Known, Level, Message, Spec};
+use super::{ACCESS_EXCLUSIVE, ALL, Action, Known, Level, Message, Spec, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "drop-table",
     level: Level::Warning,
     hint: "deploy code that no longer uses it first, then drop it in a later release",
+    databases: ALL,
     check,
 };
 
@@ -22,6 +23,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
     (!known.is_new(table)).then(|| Message {
         lint: format!("drops table {table}"),
         autogenerate: format!("dropping table '{table}' deletes its data"),
+            lock: lock(known, ACCESS_EXCLUSIVE, "exclusive metadata lock on the table: waits for every open transaction that used it and blocks new ones", ""),
     })
 }
 

@@ -8,13 +8,14 @@
 //! truncate silently), after it has locked and started rewriting the table. Safe rewrite:
 //! check the data first, or add a new column and backfill it.
 
-use super::{Action, Known, Level, Message, Spec, TypeChange};
+use super::{ALL, Action, Known, Level, Message, Spec, TypeChange, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "narrow-column-type",
     level: Level::Error,
     hint: "existing values may not fit; check the data first or add a new column and backfill",
+    databases: ALL,
     check,
 };
 
@@ -30,6 +31,12 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
         autogenerate: format!(
             "narrowing '{table}.{column}' from {} to {} fails or truncates if longer values exist",
             old.written, new.written
+        ),
+        lock: lock(
+            known,
+            "ACCESS EXCLUSIVE on the table, held while every row is checked and the table rewritten",
+            "table copy (ALGORITHM=COPY): writes are blocked until the copy is done",
+            "",
         ),
     })
 }

@@ -5,13 +5,14 @@
 //! and fails from then on. Safe rewrite: add the new column, migrate readers and writers, then
 //! remove the old one.
 
-use super::{Action, Known, Level, Message, Spec};
+use super::{ALL, Action, Known, Level, Message, Spec, lock};
 
 /// The rule.
-pub(super) const SPEC: Spec = Spec {
+pub(crate) const SPEC: Spec = Spec {
     id: "rename-column",
     level: Level::Warning,
     hint: "running code still uses the old name; add the new name, migrate readers and writers, then remove the old one",
+    databases: ALL,
     check,
 };
 
@@ -24,6 +25,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
         autogenerate: format!(
             "renaming '{table}.{from}' to '{to}' breaks code that still uses the old name"
         ),
+            lock: lock(known, "ACCESS EXCLUSIVE on the table, briefly: waits behind every running query on it, and everything queues behind it", "exclusive metadata lock, briefly", ""),
     })
 }
 

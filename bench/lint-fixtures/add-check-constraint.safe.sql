@@ -1,0 +1,6 @@
+-- safe
+-- transactional = false
+SET lock_timeout = '2s';
+SET statement_timeout = '5s';
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_quantity_positive;

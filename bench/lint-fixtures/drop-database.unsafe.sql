@@ -1,0 +1,2 @@
+-- squawk: ban-drop-database | aludel: drop-database
+DROP DATABASE analytics;

@@ -1,0 +1,2 @@
+-- squawk: ban-drop-table | aludel: drop-table
+DROP TABLE legacy_accounts;

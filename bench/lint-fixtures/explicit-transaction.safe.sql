@@ -1,0 +1,7 @@
+-- safe
+-- transactional = false
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '5s';
+ALTER TABLE accounts ADD COLUMN nickname text;
+COMMIT;

@@ -1,0 +1,2 @@
+-- squawk: renaming-table | aludel: rename-table
+ALTER TABLE accounts RENAME TO customers;

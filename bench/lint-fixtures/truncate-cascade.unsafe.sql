@@ -1,0 +1,2 @@
+-- squawk: ban-truncate-cascade | aludel: truncate-cascade
+TRUNCATE accounts CASCADE;

@@ -1,0 +1,2 @@
+-- squawk: prefer-repack | aludel: vacuum-full
+VACUUM FULL accounts;
