@@ -58,7 +58,13 @@ fn connect_string(url: &DatabaseUrl) -> String {
 
 fn options(url: &DatabaseUrl) -> std::result::Result<MySqlConnectOptions, sqlx::Error> {
     let connect = server::with_placeholder_host(connect_string(url));
-    Ok(MySqlConnectOptions::from_str(&connect)?.disable_statement_logging())
+    // The session's sql_mode stays the server's, as in the mysql client: sqlx would add
+    // PIPES_AS_CONCAT, which changes what `||` means in migrations and is stored with every
+    // trigger and routine created.
+    Ok(MySqlConnectOptions::from_str(&connect)?
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .disable_statement_logging())
 }
 
 impl MySqlConn {

@@ -9,6 +9,8 @@ mod conn;
 mod introspect;
 #[cfg(feature = "mysql")]
 mod lock;
+#[cfg(feature = "mysql")]
+mod objects;
 mod render;
 
 #[cfg(feature = "mysql")]
@@ -17,6 +19,10 @@ pub(crate) use conn::MySqlConn;
 pub(crate) use lock::{held, unlock};
 
 use super::Dialect;
+
+/// The leading statement of a trigger's or routine's definition made under a `sql_mode`
+/// other than the server's default (`SET sql_mode = '...';` then a newline).
+const SQL_MODE_PREFIX: &str = "SET sql_mode = '";
 use crate::config::Backend;
 use crate::schema::{Change, Schema};
 
@@ -90,7 +96,7 @@ impl Dialect for MySqlDialect {
     fn sqlparser_dialect(&self) -> Box<dyn sqlparser::dialect::Dialect> {
         Box::new(sqlparser::dialect::MySqlDialect {})
     }
-    fn render(&self, changes: &[Change], _from: &Schema, _to: &Schema) -> Vec<String> {
-        render::render(self, changes)
+    fn render(&self, changes: &[Change], _from: &Schema, to: &Schema) -> Vec<String> {
+        render::render(self, changes, to)
     }
 }
