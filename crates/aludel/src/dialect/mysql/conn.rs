@@ -89,6 +89,11 @@ impl Driver for MySqlConn {
             connect_timeout: timeout,
             session: None,
         };
+        // sqlx asks for CLIENT_IGNORE_SPACE, which adds IGNORE_SPACE to the session's
+        // sql_mode; the mysql client's sessions have the server's, and so do aludel's.
+        db.execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+            .await
+            .map_err(|message| Error::Database { message })?;
         let id = db.fetch("SELECT CAST(CONNECTION_ID() AS SIGNED)").await;
         db.session = server::session_id(id);
         Ok(db)
