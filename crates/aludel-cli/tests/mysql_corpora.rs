@@ -1,248 +1,43 @@
-//! The MySQL samples of `../shared/corpora` (Sakila as its unedited DDL with `DELIMITER` blocks,
-//! views, triggers, procedures and functions; Chinook) as model files on MariaDB, through the
-//! real binary: from an empty database, `revision --autogenerate` and `upgrade head`, then
-//! `check` is clean and `mariadb-dump --no-data --routines --triggers` of the database equals
-//! the dump of the same models loaded by the `mariadb` client. Then a series of edits of
-//! different kinds, each with the same checks, and each downgraded once (`downgrade -1` gives
-//! the previous dump back) and upgraded again; at the end `downgrade base` leaves nothing.
+//! MySQL/MariaDB through the real binary, with the shared harness (`support::corpus`):
 //!
-//! Normalised in the dumps: `AUTO_INCREMENT=` counters, definers, and aludel's own tables. The
-//! client loads the models with `--comments` and `--default-character-set=utf8mb4`, so it sends
-//! the server the same text with the same character set as aludel does (by default it strips
-//! comments from routine bodies and uses the terminal's character set).
+//! - the samples of `../shared/corpora` as model files: Sakila (its unedited DDL with
+//!   `DELIMITER` blocks, views, triggers, procedures and functions, a FULLTEXT index,
+//!   `ON UPDATE CURRENT_TIMESTAMP`, charsets) and Chinook (`NO ACTION` foreign keys added
+//!   after the tables), from an empty database and then through a series of edits of
+//!   different kinds, each compared with the models loaded by the `mariadb` client (dump and
+//!   catalog), downgraded once and upgraded again; `downgrade base` leaves nothing;
+//! - a round trip per object kind and per column or table attribute MySQL has.
 //!
-//! Without `../shared/corpora` (searched upwards from the crate) the tests print a notice and
-//! pass; without a server they skip unless `ALUDEL_REQUIRE_SERVERS=1`.
+//! Without `../shared/corpora` the corpus tests print a notice and pass; without a server
+//! every test skips unless `ALUDEL_REQUIRE_SERVERS=1`.
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
-use support::{Kind, Project, TestDb};
-
-/// `../shared/corpora`, searched from the crate upwards (the main checkout and worktrees).
-fn corpora() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|dir| dir.join("shared/corpora"))
-        .find(|dir| dir.join("README.md").is_file())
-}
-
-fn sample(name: &str) -> Option<String> {
-    match corpora() {
-        Some(dir) => Some(std::fs::read_to_string(dir.join(name)).unwrap()),
-        None => {
-            eprintln!("notice: skipping, ../shared/corpora not found");
-            None
-        }
-    }
-}
-
-/// Runs the `mariadb` client on `database` with `input`; panics with its message on failure.
-fn client(database: &str, input: &str) {
-    let mut child = Command::new("mariadb")
-        .args([
-            "-h127.0.0.1",
-            "-uroot",
-            "--comments",
-            "--default-character-set=utf8mb4",
-            database,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the mariadb client");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "mariadb {database}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// `mariadb-dump --no-data --routines --triggers` of `database`, normalised.
-fn dump(database: &str) -> String {
-    let out = Command::new("mariadb-dump")
-        .args([
-            "-h127.0.0.1",
-            "-uroot",
-            "--no-data",
-            "--routines",
-            "--triggers",
-            "--skip-comments",
-            &format!("--ignore-table={database}.aludel_version"),
-            &format!("--ignore-table={database}.aludel_history"),
-            database,
-        ])
-        .output()
-        .expect("mariadb-dump");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.lines()
-        .map(|line| normalise(line).replace(database, "DB"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A dump line without `AUTO_INCREMENT=n` and `DEFINER=user@host`.
-fn normalise(line: &str) -> String {
-    let mut out = line.to_string();
-    if let Some(at) = out.find(" AUTO_INCREMENT=") {
-        let end = out[at + 1..].find(' ').map_or(out.len(), |e| at + 1 + e);
-        out.replace_range(at..end, "");
-    }
-    while let Some(at) = out.find("DEFINER=`") {
-        let rest = &out[at..];
-        let end = rest
-            .find("` ")
-            .or_else(|| rest.find("`*/"))
-            .map_or(out.len(), |e| at + e + 1);
-        out.replace_range(at..end, "DEFINER");
-    }
-    out
-}
-
-/// One edit of the models: replace `from` (which must be there) by `to`, or append `to`.
-struct Edit {
-    name: &'static str,
-    from: &'static str,
-    to: &'static str,
-}
-
-const fn edit(name: &'static str, from: &'static str, to: &'static str) -> Edit {
-    Edit { name, from, to }
-}
-
-fn apply(models: &str, e: &Edit) -> String {
-    if e.from.is_empty() {
-        return format!("{models}\n{}\n", e.to);
-    }
-    assert!(
-        models.contains(e.from),
-        "edit '{}': '{}' not in the models",
-        e.name,
-        e.from
-    );
-    models.replacen(e.from, e.to, 1)
-}
-
-/// The database's objects other than aludel's tables, as `kind name` lines.
-fn leftovers(db: &TestDb) -> Vec<String> {
-    db.column(
-        "SELECT CONCAT(TABLE_TYPE, ' ', TABLE_NAME) FROM information_schema.TABLES \
-         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT IN ('aludel_version', 'aludel_history') \
-         UNION ALL SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) FROM information_schema.ROUTINES \
-         WHERE ROUTINE_SCHEMA = DATABASE() \
-         UNION ALL SELECT CONCAT('TRIGGER ', TRIGGER_NAME) FROM information_schema.TRIGGERS \
-         WHERE TRIGGER_SCHEMA = DATABASE()",
-    )
-}
-
-/// The whole run for one sample and its edits.
-fn evolve(test: &str, models: String, edits: &[Edit]) {
-    let Some(db) = TestDb::new(Kind::MySql, test) else {
-        return;
-    };
-    let Some(reference) = TestDb::new(Kind::MySql, &format!("{test}_ref")) else {
-        return;
-    };
-    let project = Project::new(&db.url, "models = [\"models/*.sql\"]");
-    std::fs::create_dir_all(project.path().join("models")).unwrap();
-    let mut models = models;
-    let mut previous: Option<String> = None;
-    for (step, e) in std::iter::once(&edit("from empty", "", ""))
-        .chain(edits)
-        .enumerate()
-    {
-        models = apply(&models, e);
-        std::fs::write(project.path().join("models/schema.sql"), &models).unwrap();
-        recreate(&reference);
-        client(reference.name(), &models);
-        let expected = dump(reference.name());
-
-        let generated = project.ok(&["revision", "--autogenerate", "-m", &format!("step {step}")]);
-        project.ok(&["upgrade", "head"]);
-        let check = project.cmd().arg("check").output().unwrap();
-        assert!(
-            check.status.success(),
-            "step {step} ({}): check is not clean\n{}{}\nrevision said:\n{generated}",
-            e.name,
-            String::from_utf8_lossy(&check.stdout),
-            String::from_utf8_lossy(&check.stderr)
-        );
-        let upgraded = dump(db.name());
-        assert_same(&expected, &upgraded, &format!("step {step} ({})", e.name));
-        if let Some(before) = &previous {
-            project.ok(&["downgrade", "-1"]);
-            let downgraded = dump(db.name());
-            assert_same(
-                before,
-                &downgraded,
-                &format!("step {step} ({}) downgraded", e.name),
-            );
-            project.ok(&["upgrade", "head"]);
-            assert_same(&expected, &dump(db.name()), &format!("step {step} again"));
-        }
-        previous = Some(upgraded);
-    }
-    project.ok(&["downgrade", "base"]);
-    assert_eq!(leftovers(&db), Vec::<String>::new(), "after downgrade base");
-}
-
-/// Drops and creates the reference database again, empty.
-fn recreate(reference: &TestDb) {
-    let name = reference.name();
-    let admin = TestDb::new(Kind::MySql, "admin").unwrap();
-    admin.query(&format!("DROP DATABASE IF EXISTS {name}"));
-    admin.query(&format!("CREATE DATABASE {name}"));
-}
-
-fn assert_same(expected: &str, actual: &str, what: &str) {
-    if expected == actual {
-        return;
-    }
-    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let first = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let from = first.saturating_sub(5);
-    panic!(
-        "{what}: the dump differs from the models loaded by the client at line {}\n--- client ---\n{}\n--- aludel ---\n{}",
-        first + 1,
-        e[from..(first + 10).min(e.len())].join("\n"),
-        a[from..(first + 10).min(a.len())].join("\n")
-    );
-}
+use support::Kind;
+use support::corpus::{Edit, corpus, round_trip, run_corpus};
 
 #[test]
 fn sakila_from_empty_and_a_dozen_edits() {
-    let Some(models) = sample("sakila-schema.mysql.sql") else {
+    let Some(model) = corpus("sakila-schema.mysql.sql") else {
         return;
     };
-    evolve("sakila", models, SAKILA_EDITS);
+    run_corpus(Kind::MySql, "sakila", &model, SAKILA_EDITS);
 }
 
 #[test]
 fn chinook_from_empty_and_edits() {
-    let Some(models) = sample("chinook-schema.mysql.sql") else {
+    let Some(model) = corpus("chinook-schema.mysql.sql") else {
         return;
     };
-    evolve("chinook", models, CHINOOK_EDITS);
+    run_corpus(Kind::MySql, "chinook_mysql", &model, CHINOOK_EDITS);
+}
+
+const fn edit(name: &'static str, find: &'static str, replace: &'static str) -> Edit {
+    Edit {
+        name,
+        find,
+        replace,
+    }
 }
 
 const SAKILA_EDITS: &[Edit] = &[
