@@ -146,3 +146,195 @@ const CHINOOK_EDITS: &[Edit] = &[
         "ALTER TABLE `Customer` ADD COLUMN `ReferredBy` INT NULL;\nALTER TABLE `Customer` ADD FOREIGN KEY (`ReferredBy`) REFERENCES `Customer` (`CustomerId`);",
     ),
 ];
+
+/// One change of each kind MySQL has, up and down (`support::corpus::round_trip`).
+mod object_kinds {
+    use super::*;
+
+    const T: &str = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, \
+                     body TEXT, made TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, ref_id INT NULL);";
+
+    fn with(extra: &str) -> String {
+        format!("{T}\n{extra}\n")
+    }
+
+    #[test]
+    fn view() {
+        round_trip(
+            Kind::MySql,
+            "kind_view",
+            T,
+            &with("CREATE VIEW v AS SELECT id, UPPER(name) AS shout FROM t WHERE id > 0;"),
+        );
+    }
+
+    #[test]
+    fn view_changed_and_view_over_a_view() {
+        round_trip(
+            Kind::MySql,
+            "kind_view_changed",
+            &with("CREATE VIEW v AS SELECT id, name FROM t;"),
+            &with(
+                "CREATE VIEW v AS SELECT id, name, made FROM t;\nCREATE VIEW w AS SELECT id FROM v;",
+            ),
+        );
+    }
+
+    #[test]
+    fn trigger_in_a_delimiter_block() {
+        round_trip(
+            Kind::MySql,
+            "kind_trigger",
+            T,
+            &with(
+                "DELIMITER //\nCREATE TRIGGER t_name BEFORE INSERT ON t FOR EACH ROW BEGIN\n  \
+                 IF NEW.name = '' THEN SET NEW.name = 'none'; END IF;\nEND //\nDELIMITER ;",
+            ),
+        );
+    }
+
+    #[test]
+    fn procedure_and_function_under_their_own_sql_mode() {
+        round_trip(
+            Kind::MySql,
+            "kind_routines",
+            T,
+            &with(
+                "SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='TRADITIONAL';\nDELIMITER ;;\n\
+                 CREATE FUNCTION t_count() RETURNS INT READS SQL DATA BEGIN\n  \
+                 DECLARE n INT; -- counted\n  SELECT COUNT(*) INTO n FROM t; RETURN n;\nEND;;\n\
+                 CREATE PROCEDURE t_clear(IN keep INT) MODIFIES SQL DATA BEGIN\n  \
+                 DELETE FROM t WHERE id > keep AND t_count() > 0;\nEND;;\nDELIMITER ;\n\
+                 SET SQL_MODE=@OLD_SQL_MODE;",
+            ),
+        );
+    }
+
+    #[test]
+    fn view_calling_a_function() {
+        round_trip(
+            Kind::MySql,
+            "kind_view_function",
+            T,
+            &with(
+                "CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2;\n\
+                 CREATE VIEW counted AS SELECT id, twice(id) AS two FROM t;",
+            ),
+        );
+    }
+
+    #[test]
+    fn column_used_by_a_view_changes_type() {
+        round_trip(
+            Kind::MySql,
+            "kind_view_column",
+            &with("CREATE VIEW v AS SELECT id, name FROM t;"),
+            &with("CREATE VIEW v AS SELECT id, name FROM t;")
+                .replace("name VARCHAR(40)", "name VARCHAR(80)"),
+        );
+    }
+
+    #[test]
+    fn foreign_key_no_action_added_to_an_existing_table() {
+        // No index on ref_id: the server makes one, named after the column here; the
+        // downgrade must drop the index the target has.
+        round_trip(
+            Kind::MySql,
+            "kind_fk_no_action",
+            T,
+            &with(
+                "CREATE TABLE u (id INT NOT NULL PRIMARY KEY);\n\
+                 ALTER TABLE t ADD FOREIGN KEY (ref_id) REFERENCES u (id) ON DELETE NO ACTION ON UPDATE NO ACTION;",
+            ),
+        );
+    }
+
+    #[test]
+    fn foreign_key_restrict_becomes_no_action() {
+        let fk = |action: &str| {
+            with(&format!(
+                "CREATE TABLE u (id INT NOT NULL PRIMARY KEY);\n\
+                 ALTER TABLE t ADD CONSTRAINT fk_t_u FOREIGN KEY (ref_id) REFERENCES u (id){action};"
+            ))
+        };
+        round_trip(
+            Kind::MySql,
+            "kind_fk_action",
+            &fk(""),
+            &fk(" ON DELETE NO ACTION"),
+        );
+    }
+
+    #[test]
+    fn column_charset_and_collation() {
+        round_trip(
+            Kind::MySql,
+            "kind_collation",
+            T,
+            &T.replace(
+                "name VARCHAR(40)",
+                "name VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin",
+            )
+            .replace(
+                "body TEXT",
+                "body TEXT CHARACTER SET utf8mb3 COLLATE utf8mb3_bin",
+            ),
+        );
+    }
+
+    #[test]
+    fn on_update_current_timestamp() {
+        round_trip(
+            Kind::MySql,
+            "kind_on_update",
+            T,
+            &T.replace(
+                "DEFAULT CURRENT_TIMESTAMP,",
+                "DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,",
+            )
+            .replace(
+                "ref_id INT NULL",
+                "ref_id INT NULL, seen TIMESTAMP NULL ON UPDATE CURRENT_TIMESTAMP",
+            ),
+        );
+    }
+
+    #[test]
+    fn fulltext_and_spatial_indexes() {
+        round_trip(
+            Kind::MySql,
+            "kind_fulltext",
+            &with("CREATE TABLE places (id INT NOT NULL PRIMARY KEY, spot POINT NOT NULL);"),
+            &with(
+                "CREATE TABLE places (id INT NOT NULL PRIMARY KEY, spot POINT NOT NULL);\n\
+                 CREATE FULLTEXT INDEX ft_body ON t (name, body);\nCREATE SPATIAL INDEX sp_spot ON places (spot);",
+            ),
+        );
+    }
+
+    #[test]
+    fn table_engine_charset_and_collation() {
+        round_trip(
+            Kind::MySql,
+            "kind_table_options",
+            T,
+            &T.replace(
+                ");",
+                ") ENGINE=Aria DEFAULT CHARSET=latin1 COLLATE=latin1_bin;",
+            ),
+        );
+    }
+
+    #[test]
+    fn generated_columns() {
+        round_trip(
+            Kind::MySql,
+            "kind_generated",
+            T,
+            &T.replace(
+                "ref_id INT NULL",
+                "ref_id INT NULL, loud VARCHAR(40) AS (UPPER(name)) VIRTUAL, twice INT AS (id * 2) STORED",
+            ),
+        );
+    }
+}

@@ -209,7 +209,8 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
             });
         let column = text(&row, 3);
         let mut part = format!("`{}`", column.replace('`', "``"));
-        if let Some(len) = opt(&row, 4) {
+        // A SPATIAL key part reports the length of the geometry's key, which is no prefix.
+        if let Some(len) = opt(&row, 4).filter(|_| text(&row, 6) != "SPATIAL") {
             part.push_str(&format!("({len})"));
         }
         if text(&row, 5) == "D" {
