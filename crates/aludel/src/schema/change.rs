@@ -413,13 +413,22 @@ fn describe_check(verb: &str, table: &str, check: &CheckConstraint) -> String {
     )
 }
 
-/// `verb` is `added` or `removed`.
+/// `verb` is `added` or `removed`. Alembic's words, then what the key references and its
+/// actions, so that two keys on the same columns are told apart.
 fn describe_foreign_key(verb: &str, table: &str, fk: &ForeignKey) -> String {
-    format!(
-        "Detected {verb} foreign key ({})({}) on table {table}",
+    let mut out = format!(
+        "Detected {verb} foreign key ({})({}) on table {table} referencing {}({})",
         fk.columns.join(", "),
+        fk.ref_columns.join(", "),
+        fk.ref_table,
         fk.ref_columns.join(", ")
-    )
+    );
+    for (clause, action) in [("ON DELETE", &fk.on_delete), ("ON UPDATE", &fk.on_update)] {
+        if let Some(action) = action {
+            out.push_str(&format!(" {clause} {action}"));
+        }
+    }
+    out
 }
 
 fn show(value: &Option<String>) -> String {

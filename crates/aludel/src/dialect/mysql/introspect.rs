@@ -241,3 +241,59 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_carry_on_update_as_show_create_table_states_it() {
+        let on = "on update current_timestamp()";
+        let d = |default: Option<&str>, extra: &str| column_default(default.map(Into::into), extra);
+        assert_eq!(
+            d(Some("current_timestamp()"), on).as_deref(),
+            Some("current_timestamp() ON UPDATE current_timestamp()")
+        );
+        assert_eq!(
+            d(Some("NULL"), on).as_deref(),
+            Some("NULL ON UPDATE current_timestamp()")
+        );
+        assert_eq!(
+            d(None, on).as_deref(),
+            Some("ON UPDATE current_timestamp()")
+        );
+        assert_eq!(d(Some("NULL"), ""), None);
+        assert_eq!(d(Some("'x'"), "").as_deref(), Some("'x'"));
+    }
+
+    #[test]
+    fn types_carry_charset_collation_and_generation() {
+        let row = |extra: &str, cs: Option<&str>, gen_: Option<&str>| -> Vec<Option<String>> {
+            let mut r: Vec<Option<String>> = vec![None; 10];
+            r[2] = Some("varchar(9)".into());
+            r[6] = Some(extra.into());
+            r[7] = cs.map(Into::into);
+            r[8] = cs.map(|c| format!("{c}_bin"));
+            r[9] = gen_.map(Into::into);
+            r
+        };
+        assert_eq!(column_type(&row("", None, None)), "varchar(9)");
+        assert_eq!(
+            column_type(&row("", Some("ascii"), None)),
+            "varchar(9) CHARACTER SET ascii COLLATE ascii_bin"
+        );
+        assert_eq!(
+            column_type(&row("STORED GENERATED", Some("ascii"), Some("upper(`a`)"))),
+            "varchar(9) CHARACTER SET ascii COLLATE ascii_bin GENERATED ALWAYS AS (upper(`a`)) STORED"
+        );
+    }
+
+    #[test]
+    fn the_row_counter_is_left_out_of_create_statements() {
+        let sql = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COMMENT='AUTO_INCREMENT=1 )'";
+        assert_eq!(
+            without_counter(sql),
+            "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='AUTO_INCREMENT=1 )'"
+        );
+    }
+}

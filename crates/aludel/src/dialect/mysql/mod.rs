@@ -12,6 +12,8 @@ mod lock;
 #[cfg(feature = "mysql")]
 mod objects;
 mod render;
+#[cfg(test)]
+mod tests;
 
 #[cfg(feature = "mysql")]
 pub(crate) use conn::MySqlConn;
