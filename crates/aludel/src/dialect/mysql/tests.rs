@@ -6,11 +6,11 @@ use crate::schema::{
     Change, Column, ForeignKey, Identity, Index, Object, ObjectKey, ObjectKind, Schema, Table,
 };
 
+/// A NOT NULL column.
 fn col(name: &str, type_: &str) -> Column {
     Column {
         name: name.into(),
         type_: type_.into(),
-        nullable: true,
         ..Column::default()
     }
 }
@@ -141,7 +141,7 @@ fn fulltext_spatial_and_hash_indexes() {
         .insert("ft".into(), index("ft", Some("FULLTEXT")));
     assert_eq!(
         sql(&[Change::AddTable(table)]),
-        ["CREATE TABLE `t` (\n    `body` text NULL,\n    FULLTEXT KEY `ft` (`body`)\n)"]
+        ["CREATE TABLE `t` (\n    `body` text NOT NULL,\n    FULLTEXT KEY `ft` (`body`)\n)"]
     );
 }
 
@@ -186,7 +186,7 @@ fn columns_with_on_update_generation_and_position() {
     assert_eq!(
         render(&MySqlDialect, &changes, &to),
         [
-            "ALTER TABLE `t` ADD COLUMN `id` int(11) NULL FIRST",
+            "ALTER TABLE `t` ADD COLUMN `id` int(11) NOT NULL FIRST",
             "ALTER TABLE `t` ADD COLUMN `made` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp() AFTER `id`",
             "ALTER TABLE `t` ADD COLUMN `seen` timestamp NOT NULL ON UPDATE current_timestamp() AFTER `made`",
             "ALTER TABLE `t` ADD COLUMN `loud` varchar(9) CHARACTER SET ascii COLLATE ascii_bin GENERATED ALWAYS AS (upper(`id`)) VIRTUAL AFTER `seen`",
