@@ -68,9 +68,14 @@ pub(super) async fn add_objects(
         let kind = match routine.as_str() {
             "FUNCTION" => ObjectKind::Function,
             "PROCEDURE" => ObjectKind::Procedure,
-            _ => {
+            other => {
+                let word = match other {
+                    "PACKAGE" => "package",
+                    "PACKAGE BODY" => "package body",
+                    _ => "routine",
+                };
                 schema.unmanaged.push(ObjectKey {
-                    kind: ObjectKind::Other("routine"),
+                    kind: ObjectKind::Other(word),
                     name,
                 });
                 continue;
