@@ -75,7 +75,11 @@ fn split_section(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<S
     // MySQL's executable comments (`/*!40101 ... */`) are statements; the tokenizer would
     // re-tokenize their inside with locations that do not match the text, so it reads a copy
     // with them marked as plain comments of the same length, and the text is cut from `sql`.
-    let marked = sql.replace("/*!", EXECUTABLE);
+    let marked = if dialect.supports_multiline_comment_hints() {
+        sql.replace("/*!", EXECUTABLE)
+    } else {
+        sql.to_string()
+    };
     let tokens = scan(&marked, dialect.as_ref()).map_err(|e| Error::Script {
         path: PathBuf::new(),
         line: first_line + (e.location.line.max(1) as usize) - 1,

@@ -431,3 +431,11 @@ fn delimiter_without_a_delimiter_or_mid_line_is_an_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn executable_comments_are_mysql_only() {
+    let sql = "/*! not for this database */;\nSELECT 1;";
+    assert_eq!(texts(sql, Backend::MySql).len(), 2);
+    assert_eq!(texts(sql, Backend::Postgres), ["SELECT 1"]);
+    assert_eq!(texts(sql, Backend::Sqlite), ["SELECT 1"]);
+}
