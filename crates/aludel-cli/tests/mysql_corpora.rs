@@ -352,6 +352,19 @@ mod object_kinds {
     }
 
     #[test]
+    fn json_column_and_checks() {
+        round_trip(
+            Kind::MySql,
+            "kind_json",
+            T,
+            &T.replace(
+                "ref_id INT NULL",
+                "ref_id INT NULL CHECK (ref_id > 0), doc JSON, CONSTRAINT ck_name CHECK (name <> '')",
+            ),
+        );
+    }
+
+    #[test]
     fn generated_columns() {
         round_trip(
             Kind::MySql,

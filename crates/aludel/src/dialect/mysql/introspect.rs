@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::MySqlConn;
+use super::{COLUMN_CHECK, MySqlConn};
 use crate::Result;
 use crate::dialect::catalog::{opt, query, text};
 use crate::dialect::database::Rows;
@@ -27,7 +27,11 @@ const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,
 const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE \
     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
-const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
+const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
+    WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+/// [`CHECKS`] on a server without MariaDB's `LEVEL` (column or table) of a check.
+const TABLE_CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
     WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME";
 
 const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, \
@@ -73,10 +77,24 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
                 .then_some(Identity::AutoIncrement),
         });
     }
-    for row in query(db, CHECKS).await? {
+    let checks = match query(db, CHECKS).await {
+        Ok(rows) => rows,
+        Err(_) => query(db, TABLE_CHECKS).await?,
+    };
+    for row in checks {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
+        // A column's own CHECK (MariaDB's for JSON columns too) is part of its definition:
+        // `MODIFY COLUMN` keeps it only when stated again.
+        if text(&row, 3) == "Column"
+            && let Some(column) = table.columns.iter_mut().find(|c| c.name == text(&row, 1))
+        {
+            column
+                .type_
+                .push_str(&format!("{COLUMN_CHECK}{})", text(&row, 2)));
+            continue;
+        }
         table.checks.push(CheckConstraint {
             name: opt(&row, 1),
             expression: text(&row, 2),

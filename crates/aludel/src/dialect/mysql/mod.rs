@@ -25,6 +25,10 @@ use super::Dialect;
 /// The leading statement of a trigger's or routine's definition made under a `sql_mode`
 /// other than the server's default (`SET sql_mode = '...';` then a newline).
 const SQL_MODE_PREFIX: &str = "SET sql_mode = '";
+
+/// What precedes a column's own CHECK expression at the end of its type (MariaDB states it
+/// last in the column's definition).
+const COLUMN_CHECK: &str = " CHECK (";
 use crate::config::Backend;
 use crate::schema::{Change, Schema};
 

@@ -317,9 +317,14 @@ fn drop_object(b: &Builder, o: &Object) -> String {
 }
 
 fn column_def(b: &Builder, c: &Column) -> String {
-    let mut sql = format!("{} {}", b.q(&c.name), c.type_);
+    // The column's own CHECK ends its type and goes last.
+    let (type_, check) = match c.type_.rfind(super::COLUMN_CHECK) {
+        Some(at) if c.type_.ends_with(')') => c.type_.split_at(at),
+        _ => (c.type_.as_str(), ""),
+    };
+    let mut sql = format!("{} {type_}", b.q(&c.name));
     // A generated column takes no NULL or NOT NULL (MariaDB refuses them).
-    if !c.type_.contains(" GENERATED ALWAYS AS ") {
+    if !type_.contains(" GENERATED ALWAYS AS ") {
         sql.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
     }
     match c.default.as_deref() {
@@ -333,5 +338,6 @@ fn column_def(b: &Builder, c: &Column) -> String {
     if let Some(comment) = &c.comment {
         sql.push_str(&format!(" COMMENT {}", b.lit(comment)));
     }
+    sql.push_str(check);
     sql
 }

@@ -165,6 +165,11 @@ fn columns_with_on_update_generation_and_position() {
             "varchar(9) CHARACTER SET ascii COLLATE ascii_bin GENERATED ALWAYS AS (upper(`id`)) VIRTUAL",
         ),
         Column {
+            default: Some("2".into()),
+            comment: Some("two".into()),
+            ..col("e", "int(11) CHECK (`e` > 1)")
+        },
+        Column {
             identity: Some(Identity::AutoIncrement),
             nullable: false,
             ..col("n", "bigint(20)")
@@ -190,6 +195,7 @@ fn columns_with_on_update_generation_and_position() {
             "ALTER TABLE `t` ADD COLUMN `made` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp() AFTER `id`",
             "ALTER TABLE `t` ADD COLUMN `seen` timestamp NOT NULL ON UPDATE current_timestamp() AFTER `made`",
             "ALTER TABLE `t` ADD COLUMN `loud` varchar(9) CHARACTER SET ascii COLLATE ascii_bin GENERATED ALWAYS AS (upper(`id`)) VIRTUAL AFTER `seen`",
+            "ALTER TABLE `t` ADD COLUMN `e` int(11) NOT NULL DEFAULT 2 COMMENT 'two' CHECK (`e` > 1) AFTER `loud`",
             "ALTER TABLE `t` ADD COLUMN `n` bigint(20) NOT NULL AUTO_INCREMENT",
         ]
     );
