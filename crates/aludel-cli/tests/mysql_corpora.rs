@@ -377,3 +377,31 @@ mod object_kinds {
         );
     }
 }
+
+/// A database whose default collation is not the server's: the models' scratch database takes
+/// the target's defaults, so a table made there without a charset compares equal to one the
+/// client makes in the target.
+#[test]
+fn the_models_take_the_target_databases_default_collation() {
+    let Some(db) = TestDb::new(Kind::MySql, "default_collation") else {
+        return;
+    };
+    db.query(&format!(
+        "ALTER DATABASE {} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        db.name()
+    ));
+    let project = support::Project::new(&db.url, "models = [\"models/*.sql\"]");
+    std::fs::create_dir_all(project.path().join("models")).unwrap();
+    let model = "CREATE TABLE a (id INT PRIMARY KEY, name VARCHAR(20));\n";
+    std::fs::write(project.path().join("models/m.sql"), model).unwrap();
+    project.ok(&["revision", "--autogenerate", "-m", "a"]);
+    project.ok(&["upgrade", "head"]);
+    db.load_with_client("CREATE TABLE b (id INT PRIMARY KEY, name VARCHAR(20));");
+    let both = format!("{model}CREATE TABLE b (id INT PRIMARY KEY, name VARCHAR(20));\n");
+    std::fs::write(project.path().join("models/m.sql"), both).unwrap();
+    project.ok(&["check"]);
+    assert_eq!(
+        db.column("SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'a'"),
+        ["utf8mb4_unicode_ci"]
+    );
+}

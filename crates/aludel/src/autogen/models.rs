@@ -128,7 +128,20 @@ pub async fn normalise(
     let mut admin = Database::connect(&server, config.connect_timeout).await?;
     let name = scratch_name();
     let quoted = admin.dialect().quote_ident(&name);
-    admin.run(&format!("CREATE DATABASE {quoted}")).await?;
+    let options = match admin.dialect().scratch_database_options_query() {
+        Some(query) => admin
+            .fetch(query)
+            .await?
+            .into_iter()
+            .flatten()
+            .flatten()
+            .next(),
+        None => None,
+    };
+    let options = options.unwrap_or_default();
+    admin
+        .run(&format!("CREATE DATABASE {quoted}{options}"))
+        .await?;
     let result = async {
         let mut db =
             Database::connect(&server.with_database(&name), config.connect_timeout).await?;

@@ -70,6 +70,13 @@ pub trait Dialect: Send + Sync + 'static {
     fn scratch_session_sql(&self) -> Option<&'static str> {
         None
     }
+    /// A query, run on the connection to the target (or `dev_url`), whose one value is what
+    /// follows `CREATE DATABASE name` of a scratch database so that it has the same defaults
+    /// (MySQL: the database's character set and collation, which every table and text column
+    /// created without one takes).
+    fn scratch_database_options_query(&self) -> Option<&'static str> {
+        None
+    }
     /// `DROP DATABASE` for a scratch database (`quoted` is already quoted), ending any session
     /// still connected to it where the server allows.
     fn drop_database_sql(&self, quoted: &str) -> String {

@@ -74,6 +74,11 @@ impl Dialect for MySqlDialect {
         // Models may reference tables that later files define.
         Some("SET FOREIGN_KEY_CHECKS = 0")
     }
+    fn scratch_database_options_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT CONCAT(' CHARACTER SET ', @@character_set_database, ' COLLATE ', @@collation_database)",
+        )
+    }
     fn serial_primary_key(&self) -> &'static str {
         "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
