@@ -405,3 +405,24 @@ fn the_models_take_the_target_databases_default_collation() {
         ["utf8mb4_unicode_ci"]
     );
 }
+
+/// Triggers of one table, timing and event fire in creation order: the migration creates
+/// them in the models' order, not by name (the dumps of the harness are sorted, so this looks
+/// at the catalog's order).
+#[test]
+fn triggers_are_created_in_the_models_order() {
+    let Some(db) = TestDb::new(Kind::MySql, "trigger_order") else {
+        return;
+    };
+    let project = support::Project::new(&db.url, "models = [\"models/*.sql\"]");
+    std::fs::create_dir_all(project.path().join("models")).unwrap();
+    let model = "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20));\n\
+        CREATE TRIGGER z_first BEFORE INSERT ON t FOR EACH ROW SET NEW.name = CONCAT(NEW.name, 'z');\n\
+        CREATE TRIGGER a_second BEFORE INSERT ON t FOR EACH ROW SET NEW.name = CONCAT(NEW.name, 'a');\n";
+    std::fs::write(project.path().join("models/m.sql"), model).unwrap();
+    project.ok(&["revision", "--autogenerate", "-m", "triggers"]);
+    project.ok(&["upgrade", "head"]);
+    project.ok(&["check"]);
+    db.query("INSERT INTO t (id, name) VALUES (1, '')");
+    assert_eq!(db.column("SELECT name FROM t"), ["za"]);
+}

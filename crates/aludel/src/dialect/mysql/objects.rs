@@ -23,8 +23,9 @@ use crate::schema::{Object, ObjectKey, ObjectKind, Schema, TableFilter};
 const VIEWS: &str = "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() \
     ORDER BY TABLE_NAME";
 
-const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS \
-    WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME";
+const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION \
+    FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+    ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
 
 const ROUTINES: &str = "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES \
     WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_TYPE, ROUTINE_NAME";
@@ -54,6 +55,9 @@ pub(super) async fn add_objects(
         let definition = strip_definer(&text(&shown, 1));
         objects.push(object(ObjectKind::View, name, None, definition));
     }
+    // Triggers of one table, timing and event fire in the order they were created: each
+    // needs the one before it.
+    let mut previous: Option<(Vec<String>, ObjectKey)> = None;
     for row in query(db, TRIGGERS).await? {
         let (name, table) = (text(&row, 0), text(&row, 1));
         if !schema.tables.contains_key(&table) {
@@ -61,7 +65,13 @@ pub(super) async fn add_objects(
         }
         let shown = show(db, "TRIGGER", &name).await?;
         let definition = with_mode(&shown, 1, 2, &default_mode);
-        objects.push(object(ObjectKind::Trigger, name, Some(table), definition));
+        let mut o = object(ObjectKind::Trigger, name, Some(table), definition);
+        let group = vec![text(&row, 1), text(&row, 2), text(&row, 3)];
+        if let Some((_, before)) = previous.as_ref().filter(|(g, _)| *g == group) {
+            o.depends_on.push(before.clone());
+        }
+        previous = Some((group, o.key.clone()));
+        objects.push(o);
     }
     for row in query(db, ROUTINES).await? {
         let (name, routine) = (text(&row, 0), text(&row, 1));
@@ -93,7 +103,8 @@ pub(super) async fn add_objects(
     }
     let names = Names::of(schema, &objects);
     for mut o in objects {
-        o.depends_on = names.used_by(&o);
+        let used = names.used_by(&o);
+        o.depends_on.extend(used);
         schema.objects.insert(o.key.clone(), o);
     }
     Ok(())
