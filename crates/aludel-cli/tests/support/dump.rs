@@ -70,7 +70,9 @@ impl TestDb {
     }
 
     /// Loads `sql` with the database's own client, as a user would (`sqlite3 -bail`, `psql -v
-    /// ON_ERROR_STOP=1`, `mariadb`): the yardstick a migration is compared with.
+    /// ON_ERROR_STOP=1`, `mariadb`): the yardstick a migration is compared with. `mariadb`
+    /// sends comments (by default it strips them from routine bodies, which aludel keeps) in
+    /// utf8mb4 (aludel's connection character set, stored with views and routines).
     pub fn load_with_client(&self, sql: &str) {
         match self.kind {
             // The one line of its own `.schema` output that sqlite3 refuses to load: the table
@@ -81,7 +83,11 @@ impl TestDb {
                 &sql.replace("CREATE TABLE sqlite_sequence(name,seq);", ""),
             ),
             Kind::Postgres => self.client("psql", &["-X", "-q", "-v", "ON_ERROR_STOP=1"], sql),
-            Kind::MySql => self.client("mariadb", &[], sql),
+            Kind::MySql => self.client(
+                "mariadb",
+                &["--comments", "--default-character-set=utf8mb4"],
+                sql,
+            ),
         };
     }
 

@@ -52,11 +52,19 @@ pub(super) async fn normalise_on_server(
     };
     let result = match keeping {
         Some(keeping) => {
+            let options = match dialect::create_database_options(&mut admin).await {
+                Ok(options) => options,
+                Err(e) => {
+                    admin.close().await;
+                    return Err(e);
+                }
+            };
             let scratch = Kept {
                 keeping,
                 server,
                 config,
-                name: kept_name(&config.root, models),
+                name: kept_name(&config.root, models, &options),
+                options,
             };
             scratch.normalise(&mut admin, statements, filter).await
         }
@@ -109,6 +117,8 @@ struct Kept<'a> {
     server: &'a DatabaseUrl,
     config: &'a Config,
     name: String,
+    /// What follows `CREATE DATABASE name` (the target's defaults; part of the name).
+    options: String,
 }
 
 /// What a kept scratch database holds when a run has its lock.
@@ -196,7 +206,10 @@ impl Kept<'_> {
             return Ok(false);
         }
         let quoted = self.dialect().quote_ident(&self.name);
-        match admin.run(&format!("CREATE DATABASE {quoted}")).await {
+        match admin
+            .run(&format!("CREATE DATABASE {quoted}{}", self.options))
+            .await
+        {
             Ok(_) => Ok(true),
             // Another run created it in the meantime: it is used as found.
             Err(_)
@@ -265,8 +278,10 @@ pub fn project_prefix(root: &Path) -> String {
 
 /// The kept scratch database of the project in `root` with these models: the same name for
 /// the same models, whatever their files are called in between.
-fn kept_name(root: &Path, models: &ModelSource) -> String {
+fn kept_name(root: &Path, models: &ModelSource, options: &str) -> String {
     let mut content = Sha256::new();
+    content.update(options.as_bytes());
+    content.update([0]);
     for file in &models.files {
         content.update(file.sql.as_bytes());
         content.update([0]);
@@ -297,18 +312,18 @@ mod tests {
 
     #[test]
     fn kept_names_follow_the_project_and_the_models_and_fit_every_server() {
-        let a = kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"));
+        let a = kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"), "");
         assert_eq!(
             a,
-            kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"))
+            kept_name(Path::new("/p"), &models("CREATE TABLE t (id int);"), "")
         );
         assert_ne!(
             a,
-            kept_name(Path::new("/p"), &models("CREATE TABLE u (id int);"))
+            kept_name(Path::new("/p"), &models("CREATE TABLE u (id int);"), "")
         );
         assert_ne!(
             a,
-            kept_name(Path::new("/q"), &models("CREATE TABLE t (id int);"))
+            kept_name(Path::new("/q"), &models("CREATE TABLE t (id int);"), "")
         );
         assert!(a.starts_with(&project_prefix(Path::new("/p"))));
         // PostgreSQL truncates names at 63 bytes, MySQL refuses more than 64.

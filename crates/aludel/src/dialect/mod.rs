@@ -29,7 +29,7 @@ mod sqlite;
 compile_error!("aludel needs at least one of its features `sqlite`, `postgres` or `mysql`");
 
 pub use database::{Canceller, Database, FailedAt, LockGuard, ScriptFailure};
-pub use scratch::{ScratchDatabase, scratch_server};
+pub use scratch::{ScratchDatabase, create_database_options, scratch_server};
 
 use crate::config::Backend;
 use crate::schema::{Change, Schema, TableFilter};
@@ -77,6 +77,13 @@ pub trait Dialect: Send + Sync + 'static {
     /// the models are loaded.
     fn is_internal_statement(&self, _sql: &str) -> bool {
         false
+    }
+    /// A query, run on the connection to the target (or `dev_url`), whose one value is what
+    /// follows `CREATE DATABASE name` of a scratch database so that it has the same defaults
+    /// (MySQL: the database's character set and collation, which every table and text column
+    /// created without one takes).
+    fn scratch_database_options_query(&self) -> Option<&'static str> {
+        None
     }
     /// `DROP DATABASE` for a scratch database (`quoted` is already quoted), ending any session
     /// still connected to it where the server allows.

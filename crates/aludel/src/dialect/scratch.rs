@@ -37,7 +37,15 @@ impl ScratchDatabase {
         let mut admin = Database::connect(server, connect_timeout).await?;
         let name = scratch_name();
         let quoted = admin.dialect().quote_ident(&name);
-        if let Err(e) = admin.run(&format!("CREATE DATABASE {quoted}")).await {
+        let created = match create_database_options(&mut admin).await {
+            Ok(options) => {
+                admin
+                    .run(&format!("CREATE DATABASE {quoted}{options}"))
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = created {
             admin.close().await;
             return Err(e);
         }
@@ -60,6 +68,22 @@ impl ScratchDatabase {
         self.admin.close().await;
         dropped.map(drop)
     }
+}
+
+/// What follows `CREATE DATABASE name` for a scratch database made through `admin` (a
+/// connection to the target or `dev_url`), so that it has that database's defaults (MySQL:
+/// its character set and collation, which every table and text column without one takes).
+pub async fn create_database_options(admin: &mut Database) -> Result<String> {
+    let Some(query) = admin.dialect().scratch_database_options_query() else {
+        return Ok(String::new());
+    };
+    let rows = admin.fetch(query).await?;
+    Ok(rows
+        .into_iter()
+        .flatten()
+        .flatten()
+        .next()
+        .unwrap_or_default())
 }
 
 /// A database name no other run picks: process id, time and a counter.

@@ -172,8 +172,8 @@ pub struct Table {
     pub comment: Option<String>,
     /// MySQL table options.
     pub options: TableOptions,
-    /// SQLite: the `CREATE TABLE` text the database stores, used to recreate the table exactly
-    /// (not compared).
+    /// SQLite: the `CREATE TABLE` text the database stores; MySQL: its `SHOW CREATE TABLE`
+    /// without the row counter. Used to recreate the table exactly (not compared).
     pub sql: Option<String>,
     /// Objects the table needs to exist first (a sequence or function in a default, a type or
     /// domain of a column), from the catalog (not compared; orders the plan).

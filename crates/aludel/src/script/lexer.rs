@@ -7,7 +7,11 @@
 //! parentheses or inside a `BEGIN … END` block (trigger, procedure and event bodies, MariaDB's
 //! `BEGIN NOT ATOMIC`, PostgreSQL's `BEGIN ATOMIC`); `CASE … END` and `END IF` / `END LOOP` /
 //! `END CASE` inside such a block are tracked so they do not close it. A `BEGIN` that starts
-//! a statement (`BEGIN;`, `BEGIN TRANSACTION`) is a transaction, not a block.
+//! a statement (`BEGIN;`, `BEGIN TRANSACTION`) is a transaction, not a block. MySQL's
+//! executable comments (`/*!40101 SET NAMES utf8 */`) are statements, not comments.
+//!
+//! The mysql client's `DELIMITER` lines (every `mysqldump --routines`) are understood
+//! (`delimiter`): between `DELIMITER //` and `DELIMITER ;` statements end at `//`.
 //!
 //! Statements keep their text exactly as written (sliced from the source, never re-rendered
 //! from tokens), so what runs is what the file says. The lexer does not parse statements:
@@ -59,14 +63,27 @@ pub(crate) fn sqlparser_dialect(backend: Backend) -> Box<dyn Dialect> {
 /// assert_eq!(statements[1].line, 11);
 /// ```
 pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
+    if sql.lines().any(|line| delimiter::command(line).is_some()) {
+        return delimiter::split(sql, first_line, backend);
+    }
+    split_section(sql, first_line, backend)
+}
+
+/// [`split_statements`] for text whose statements all end with `;`.
+fn split_section(sql: &str, first_line: usize, backend: Backend) -> Result<Vec<Statement>> {
     let dialect = sqlparser_dialect(backend);
-    let tokens = scan(sql, dialect.as_ref()).map_err(|e| match delimiter_line(sql) {
-        Some(line) => delimiter_error(first_line + line - 1),
-        None => Error::Script {
-            path: PathBuf::new(),
-            line: first_line + (e.location.line.max(1) as usize) - 1,
-            message: format!("cannot split statements: {}", e.message),
-        },
+    // MySQL's executable comments (`/*!40101 ... */`) are statements; the tokenizer would
+    // re-tokenize their inside with locations that do not match the text, so it reads a copy
+    // with them marked as plain comments of the same length, and the text is cut from `sql`.
+    let marked = if dialect.supports_multiline_comment_hints() {
+        sql.replace("/*!", EXECUTABLE)
+    } else {
+        sql.to_string()
+    };
+    let tokens = scan(&marked, dialect.as_ref()).map_err(|e| Error::Script {
+        path: PathBuf::new(),
+        line: first_line + (e.location.line.max(1) as usize) - 1,
+        message: format!("cannot split statements: {}", e.message),
     })?;
     let mut splitter = Splitter::default();
     let mut statements: Vec<Range> = (0..tokens.len())
@@ -91,6 +108,9 @@ pub fn split_statements(sql: &str, first_line: usize, backend: Backend) -> Resul
         .collect())
 }
 
+/// `/*!` in the copy of the text the tokenizer reads: a plain comment, of the same length.
+const EXECUTABLE: &str = "/*\x01";
+
 /// The source range of one statement, from its first to its last significant token.
 struct Range {
     start: Location,
@@ -99,26 +119,14 @@ struct Range {
     first_word: Option<String>,
 }
 
-/// The error for the mysql client's `DELIMITER` command, which is not SQL.
+/// The error for a `DELIMITER` command that does not start its line, which the mysql client
+/// would not take as a command either.
 fn delimiter_error(line: usize) -> Error {
     Error::Script {
         path: PathBuf::new(),
         line,
-        message: "DELIMITER is a command of the mysql client, not SQL; remove the DELIMITER lines and end each statement with ';' (aludel keeps BEGIN … END bodies together)".into(),
+        message: "DELIMITER is a command of the mysql client and must start its own line (`DELIMITER ;;` ... `DELIMITER ;`)".into(),
     }
-}
-
-/// The 1-based line of a `DELIMITER` command, if the text has one.
-fn delimiter_line(sql: &str) -> Option<usize> {
-    sql.lines()
-        .position(|line| {
-            let words = line.trim_start();
-            words.len() >= 9
-                && words.is_char_boundary(9)
-                && words[..9].eq_ignore_ascii_case("DELIMITER")
-                && words[9..].starts_with(|c: char| c.is_whitespace())
-        })
-        .map(|index| index + 1)
 }
 
 /// An open construct whose `END` is still to come.
@@ -159,6 +167,14 @@ impl Splitter {
                 if self.start.is_none() && comment.trim() == BATCH_MARKER {
                     self.batch = true;
                 }
+                None
+            }
+            Token::Whitespace(Whitespace::MultiLineComment(c)) if c.starts_with('\x01') => {
+                if self.start.is_none() {
+                    self.start = Some(token.span.start);
+                }
+                self.end = Some(token.span.end);
+                self.count += 1;
                 None
             }
             Token::Whitespace(_) | Token::EOF => None,
@@ -252,5 +268,6 @@ impl Splitter {
     }
 }
 
+mod delimiter;
 #[cfg(test)]
 mod tests;

@@ -58,7 +58,13 @@ fn connect_string(url: &DatabaseUrl) -> String {
 
 fn options(url: &DatabaseUrl) -> std::result::Result<MySqlConnectOptions, sqlx::Error> {
     let connect = server::with_placeholder_host(connect_string(url));
-    Ok(MySqlConnectOptions::from_str(&connect)?.disable_statement_logging())
+    // The session's sql_mode stays the server's, as in the mysql client: sqlx would add
+    // PIPES_AS_CONCAT, which changes what `||` means in migrations and is stored with every
+    // trigger and routine created.
+    Ok(MySqlConnectOptions::from_str(&connect)?
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .disable_statement_logging())
 }
 
 impl MySqlConn {
@@ -83,6 +89,11 @@ impl Driver for MySqlConn {
             connect_timeout: timeout,
             session: None,
         };
+        // sqlx asks for CLIENT_IGNORE_SPACE, which adds IGNORE_SPACE to the session's
+        // sql_mode; the mysql client's sessions have the server's, and so do aludel's.
+        db.execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+            .await
+            .map_err(|message| Error::Database { message })?;
         let id = db.fetch("SELECT CAST(CONNECTION_ID() AS SIGNED)").await;
         db.session = server::session_id(id);
         Ok(db)

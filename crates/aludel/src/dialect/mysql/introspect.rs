@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::MySqlConn;
+use super::{COLUMN_CHECK, MySqlConn};
 use crate::Result;
-use crate::dialect::catalog::{action, opt, query, text};
+use crate::dialect::catalog::{opt, query, text};
 use crate::dialect::database::Rows;
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
@@ -20,13 +20,18 @@ const TABLES: &str = "SELECT t.TABLE_NAME, t.ENGINE, ca.CHARACTER_SET_NAME, t.TA
     ON ca.COLLATION_NAME = t.TABLE_COLLATION \
     WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY t.TABLE_NAME";
 
-const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA \
+const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA, \
+    CHARACTER_SET_NAME, COLLATION_NAME, GENERATION_EXPRESSION \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
 const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE \
     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
-const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
+const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
+    WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+/// [`CHECKS`] on a server without MariaDB's `LEVEL` (column or table) of a check.
+const TABLE_CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
     WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME";
 
 const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, \
@@ -36,7 +41,8 @@ const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAM
     WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
     ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-/// Every base table of the current database, in five whole-schema queries.
+/// Every base table of the current database, in five whole-schema queries, and the objects
+/// around them (`objects`).
 pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Result<Schema> {
     let mut schema = Schema::default();
     for row in query(db, TABLES).await? {
@@ -54,6 +60,7 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
         table.options.collation = opt(&row, 3);
         schema.tables.insert(name, table);
     }
+    add_create_statements(db, &mut schema).await?;
     for row in query(db, COLUMNS).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
@@ -61,19 +68,33 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
         let extra = text(&row, 6).to_ascii_lowercase();
         table.columns.push(Column {
             name: text(&row, 1),
-            type_: text(&row, 2),
+            type_: column_type(&row),
             nullable: text(&row, 3) == "YES",
-            default: opt(&row, 4).filter(|d| d != "NULL"),
+            default: column_default(opt(&row, 4), &extra),
             comment: opt(&row, 5).filter(|c| !c.is_empty()),
             identity: extra
                 .contains("auto_increment")
                 .then_some(Identity::AutoIncrement),
         });
     }
-    for row in query(db, CHECKS).await? {
+    let checks = match query(db, CHECKS).await {
+        Ok(rows) => rows,
+        Err(_) => query(db, TABLE_CHECKS).await?,
+    };
+    for row in checks {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
             continue;
         };
+        // A column's own CHECK (MariaDB's for JSON columns too) is part of its definition:
+        // `MODIFY COLUMN` keeps it only when stated again.
+        if text(&row, 3) == "Column"
+            && let Some(column) = table.columns.iter_mut().find(|c| c.name == text(&row, 1))
+        {
+            column
+                .type_
+                .push_str(&format!("{COLUMN_CHECK}{})", text(&row, 2)));
+            continue;
+        }
         table.checks.push(CheckConstraint {
             name: opt(&row, 1),
             expression: text(&row, 2),
@@ -86,8 +107,8 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
             .or_insert_with(|| ForeignKey {
                 name: opt(&row, 1),
                 ref_table: text(&row, 3),
-                on_delete: action(&text(&row, 5)),
-                on_update: action(&text(&row, 6)),
+                on_delete: fk_action(&text(&row, 5)),
+                on_update: fk_action(&text(&row, 6)),
                 ..ForeignKey::default()
             });
         fk.columns.push(text(&row, 2));
@@ -99,7 +120,89 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
         }
     }
     add_indexes(&mut schema, query(db, INDEXES).await?);
+    super::objects::add_objects(db, &mut schema, filter).await?;
     Ok(schema)
+}
+
+/// Each table's `SHOW CREATE TABLE` text in [`Table::sql`] (without its `AUTO_INCREMENT=`
+/// counter), which creates the table exactly as the database states it: keys in their order,
+/// inline column checks, options. A few hundred statements go in each round trip.
+async fn add_create_statements(db: &mut MySqlConn, schema: &mut Schema) -> Result<()> {
+    let names: Vec<String> = schema.tables.keys().cloned().collect();
+    for chunk in names.chunks(200) {
+        let batch: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("SHOW CREATE TABLE `{}`", n.replace('`', "``")))
+            .collect();
+        for row in query(db, &batch.join(";\n")).await? {
+            if let Some(table) = schema.tables.get_mut(&text(&row, 0)) {
+                table.sql = Some(without_counter(&text(&row, 1)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `CREATE TABLE` text without the ` AUTO_INCREMENT=n` table option, which only counts rows.
+fn without_counter(sql: &str) -> String {
+    // The options follow the line that closes the definitions: `) ENGINE=InnoDB ...`.
+    let Some(close) = sql.find("\n)") else {
+        return sql.to_string();
+    };
+    let end = sql[close + 1..]
+        .find('\n')
+        .map_or(sql.len(), |e| close + 1 + e);
+    let options: Vec<&str> = sql[close..end]
+        .split(' ')
+        .filter(|word| !word.starts_with("AUTO_INCREMENT="))
+        .collect();
+    format!("{}{}{}", &sql[..close], options.join(" "), &sql[end..])
+}
+
+/// The column's type as its definition states it: `COLUMN_TYPE`, then the character set and
+/// collation of a text column (always stated: a table's default applies only to columns
+/// created after it is set), then a generated column's expression.
+fn column_type(row: &[Option<String>]) -> String {
+    let mut type_ = text(row, 2);
+    if let (Some(charset), Some(collation)) = (opt(row, 7), opt(row, 8)) {
+        type_.push_str(&format!(" CHARACTER SET {charset} COLLATE {collation}"));
+    }
+    let extra = text(row, 6).to_ascii_uppercase();
+    if let Some(expression) = opt(row, 9).filter(|_| extra.contains("GENERATED")) {
+        let kind = if extra.contains("STORED") {
+            "STORED"
+        } else {
+            "VIRTUAL"
+        };
+        type_.push_str(&format!(" GENERATED ALWAYS AS ({expression}) {kind}"));
+    }
+    type_
+}
+
+/// The server default as `SHOW CREATE TABLE` states it, `ON UPDATE` included
+/// (`current_timestamp() ON UPDATE current_timestamp()`, `NULL ON UPDATE ...` for a nullable
+/// column without default, `ON UPDATE ...` alone for one that is NOT NULL).
+fn column_default(default: Option<String>, extra: &str) -> Option<String> {
+    let on_update = extra.find("on update ").map(|at| {
+        extra[at + "on update ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+    });
+    match (default, on_update) {
+        (Some(d), Some(u)) => Some(format!("{d} ON UPDATE {u}")),
+        (None, Some(u)) => Some(format!("ON UPDATE {u}")),
+        (Some(d), None) if d == "NULL" => None,
+        (d, None) => d,
+    }
+}
+
+/// A foreign-key action as the catalog states it. MySQL and MariaDB store `NO ACTION` and
+/// `RESTRICT` apart (and a key declared without a clause as `RESTRICT`), so both are kept as
+/// stated: compared, and rendered with the clause.
+fn fk_action(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    Some(upper).filter(|a| !a.is_empty())
 }
 
 /// The indexes of every table from `information_schema.STATISTICS`, one row per key part:
@@ -124,7 +227,8 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
             });
         let column = text(&row, 3);
         let mut part = format!("`{}`", column.replace('`', "``"));
-        if let Some(len) = opt(&row, 4) {
+        // A SPATIAL key part reports the length of the geometry's key, which is no prefix.
+        if let Some(len) = opt(&row, 4).filter(|_| text(&row, 6) != "SPATIAL") {
             part.push_str(&format!("({len})"));
         }
         if text(&row, 5) == "D" {
@@ -153,5 +257,61 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
                 table.indexes.insert(index_name, index);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_carry_on_update_as_show_create_table_states_it() {
+        let on = "on update current_timestamp()";
+        let d = |default: Option<&str>, extra: &str| column_default(default.map(Into::into), extra);
+        assert_eq!(
+            d(Some("current_timestamp()"), on).as_deref(),
+            Some("current_timestamp() ON UPDATE current_timestamp()")
+        );
+        assert_eq!(
+            d(Some("NULL"), on).as_deref(),
+            Some("NULL ON UPDATE current_timestamp()")
+        );
+        assert_eq!(
+            d(None, on).as_deref(),
+            Some("ON UPDATE current_timestamp()")
+        );
+        assert_eq!(d(Some("NULL"), ""), None);
+        assert_eq!(d(Some("'x'"), "").as_deref(), Some("'x'"));
+    }
+
+    #[test]
+    fn types_carry_charset_collation_and_generation() {
+        let row = |extra: &str, cs: Option<&str>, gen_: Option<&str>| -> Vec<Option<String>> {
+            let mut r: Vec<Option<String>> = vec![None; 10];
+            r[2] = Some("varchar(9)".into());
+            r[6] = Some(extra.into());
+            r[7] = cs.map(Into::into);
+            r[8] = cs.map(|c| format!("{c}_bin"));
+            r[9] = gen_.map(Into::into);
+            r
+        };
+        assert_eq!(column_type(&row("", None, None)), "varchar(9)");
+        assert_eq!(
+            column_type(&row("", Some("ascii"), None)),
+            "varchar(9) CHARACTER SET ascii COLLATE ascii_bin"
+        );
+        assert_eq!(
+            column_type(&row("STORED GENERATED", Some("ascii"), Some("upper(`a`)"))),
+            "varchar(9) CHARACTER SET ascii COLLATE ascii_bin GENERATED ALWAYS AS (upper(`a`)) STORED"
+        );
+    }
+
+    #[test]
+    fn the_row_counter_is_left_out_of_create_statements() {
+        let sql = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COMMENT='AUTO_INCREMENT=1 )'";
+        assert_eq!(
+            without_counter(sql),
+            "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='AUTO_INCREMENT=1 )'"
+        );
     }
 }

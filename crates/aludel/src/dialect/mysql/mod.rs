@@ -9,7 +9,11 @@ mod conn;
 mod introspect;
 #[cfg(feature = "mysql")]
 mod lock;
+#[cfg(feature = "mysql")]
+mod objects;
 mod render;
+#[cfg(test)]
+mod tests;
 
 #[cfg(feature = "mysql")]
 pub(crate) use conn::MySqlConn;
@@ -17,6 +21,14 @@ pub(crate) use conn::MySqlConn;
 pub(crate) use lock::{held, unlock};
 
 use super::Dialect;
+
+/// The leading statement of a trigger's or routine's definition made under a `sql_mode`
+/// other than the server's default (`SET sql_mode = '...';` then a newline).
+const SQL_MODE_PREFIX: &str = "SET sql_mode = '";
+
+/// What precedes a column's own CHECK expression at the end of its type (MariaDB states it
+/// last in the column's definition).
+const COLUMN_CHECK: &str = " CHECK (";
 use crate::config::Backend;
 use crate::schema::{Change, Schema};
 
@@ -82,6 +94,11 @@ impl Dialect for MySqlDialect {
             drop_if_unused_sql: |quoted| format!("DROP DATABASE IF EXISTS {quoted}"),
         })
     }
+    fn scratch_database_options_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT CONCAT(' CHARACTER SET ', @@character_set_database, ' COLLATE ', @@collation_database)",
+        )
+    }
     fn serial_primary_key(&self) -> &'static str {
         "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
     }
@@ -110,7 +127,7 @@ impl Dialect for MySqlDialect {
     fn sqlparser_dialect(&self) -> Box<dyn sqlparser::dialect::Dialect> {
         Box::new(sqlparser::dialect::MySqlDialect {})
     }
-    fn render(&self, changes: &[Change], from: &Schema, _to: &Schema) -> Vec<String> {
-        render::render(self, changes, from)
+    fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Vec<String> {
+        render::render(self, changes, from, to)
     }
 }

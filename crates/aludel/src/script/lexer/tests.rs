@@ -365,23 +365,77 @@ fn unterminated_dollar_body_and_comment_are_errors() {
 }
 
 #[test]
-fn mysql_client_delimiter_command_is_explained() {
-    let sql = "SELECT 1;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\nDELIMITER ;\n";
+fn mysql_client_delimiter_blocks() {
+    let sql = "SELECT 1;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT ';//'; END //\n\
+               -- a comment // not a delimiter\nCREATE FUNCTION f() RETURNS INT RETURN 1//\n\
+               DELIMITER ;\nSELECT 2; SELECT 3;\ndelimiter $$\nCREATE TRIGGER t BEFORE INSERT ON x \
+               FOR EACH ROW BEGIN SET NEW.a = '$$'; END $$\n$$\nDELIMITER ;\nSELECT 4";
     for backend in ALL {
-        match split_statements(sql, 5, backend) {
-            Err(Error::Script { line, message, .. }) => {
-                assert_eq!(line, 6, "{backend}");
-                assert!(
-                    message.contains("DELIMITER is a command of the mysql client"),
-                    "{message}"
-                );
-            }
-            other => panic!("{backend}: expected an error, got {other:?}"),
-        }
+        let statements = split_statements(sql, 5, backend).unwrap();
+        let got: Vec<(usize, &str)> = statements
+            .iter()
+            .map(|s| (s.line, s.sql.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (5, "SELECT 1"),
+                (7, "CREATE PROCEDURE p() BEGIN SELECT ';//'; END"),
+                (9, "CREATE FUNCTION f() RETURNS INT RETURN 1"),
+                (11, "SELECT 2"),
+                (11, "SELECT 3"),
+                (
+                    13,
+                    "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW BEGIN SET NEW.a = '$$'; END"
+                ),
+                (16, "SELECT 4"),
+            ],
+            "{backend}"
+        );
     }
     // A column called delimiter is fine.
     assert_eq!(
         split("SELECT delimiter FROM t; SELECT 2", Backend::MySql).len(),
         2
     );
+}
+
+#[test]
+fn mysqldump_triggers_and_executable_comments() {
+    let sql = "/*!40101 SET NAMES utf8mb4 */;\n/*!50003 SET sql_mode = 'STRICT_TRANS_TABLES' */ ;\n\
+               DELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `t` \
+               BEFORE INSERT ON `x` FOR EACH ROW BEGIN SET NEW.a = 1; END */;;\nDELIMITER ;\n/* plain */;";
+    let got = texts(sql, Backend::MySql);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0], "/*!40101 SET NAMES utf8mb4 */");
+    assert_eq!(got[1], "/*!50003 SET sql_mode = 'STRICT_TRANS_TABLES' */");
+    assert!(got[2].starts_with("/*!50003 CREATE*/") && got[2].ends_with("END */"));
+}
+
+#[test]
+fn delimiter_without_a_delimiter_or_mid_line_is_an_error() {
+    for sql in ["SELECT 1;\nDELIMITER\n", "SELECT 1;\nDELIMITER  \n"] {
+        match split_statements(sql, 1, Backend::MySql) {
+            Err(Error::Script {
+                line: 2, message, ..
+            }) => assert!(message.contains("DELIMITER")),
+            other => panic!("{other:?}"),
+        }
+    }
+    match split_statements("SELECT 1; DELIMITER //", 1, Backend::MySql) {
+        Err(Error::Script {
+            line: 1, message, ..
+        }) => {
+            assert!(message.contains("must start its own line"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn executable_comments_are_mysql_only() {
+    let sql = "/*! not for this database */;\nSELECT 1;";
+    assert_eq!(texts(sql, Backend::MySql).len(), 2);
+    assert_eq!(texts(sql, Backend::Postgres), ["SELECT 1"]);
+    assert_eq!(texts(sql, Backend::Sqlite), ["SELECT 1"]);
 }
