@@ -2,6 +2,9 @@
 //! each test creates and drops.
 #![allow(dead_code)]
 
+pub mod corpus;
+pub mod dump;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
