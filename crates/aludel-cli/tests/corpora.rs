@@ -24,6 +24,33 @@ mod sqlite {
     }
 }
 
+mod postgres {
+    use crate::support::Kind;
+    use crate::support::corpus::{Edit, corpus, run_corpus};
+
+    /// Edits of Pagila: each a change a user makes to the model file.
+    const PAGILA_EDITS: &[Edit] = &[];
+
+    /// Edits of Chinook: each a change a user makes to the model file.
+    const CHINOOK_EDITS: &[Edit] = &[];
+
+    #[test]
+    fn pagila() {
+        let Some(model) = corpus("pagila-schema.postgresql.sql") else {
+            return;
+        };
+        run_corpus(Kind::Postgres, "pagila", &model, PAGILA_EDITS);
+    }
+
+    #[test]
+    fn chinook() {
+        let Some(model) = corpus("chinook-schema.postgresql.sql") else {
+            return;
+        };
+        run_corpus(Kind::Postgres, "chinook_pg", &model, CHINOOK_EDITS);
+    }
+}
+
 /// The harness itself: the normalisation keeps real differences and drops only spelling and
 /// generated names.
 mod harness {
