@@ -50,7 +50,11 @@ fn depend_query() -> String {
 
 /// Fills `depends_on` of the objects and tables in `schema` from `pg_depend`. `ids` maps
 /// catalog identities to the objects and tables read.
-pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema, ids: &Identities) -> Result<()> {
+pub(super) async fn read(
+    db: &mut PostgresConn,
+    schema: &mut Schema,
+    ids: &Identities,
+) -> Result<()> {
     let mut edges: BTreeSet<(ObjectKey, ObjectKey)> = BTreeSet::new();
     for row in query(db, &depend_query()).await? {
         let from = ids.get(&(text(&row, 0), text(&row, 1)));
@@ -148,5 +152,9 @@ fn kind_word(kind: &str) -> &'static str {
         "server",
         "language",
     ];
-    WORDS.iter().find(|w| **w == kind).copied().unwrap_or("object")
+    WORDS
+        .iter()
+        .find(|w| **w == kind)
+        .copied()
+        .unwrap_or("object")
 }

@@ -104,9 +104,9 @@ fn element_type(items: &str) -> Option<String> {
     }
     let first = &items[..end];
     let (_, type_) = first.rsplit_once("::")?;
-    let simple = type_.chars().all(|c| {
-        c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '"' | '(' | ')' | ',')
-    });
+    let simple = type_
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '"' | '(' | ')' | ','));
     (simple && !type_.is_empty() && !type_.contains("'")).then(|| type_.trim().to_string())
 }
 
@@ -137,7 +137,8 @@ mod tests {
 
     #[test]
     fn nested_and_quoted_brackets_are_skipped() {
-        let printed = "(x = ANY ((ARRAY['a]'::character varying, 'b'::character varying])::text[]))";
+        let printed =
+            "(x = ANY ((ARRAY['a]'::character varying, 'b'::character varying])::text[]))";
         assert_eq!(
             round_trip(printed),
             "(x = ANY ((ARRAY['a]'::character varying, 'b'::character varying]::character varying[])::text[]))"

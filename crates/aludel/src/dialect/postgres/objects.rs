@@ -52,7 +52,11 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
     );
     for row in query(db, &sql).await? {
         let name = text(&row, 1);
-        let definition = format!("CREATE EXTENSION {} WITH SCHEMA {}", q(&name), q(&text(&row, 2)));
+        let definition = format!(
+            "CREATE EXTENSION {} WITH SCHEMA {}",
+            q(&name),
+            q(&text(&row, 2))
+        );
         let o = object(ObjectKind::Extension, name, definition, opt(&row, 3));
         add(schema, "pg_extension", text(&row, 0), o);
     }
@@ -169,7 +173,11 @@ type Add<'a> = dyn FnMut(&mut Schema, &str, String, Object) + 'a;
 
 /// Sequences: standalone ones, and those owned by a column that is not written as `serial`
 /// (a serial column creates its own sequence; an identity column's sequence is the column's).
-async fn read_sequences(db: &mut PostgresConn, schema: &mut Schema, add: &mut Add<'_>) -> Result<()> {
+async fn read_sequences(
+    db: &mut PostgresConn,
+    schema: &mut Schema,
+    add: &mut Add<'_>,
+) -> Result<()> {
     let sql = format!(
         "SELECT c.oid::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart::text, \
          s.seqincrement::text, s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle::text, \
@@ -204,7 +212,11 @@ async fn read_sequences(db: &mut PostgresConn, schema: &mut Schema, add: &mut Ad
             text(&row, 5),
             text(&row, 6),
             text(&row, 7),
-            if text(&row, 8) == "true" { " CYCLE" } else { " NO CYCLE" }
+            if text(&row, 8) == "true" {
+                " CYCLE"
+            } else {
+                " NO CYCLE"
+            }
         );
         let o = object(ObjectKind::Sequence, name, definition, opt(&row, 9));
         add(schema, "pg_class", text(&row, 0), o);
@@ -214,7 +226,11 @@ async fn read_sequences(db: &mut PostgresConn, schema: &mut Schema, add: &mut Ad
 
 /// Views, materialized views, the indexes of materialized views, and partitions (each
 /// partition an object: its `ATTACH PARTITION` to the parent, the table itself being a table).
-async fn read_relations(db: &mut PostgresConn, schema: &mut Schema, add: &mut Add<'_>) -> Result<()> {
+async fn read_relations(
+    db: &mut PostgresConn,
+    schema: &mut Schema,
+    add: &mut Add<'_>,
+) -> Result<()> {
     let sql = format!(
         "SELECT c.oid::text, c.relname::text, c.relkind::text, pg_get_viewdef(c.oid), \
          array_to_string(c.reloptions, ', '), obj_description(c.oid, 'pg_class') \
@@ -248,7 +264,12 @@ async fn read_relations(db: &mut PostgresConn, schema: &mut Schema, add: &mut Ad
         own("pg_class", "i.oid")
     );
     for row in query(db, &sql).await? {
-        let mut o = object(ObjectKind::ViewIndex, text(&row, 1), text(&row, 3), opt(&row, 4));
+        let mut o = object(
+            ObjectKind::ViewIndex,
+            text(&row, 1),
+            text(&row, 3),
+            opt(&row, 4),
+        );
         o.table = Some(text(&row, 2));
         add(schema, "pg_class", text(&row, 0), o);
     }
@@ -275,7 +296,11 @@ async fn read_relations(db: &mut PostgresConn, schema: &mut Schema, add: &mut Ad
 
 /// Functions and procedures (`pg_get_functiondef`) and aggregates (written from
 /// `pg_aggregate`), keyed by name and argument types as `regprocedure` prints them.
-async fn read_routines(db: &mut PostgresConn, schema: &mut Schema, add: &mut Add<'_>) -> Result<()> {
+async fn read_routines(
+    db: &mut PostgresConn,
+    schema: &mut Schema,
+    add: &mut Add<'_>,
+) -> Result<()> {
     let sql = format!(
         "SELECT p.oid::text, p.oid::regprocedure::text, p.prokind::text, \
          CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END, obj_description(p.oid, 'pg_proc'), \

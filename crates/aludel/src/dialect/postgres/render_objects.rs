@@ -52,15 +52,49 @@ pub(super) fn create(b: &Builder, o: &Object) -> Vec<String> {
 pub(super) fn drop(b: &Builder, o: &Object) -> Vec<String> {
     match (o.key.kind, &o.table) {
         (ObjectKind::Trigger, Some(table)) => {
-            vec![format!("DROP TRIGGER {} ON {}", q(trigger_name(o)), q(table))]
+            vec![format!(
+                "DROP TRIGGER {} ON {}",
+                q(trigger_name(o)),
+                q(table)
+            )]
         }
-        (ObjectKind::Partition, Some(parent)) => vec![format!(
-            "ALTER TABLE {} DETACH PARTITION {}",
-            q(parent),
-            q(&o.key.name)
-        )],
+        (ObjectKind::Partition, Some(parent)) => vec![detach(b, parent, &o.key.name)],
         _ => vec![b.drop_object(o, false)],
     }
+}
+
+/// `DETACH PARTITION`, in a `DO` block that then drops what the partition had only from its
+/// parent: PostgreSQL keeps the cloned keys, indexes and checks on the detached table as its
+/// own, while a table that was never attached (the models) has none of them.
+fn detach(b: &Builder, parent: &str, child: &str) -> String {
+    let reg = b.lit(&q(child));
+    let statement = b.lit(&format!(
+        "ALTER TABLE {} DETACH PARTITION {}",
+        q(parent),
+        q(child)
+    ));
+    format!(
+        "DO $aludel$
+DECLARE
+    inherited text[];
+    indexes text[];
+    i int;
+BEGIN
+    SELECT array_agg(k.conname::text) INTO inherited FROM pg_constraint k
+        WHERE k.conrelid = {reg}::regclass AND (k.conparentid <> 0 OR (k.contype = 'c' AND NOT k.conislocal));
+    SELECT array_agg(x.indexrelid::regclass::text) INTO indexes FROM pg_index x
+        JOIN pg_inherits h ON h.inhrelid = x.indexrelid
+        WHERE x.indrelid = {reg}::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid);
+    EXECUTE {statement};
+    FOR i IN 1 .. coalesce(array_length(inherited, 1), 0) LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {reg}, inherited[i]);
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(indexes, 1), 0) LOOP
+        EXECUTE 'DROP INDEX ' || indexes[i];
+    END LOOP;
+END
+$aludel$"
+    )
 }
 
 /// The statements that turn `from` into `to` (the same key), in place where PostgreSQL can.
@@ -70,17 +104,22 @@ pub(super) fn replace(b: &Builder, from: &Object, to: &Object) -> Vec<String> {
     }
     let mut out = match to.key.kind {
         ObjectKind::Function | ObjectKind::Procedure if same_signature(from, to) => {
-            let mut out = create(b, &Object {
-                comment: None,
-                ..to.clone()
-            });
+            let mut out = create(
+                b,
+                &Object {
+                    comment: None,
+                    ..to.clone()
+                },
+            );
             out.retain(|s| !s.is_empty());
             out
         }
-        ObjectKind::Sequence => vec![
-            b.create_object(to)
-                .replacen("CREATE SEQUENCE", "ALTER SEQUENCE", 1),
-        ],
+        ObjectKind::Sequence => {
+            vec![
+                b.create_object(to)
+                    .replacen("CREATE SEQUENCE", "ALTER SEQUENCE", 1),
+            ]
+        }
         ObjectKind::Domain => match alter_domain(from, to) {
             Some(out) => out,
             None => return [drop(b, from), create(b, to)].concat(),
@@ -249,7 +288,9 @@ mod tests {
     fn a_function_keeping_its_signature_is_replaced_in_place() {
         let d = PostgresDialect;
         let def = |body: &str| {
-            format!("CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ {body} $function$")
+            format!(
+                "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ {body} $function$"
+            )
         };
         let from = object(ObjectKind::Function, "f(integer)", &def("SELECT a"));
         let to = object(ObjectKind::Function, "f(integer)", &def("SELECT a + 1"));
@@ -257,7 +298,9 @@ mod tests {
         assert_eq!(out[0], "SET check_function_bodies = false");
         assert!(out[1].starts_with("CREATE OR REPLACE FUNCTION"));
         let mut returns_text = to.clone();
-        returns_text.definition = returns_text.definition.replace("RETURNS integer", "RETURNS text");
+        returns_text.definition = returns_text
+            .definition
+            .replace("RETURNS integer", "RETURNS text");
         let out = replace(&builder(&d), &from, &returns_text);
         assert_eq!(out[0], "DROP FUNCTION f(integer)");
     }
@@ -265,7 +308,11 @@ mod tests {
     #[test]
     fn triggers_and_partitions_drop_by_their_table() {
         let d = PostgresDialect;
-        let mut t = object(ObjectKind::Trigger, "actor.last_updated", "CREATE TRIGGER ...");
+        let mut t = object(
+            ObjectKind::Trigger,
+            "actor.last_updated",
+            "CREATE TRIGGER ...",
+        );
         t.table = Some("actor".into());
         assert_eq!(
             drop(&builder(&d), &t),
@@ -273,9 +320,9 @@ mod tests {
         );
         let mut p = object(ObjectKind::Partition, "payment_p1", "ALTER TABLE ...");
         p.table = Some("payment".into());
-        assert_eq!(
-            drop(&builder(&d), &p),
-            vec!["ALTER TABLE \"payment\" DETACH PARTITION \"payment_p1\""]
+        let detach = drop(&builder(&d), &p);
+        assert!(
+            detach[0].contains("EXECUTE 'ALTER TABLE \"payment\" DETACH PARTITION \"payment_p1\"'")
         );
     }
 }
