@@ -70,10 +70,10 @@ pub(super) async fn read(
             if let Some(t) = schema.tables.get_mut(&from.name) {
                 t.depends_on.push(to);
             }
-        } else if let Some(o) = schema.objects.get_mut(&from) {
-            if !o.depends_on.contains(&to) {
-                o.depends_on.push(to);
-            }
+        } else if let Some(o) = schema.objects.get_mut(&from)
+            && !o.depends_on.contains(&to)
+        {
+            o.depends_on.push(to);
         }
     }
     Ok(())

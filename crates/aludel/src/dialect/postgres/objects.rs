@@ -37,11 +37,8 @@ fn own(catalog: &str, oid: &str) -> String {
 /// Reads every managed object kind into `schema.objects`, and returns their identities
 /// (with the tables').
 pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<Identities> {
-    let mut ids = Identities::new();
-    let mut add = |schema: &mut Schema, catalog: &str, oid: String, o: Object| {
-        ids.insert((catalog.to_string(), oid), o.key.clone());
-        schema.objects.insert(o.key.clone(), o);
-    };
+    let mut found = Identities::new();
+    let ids = &mut found;
     let in_schema = "n.nspname = current_schema()";
 
     let sql = format!(
@@ -58,7 +55,7 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
             q(&text(&row, 2))
         );
         let o = object(ObjectKind::Extension, name, definition, opt(&row, 3));
-        add(schema, "pg_extension", text(&row, 0), o);
+        add(schema, ids, "pg_extension", text(&row, 0), o);
     }
 
     let sql = format!(
@@ -71,7 +68,7 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
         let name = text(&row, 1);
         let definition = format!("CREATE SCHEMA {}", q(&name));
         let o = object(ObjectKind::Namespace, name, definition, opt(&row, 2));
-        add(schema, "pg_namespace", text(&row, 0), o);
+        add(schema, ids, "pg_namespace", text(&row, 0), o);
     }
 
     let sql = format!(
@@ -89,7 +86,7 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
         let name = text(&row, 1);
         let definition = domain_definition(&name, &row);
         let o = object(ObjectKind::Domain, name, definition, opt(&row, 7));
-        add(schema, "pg_type", text(&row, 0), o);
+        add(schema, ids, "pg_type", text(&row, 0), o);
     }
 
     let sql = format!(
@@ -109,12 +106,12 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
             fields.join(",\n    ")
         );
         let o = object(ObjectKind::CompositeType, name, definition, opt(&row, 3));
-        add(schema, "pg_type", text(&row, 0), o);
+        add(schema, ids, "pg_type", text(&row, 0), o);
     }
 
-    read_sequences(db, schema, &mut add).await?;
-    read_relations(db, schema, &mut add).await?;
-    read_routines(db, schema, &mut add).await?;
+    read_sequences(db, schema, ids).await?;
+    read_relations(db, schema, ids).await?;
+    read_routines(db, schema, ids).await?;
 
     let sql = format!(
         "SELECT t.oid::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid), \
@@ -132,10 +129,9 @@ pub(super) async fn read(db: &mut PostgresConn, schema: &mut Schema) -> Result<I
             opt(&row, 4),
         );
         o.table = Some(table);
-        add(schema, "pg_trigger", text(&row, 0), o);
+        add(schema, ids, "pg_trigger", text(&row, 0), o);
     }
-    drop(add);
-    Ok(ids)
+    Ok(found)
 }
 
 fn object(kind: ObjectKind, name: String, definition: String, comment: Option<String>) -> Object {
@@ -169,14 +165,18 @@ fn domain_definition(name: &str, row: &[Option<String>]) -> String {
     lines.join("\n")
 }
 
-type Add<'a> = dyn FnMut(&mut Schema, &str, String, Object) + 'a;
+/// Records `o` in `schema` and its catalog identity in `ids`.
+fn add(schema: &mut Schema, ids: &mut Identities, catalog: &str, oid: String, o: Object) {
+    ids.insert((catalog.to_string(), oid), o.key.clone());
+    schema.objects.insert(o.key.clone(), o);
+}
 
 /// Sequences: standalone ones, and those owned by a column that is not written as `serial`
 /// (a serial column creates its own sequence; an identity column's sequence is the column's).
 async fn read_sequences(
     db: &mut PostgresConn,
     schema: &mut Schema,
-    add: &mut Add<'_>,
+    ids: &mut Identities,
 ) -> Result<()> {
     let sql = format!(
         "SELECT c.oid::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart::text, \
@@ -219,7 +219,7 @@ async fn read_sequences(
             }
         );
         let o = object(ObjectKind::Sequence, name, definition, opt(&row, 9));
-        add(schema, "pg_class", text(&row, 0), o);
+        add(schema, ids, "pg_class", text(&row, 0), o);
     }
     Ok(())
 }
@@ -229,7 +229,7 @@ async fn read_sequences(
 async fn read_relations(
     db: &mut PostgresConn,
     schema: &mut Schema,
-    add: &mut Add<'_>,
+    ids: &mut Identities,
 ) -> Result<()> {
     let sql = format!(
         "SELECT c.oid::text, c.relname::text, c.relkind::text, pg_get_viewdef(c.oid), \
@@ -253,7 +253,7 @@ async fn read_relations(
         };
         let definition = format!("CREATE {keyword} {}{with} AS\n{body}", q(&name));
         let o = object(kind, name, definition, opt(&row, 5));
-        add(schema, "pg_class", text(&row, 0), o);
+        add(schema, ids, "pg_class", text(&row, 0), o);
     }
 
     let sql = format!(
@@ -271,7 +271,7 @@ async fn read_relations(
             opt(&row, 4),
         );
         o.table = Some(text(&row, 2));
-        add(schema, "pg_class", text(&row, 0), o);
+        add(schema, ids, "pg_class", text(&row, 0), o);
     }
 
     let sql = "SELECT c.relname::text, p.relname::text, pg_get_expr(c.relpartbound, c.oid) \
@@ -299,7 +299,7 @@ async fn read_relations(
 async fn read_routines(
     db: &mut PostgresConn,
     schema: &mut Schema,
-    add: &mut Add<'_>,
+    ids: &mut Identities,
 ) -> Result<()> {
     let sql = format!(
         "SELECT p.oid::text, p.oid::regprocedure::text, p.prokind::text, \
@@ -320,7 +320,7 @@ async fn read_routines(
         };
         let definition = definition.trim_end().to_string();
         let o = object(kind, name, definition, opt(&row, 4));
-        add(schema, "pg_proc", text(&row, 0), o);
+        add(schema, ids, "pg_proc", text(&row, 0), o);
     }
     Ok(())
 }
