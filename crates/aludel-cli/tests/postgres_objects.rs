@@ -269,3 +269,60 @@ fn unmanaged_kinds_are_listed_and_extension_members_left_out() {
         "only the extension itself is an object"
     );
 }
+
+/// `pg_depend` read into `depends_on`: each object and table names what it needs, whatever
+/// catalog row holds the dependency (a view's rule, a column default, a column's type, an
+/// index's operator class, a trigger).
+#[test]
+fn dependencies_come_from_pg_depend() {
+    use aludel::schema::{ObjectKey, ObjectKind};
+    let Some(db) = support::TestDb::new(Kind::Postgres, "pg_depend") else {
+        return;
+    };
+    db.load_with_client(
+        "CREATE EXTENSION citext;
+         CREATE EXTENSION pg_trgm;
+         CREATE SEQUENCE ticket;
+         CREATE DOMAIN score AS integer CHECK (VALUE >= 0);
+         CREATE TYPE price AS (amount numeric, currency text);
+         CREATE TABLE users (id integer PRIMARY KEY DEFAULT nextval('ticket'), mail citext, score score,
+             fees price[], name text);
+         CREATE INDEX users_name ON users USING gin (name gin_trgm_ops);
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE FUNCTION add_ints(integer, integer) RETURNS integer LANGUAGE sql AS $$ SELECT $1 + $2 $$;
+         CREATE AGGREGATE total(integer) (SFUNC = add_ints, STYPE = integer);
+         CREATE VIEW totals AS SELECT total(score) FROM users;
+         CREATE MATERIALIZED VIEW mails AS SELECT mail FROM users;
+         CREATE INDEX mails_mail ON mails (mail);",
+    );
+    let catalog = db.catalog();
+    let key = |kind, name: &str| ObjectKey {
+        kind,
+        name: name.to_string(),
+    };
+    let needs = |of: ObjectKey| catalog.objects[&of].depends_on.clone();
+    let users = &catalog.tables["users"].depends_on;
+    for expected in [
+        key(ObjectKind::Sequence, "ticket"),
+        key(ObjectKind::Domain, "score"),
+        key(ObjectKind::CompositeType, "price"),
+        key(ObjectKind::Extension, "citext"),
+        key(ObjectKind::Extension, "pg_trgm"),
+    ] {
+        assert!(
+            users.contains(&expected),
+            "users needs {expected:?}: {users:?}"
+        );
+    }
+    let trigger = needs(key(ObjectKind::Trigger, "users.touch"));
+    assert!(trigger.contains(&key(ObjectKind::Function, "touch()")));
+    assert!(trigger.contains(&ObjectKey::table("users")));
+    let aggregate = needs(key(ObjectKind::Aggregate, "total(integer)"));
+    assert!(aggregate.contains(&key(ObjectKind::Function, "add_ints(integer,integer)")));
+    let view = needs(key(ObjectKind::View, "totals"));
+    assert!(view.contains(&key(ObjectKind::Aggregate, "total(integer)")));
+    assert!(view.contains(&ObjectKey::table("users")));
+    let index = needs(key(ObjectKind::ViewIndex, "mails_mail"));
+    assert!(index.contains(&key(ObjectKind::MaterializedView, "mails")));
+}

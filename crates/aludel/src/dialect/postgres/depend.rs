@@ -29,20 +29,23 @@ fn folded(c: &str, o: &str) -> String {
             FROM pg_type t JOIN pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
             LEFT JOIN pg_class rc ON rc.oid = b.typrelid WHERE {c} = 'pg_type'::regclass AND t.oid = {o} \
          UNION ALL SELECT CASE WHEN x.relkind = 'c' THEN 'pg_type' ELSE 'pg_class' END, \
-            CASE WHEN x.relkind = 'c' THEN x.reltype ELSE x.oid END \
-            FROM pg_class x WHERE {c} = 'pg_class'::regclass AND x.oid = {o} \
+            CASE WHEN x.relkind = 'c' THEN x.reltype WHEN it.relkind IN ('r', 'p') THEN it.oid ELSE x.oid END \
+            FROM pg_class x LEFT JOIN pg_index ix ON ix.indexrelid = x.oid LEFT JOIN pg_class it ON it.oid = ix.indrelid \
+            WHERE {c} = 'pg_class'::regclass AND x.oid = {o} \
          UNION ALL SELECT {c}::regclass::text, {o} WHERE {c} NOT IN ('pg_rewrite'::regclass, \
             'pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_type'::regclass, 'pg_class'::regclass)"
     )
 }
 
 /// Every user-level dependency (objects created after the system's, normal or automatic),
-/// each side folded onto the object it belongs to.
+/// each side folded onto the object it belongs to, in one query; rows marked `e` are the
+/// members of an extension (the extension on the right), the others read "left needs right".
 fn depend_query() -> String {
     format!(
-        "SELECT DISTINCT f.cls, f.id::text, t.cls, t.id::text FROM pg_depend d \
-         CROSS JOIN LATERAL ({}) f CROSS JOIN LATERAL ({}) t \
-         WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384",
+        "SELECT DISTINCT CASE WHEN d.deptype = 'e' THEN 'e' ELSE 'n' END, f.cls, f.id::text, t.cls, t.id::text \
+         FROM pg_depend d CROSS JOIN LATERAL ({}) f CROSS JOIN LATERAL ({}) t \
+         WHERE (d.deptype IN ('n', 'a') OR (d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass)) \
+         AND d.objid >= 16384 AND d.refobjid >= 16384",
         folded("d.classid", "d.objid"),
         folded("d.refclassid", "d.refobjid")
     )
@@ -55,10 +58,19 @@ pub(super) async fn read(
     schema: &mut Schema,
     ids: &Identities,
 ) -> Result<()> {
+    let rows = query(db, &depend_query()).await?;
+    // What belongs to an extension stands for the extension: a column of type citext, an
+    // index with gin_trgm_ops or a default calling gen_random_uuid() needs the extension.
+    let mut ids = ids.clone();
+    for row in rows.iter().filter(|r| text(r, 0) == "e") {
+        if let Some(extension) = ids.get(&(text(row, 3), text(row, 4))).cloned() {
+            ids.entry((text(row, 1), text(row, 2))).or_insert(extension);
+        }
+    }
     let mut edges: BTreeSet<(ObjectKey, ObjectKey)> = BTreeSet::new();
-    for row in query(db, &depend_query()).await? {
-        let from = ids.get(&(text(&row, 0), text(&row, 1)));
-        let to = ids.get(&(text(&row, 2), text(&row, 3)));
+    for row in rows.iter().filter(|r| text(r, 0) == "n") {
+        let from = ids.get(&(text(row, 1), text(row, 2)));
+        let to = ids.get(&(text(row, 3), text(row, 4)));
         if let (Some(from), Some(to)) = (from, to)
             && from != to
         {
