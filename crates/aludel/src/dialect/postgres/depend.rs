@@ -2,13 +2,13 @@
 //! aludel does not manage, listed from the catalogs in one query.
 //!
 //! `pg_depend` records a dependency from the catalog row that holds it: a view's rewrite rule,
-//! a column default (`pg_attrdef`), a constraint, an array type. The query folds each side onto
+//! a column default (`pg_attrdef`), a constraint, an array type. Each side is folded onto
 //! the object aludel knows (the rule onto its view, the default and the constraint onto their
 //! table or domain, an array type onto its element, a table's row type onto the table, a
 //! composite type's relation onto the type), so that each row reads "this object needs that
 //! one". Rows between two objects aludel does not know are ignored.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::PostgresConn;
 use super::objects::Identities;
@@ -16,40 +16,32 @@ use crate::Result;
 use crate::dialect::catalog::{query, text};
 use crate::schema::{ObjectKey, ObjectKind, Schema};
 
-/// The `(catalog, oid)` a `pg_depend` side (`{c}` the catalog, `{o}` the oid) stands for.
-fn folded(c: &str, o: &str) -> String {
-    format!(
-        "SELECT 'pg_class'::text AS cls, r.ev_class AS id FROM pg_rewrite r WHERE {c} = 'pg_rewrite'::regclass AND r.oid = {o} \
-         UNION ALL SELECT 'pg_class', a.adrelid FROM pg_attrdef a WHERE {c} = 'pg_attrdef'::regclass AND a.oid = {o} \
-         UNION ALL SELECT CASE WHEN k.conrelid <> 0 THEN 'pg_class' ELSE 'pg_type' END, \
-            CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END \
-            FROM pg_constraint k WHERE {c} = 'pg_constraint'::regclass AND k.oid = {o} \
-         UNION ALL SELECT CASE WHEN rc.relkind <> 'c' THEN 'pg_class' ELSE 'pg_type' END, \
-            CASE WHEN rc.relkind <> 'c' THEN rc.oid ELSE b.oid END \
-            FROM pg_type t JOIN pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
-            LEFT JOIN pg_class rc ON rc.oid = b.typrelid WHERE {c} = 'pg_type'::regclass AND t.oid = {o} \
-         UNION ALL SELECT CASE WHEN x.relkind = 'c' THEN 'pg_type' ELSE 'pg_class' END, \
-            CASE WHEN x.relkind = 'c' THEN x.reltype WHEN it.relkind IN ('r', 'p') THEN it.oid ELSE x.oid END \
-            FROM pg_class x LEFT JOIN pg_index ix ON ix.indexrelid = x.oid LEFT JOIN pg_class it ON it.oid = ix.indrelid \
-            WHERE {c} = 'pg_class'::regclass AND x.oid = {o} \
-         UNION ALL SELECT {c}::regclass::text, {o} WHERE {c} NOT IN ('pg_rewrite'::regclass, \
-            'pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_type'::regclass, 'pg_class'::regclass)"
-    )
-}
+/// A catalog row's identity: its catalog's name and its oid.
+type CatalogId = (String, String);
 
-/// Every user-level dependency (objects created after the system's, normal or automatic),
-/// each side folded onto the object it belongs to, in one query; rows marked `e` are the
-/// members of an extension (the extension on the right), the others read "left needs right".
-fn depend_query() -> String {
-    format!(
-        "SELECT DISTINCT CASE WHEN d.deptype = 'e' THEN 'e' ELSE 'n' END, f.cls, f.id::text, t.cls, t.id::text \
-         FROM pg_depend d CROSS JOIN LATERAL ({}) f CROSS JOIN LATERAL ({}) t \
-         WHERE (d.deptype IN ('n', 'a') OR (d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass)) \
-         AND d.objid >= 16384 AND d.refobjid >= 16384",
-        folded("d.classid", "d.objid"),
-        folded("d.refclassid", "d.refobjid")
-    )
-}
+/// In one query: every user-level dependency (`d` rows: normal and automatic ones, and the
+/// members of extensions), and the folding of the catalog rows that hold dependencies onto
+/// the objects they belong to (`m` rows). Each row: its sort, the dependency type, then
+/// catalog and oid of both sides. Plain scans of the catalogs, folded in Rust: a join or a
+/// subquery per dependency costs a nested loop per row.
+const DEPEND: &str = "SELECT 'd', d.deptype::text, d.classid::regclass::text, d.objid::text, \
+        d.refclassid::regclass::text, d.refobjid::text FROM pg_depend d \
+        WHERE d.objid >= 16384 AND d.refobjid >= 16384 \
+        AND (d.deptype IN ('n', 'a') OR (d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass)) \
+    UNION ALL SELECT 'm', '', 'pg_rewrite', r.oid::text, 'pg_class', r.ev_class::text FROM pg_rewrite r \
+        WHERE r.oid >= 16384 \
+    UNION ALL SELECT 'm', '', 'pg_attrdef', a.oid::text, 'pg_class', a.adrelid::text FROM pg_attrdef a \
+        WHERE a.oid >= 16384 \
+    UNION ALL SELECT 'm', '', 'pg_constraint', k.oid::text, CASE WHEN k.conrelid <> 0 THEN 'pg_class' ELSE 'pg_type' END, \
+        (CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END)::text FROM pg_constraint k WHERE k.oid >= 16384 \
+    UNION ALL SELECT 'm', '', 'pg_type', t.oid::text, CASE WHEN rc.relkind <> 'c' THEN 'pg_class' ELSE 'pg_type' END, \
+        (CASE WHEN rc.relkind <> 'c' THEN rc.oid ELSE b.oid END)::text FROM pg_type t \
+        JOIN pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
+        LEFT JOIN pg_class rc ON rc.oid = b.typrelid WHERE t.oid >= 16384 \
+    UNION ALL SELECT 'm', '', 'pg_class', x.oid::text, CASE WHEN x.relkind = 'c' THEN 'pg_type' ELSE 'pg_class' END, \
+        (CASE WHEN x.relkind = 'c' THEN x.reltype ELSE it.oid END)::text FROM pg_class x \
+        LEFT JOIN pg_index ix ON ix.indexrelid = x.oid LEFT JOIN pg_class it ON it.oid = ix.indrelid AND it.relkind IN ('r', 'p') \
+        WHERE x.oid >= 16384 AND (x.relkind = 'c' OR it.oid IS NOT NULL)";
 
 /// Fills `depends_on` of the objects and tables in `schema` from `pg_depend`. `ids` maps
 /// catalog identities to the objects and tables read.
@@ -58,20 +50,29 @@ pub(super) async fn read(
     schema: &mut Schema,
     ids: &Identities,
 ) -> Result<()> {
-    let rows = query(db, &depend_query()).await?;
+    let rows = query(db, DEPEND).await?;
+    let side = |row: &[Option<String>], i: usize| (text(row, i), text(row, i + 1));
+    let mut folds: HashMap<CatalogId, CatalogId> = HashMap::new();
+    for row in rows.iter().filter(|r| text(r, 0) == "m") {
+        folds.insert(side(row, 2), side(row, 4));
+    }
+    let fold = |key: (String, String)| folds.get(&key).cloned().unwrap_or(key);
+    let deps: Vec<(bool, CatalogId, CatalogId)> = rows
+        .iter()
+        .filter(|r| text(r, 0) == "d")
+        .map(|r| (text(r, 1) == "e", fold(side(r, 2)), fold(side(r, 4))))
+        .collect();
     // What belongs to an extension stands for the extension: a column of type citext, an
     // index with gin_trgm_ops or a default calling gen_random_uuid() needs the extension.
     let mut ids = ids.clone();
-    for row in rows.iter().filter(|r| text(r, 0) == "e") {
-        if let Some(extension) = ids.get(&(text(row, 3), text(row, 4))).cloned() {
-            ids.entry((text(row, 1), text(row, 2))).or_insert(extension);
+    for (_, member, extension) in deps.iter().filter(|d| d.0) {
+        if let Some(extension) = ids.get(extension).cloned() {
+            ids.entry(member.clone()).or_insert(extension);
         }
     }
     let mut edges: BTreeSet<(ObjectKey, ObjectKey)> = BTreeSet::new();
-    for row in rows.iter().filter(|r| text(r, 0) == "n") {
-        let from = ids.get(&(text(row, 1), text(row, 2)));
-        let to = ids.get(&(text(row, 3), text(row, 4)));
-        if let (Some(from), Some(to)) = (from, to)
+    for (_, from, to) in deps.iter().filter(|d| !d.0) {
+        if let (Some(from), Some(to)) = (ids.get(from), ids.get(to))
             && from != to
         {
             edges.insert((from.clone(), to.clone()));
