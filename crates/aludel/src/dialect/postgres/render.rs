@@ -353,3 +353,35 @@ fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<Str
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Change;
+
+    #[test]
+    fn a_partitioned_table_keeps_its_key_and_checks_round_trip() {
+        let table = Table {
+            name: "member".into(),
+            columns: vec![Column {
+                name: "role".into(),
+                type_: "character varying(10)".into(),
+                default: Some("'owner'::character varying".into()),
+                ..Column::default()
+            }],
+            checks: vec![CheckConstraint {
+                name: Some("member_role_check".into()),
+                expression: "(role)::text = ANY ((ARRAY['owner'::character varying, 'admin'::character varying])::text[])".into(),
+            }],
+            partition_by: Some("LIST (role)".into()),
+            ..Table::default()
+        };
+        let sql = render(&PostgresDialect, &[Change::AddTable(table)]);
+        assert!(sql[0].ends_with(") PARTITION BY LIST (role)"), "{}", sql[0]);
+        assert!(
+            sql[0].contains("(ARRAY['owner'::character varying, 'admin'::character varying]::character varying[])::text[]"),
+            "{}",
+            sql[0]
+        );
+    }
+}
