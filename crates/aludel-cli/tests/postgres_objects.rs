@@ -237,7 +237,10 @@ fn unmanaged_kinds_are_listed_and_extension_members_left_out() {
          ALTER TABLE log ENABLE ROW LEVEL SECURITY;
          CREATE POLICY mine ON log USING (owner = current_user);
          CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
-         CREATE PUBLICATION everything FOR TABLE log;",
+         CREATE PUBLICATION everything FOR TABLE log;
+         CREATE SCHEMA other;
+         CREATE TABLE other.t (id integer);
+         CREATE FUNCTION other.f(a integer) RETURNS integer LANGUAGE sql AS $$ SELECT a $$;",
     );
     let catalog = db.catalog();
     let listed: Vec<String> = catalog
@@ -250,6 +253,8 @@ fn unmanaged_kinds_are_listed_and_extension_members_left_out() {
         "policy mine on log",
         "collation ci",
         "publication everything",
+        "table other.t",
+        "function other.f(a integer)",
     ] {
         assert!(
             listed.iter().any(|l| l == expected),
@@ -265,8 +270,8 @@ fn unmanaged_kinds_are_listed_and_extension_members_left_out() {
     let keys: Vec<String> = catalog.objects.keys().map(|k| k.name.clone()).collect();
     assert_eq!(
         keys,
-        vec!["pg_trgm"],
-        "only the extension itself is an object"
+        vec!["pg_trgm", "other"],
+        "only the extension itself and the schema are objects"
     );
 }
 

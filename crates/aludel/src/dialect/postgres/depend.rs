@@ -14,7 +14,7 @@ use super::PostgresConn;
 use super::objects::Identities;
 use crate::Result;
 use crate::dialect::catalog::{query, text};
-use crate::schema::{ObjectKey, ObjectKind, Schema};
+use crate::schema::{ObjectKey, ObjectKind, Schema, TableFilter};
 
 /// A catalog row's identity: its catalog's name and its oid.
 type CatalogId = (String, String);
@@ -124,17 +124,36 @@ const UNMANAGED: &str = "SELECT 'rule', r.rulename::text || ' on ' || c.relname:
     UNION ALL SELECT 'publication', p.pubname::text, 'pg_publication'::regclass, p.oid FROM pg_publication p \
     UNION ALL SELECT 'foreign data wrapper', w.fdwname::text, 'pg_foreign_data_wrapper'::regclass, w.oid FROM pg_foreign_data_wrapper w WHERE w.oid >= 16384 \
     UNION ALL SELECT 'server', s.srvname::text, 'pg_foreign_server'::regclass, s.oid FROM pg_foreign_server s \
-    UNION ALL SELECT 'language', l.lanname::text, 'pg_language'::regclass, l.oid FROM pg_language l WHERE l.oid >= 16384";
+    UNION ALL SELECT 'language', l.lanname::text, 'pg_language'::regclass, l.oid FROM pg_language l WHERE l.oid >= 16384 \
+    UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' \
+        WHEN 'f' THEN 'foreign table' ELSE 'table' END, n.nspname::text || '.' || c.relname::text, 'pg_class'::regclass, c.oid \
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT c.relispartition AND n.nspname <> current_schema() \
+        AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' \
+    UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, \
+        n.nspname::text || '.' || p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', 'pg_proc'::regclass, p.oid \
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+        WHERE n.nspname <> current_schema() AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
 
 /// Lists in `schema.unmanaged` what the database has that aludel does not compare, leaving
-/// out what belongs to an extension.
-pub(super) async fn read_unmanaged(db: &mut PostgresConn, schema: &mut Schema) -> Result<()> {
+/// out what belongs to an extension: the kinds aludel does not manage, and the relations and
+/// routines of other schemas than the current one (introspection reads only that one).
+pub(super) async fn read_unmanaged(
+    db: &mut PostgresConn,
+    schema: &mut Schema,
+    filter: &TableFilter,
+) -> Result<()> {
     let sql = format!(
         "SELECT u.kind, u.name FROM ({UNMANAGED}) u(kind, name, cls, id) WHERE NOT EXISTS \
          (SELECT 1 FROM pg_depend e WHERE e.classid = u.cls AND e.objid = u.id AND e.deptype = 'e') ORDER BY 1, 2"
     );
     for row in query(db, &sql).await? {
         let (kind, name) = (text(&row, 0), text(&row, 1));
+        // aludel's own tables (a version table kept in another schema) are not the user's.
+        let relation = name.rsplit('.').next().unwrap_or_default();
+        if kind == "table" && !filter.accepts(relation) {
+            continue;
+        }
         schema.unmanaged.push(ObjectKey {
             kind: ObjectKind::Other(kind_word(&kind)),
             name,
@@ -164,6 +183,13 @@ fn kind_word(kind: &str) -> &'static str {
         "foreign data wrapper",
         "server",
         "language",
+        "table",
+        "view",
+        "materialized view",
+        "sequence",
+        "procedure",
+        "aggregate",
+        "function",
     ];
     WORDS
         .iter()

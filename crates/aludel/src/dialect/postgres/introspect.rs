@@ -126,7 +126,7 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
         ids.insert(("pg_class".to_string(), oid), ObjectKey::table(&name));
     }
     depend::read(db, &mut schema, &ids).await?;
-    depend::read_unmanaged(db, &mut schema).await?;
+    depend::read_unmanaged(db, &mut schema, filter).await?;
     Ok(schema)
 }
 
