@@ -149,6 +149,16 @@ kind!(
 );
 
 kind!(
+    function_result_type_changed_under_a_view,
+    "CREATE FUNCTION answer() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 42 $$;
+     CREATE TABLE users (id integer PRIMARY KEY);
+     CREATE VIEW answers AS SELECT id, answer() AS x FROM users;",
+    "CREATE FUNCTION answer() RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT 42::bigint $$;
+     CREATE TABLE users (id integer PRIMARY KEY);
+     CREATE VIEW answers AS SELECT id, answer() AS x FROM users;"
+);
+
+kind!(
     function_in_a_default,
     USERS,
     "CREATE FUNCTION default_score() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 10 $$;

@@ -100,35 +100,9 @@ pub fn diff(from: &Schema, to: &Schema, renames: &[Rename]) -> Vec<Change> {
         .collect();
     phases.add_tables(&added);
     phases.drop_tables(&dropped);
-    let mut altered = phases.altered_tables();
-    altered.extend(tables_using_altered_enums(from, &phases.enums_altered));
+    let altered = phases.altered_tables();
     let objects = super::objects::compare(from, to, &altered);
     phases.into_changes(objects)
-}
-
-/// The tables with a column of an enum type that changes: either direction of the change may
-/// rebuild the type (a label removed), which converts those columns, so what uses them (a view)
-/// must be out of the way.
-fn tables_using_altered_enums<'a>(from: &'a Schema, altered: &[Change]) -> Vec<&'a str> {
-    let names: Vec<&str> = altered
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterEnum { name, .. } => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
-    from.tables
-        .values()
-        .filter(|t| {
-            t.columns.iter().any(|c| {
-                let base = c.type_.trim_end_matches("[]");
-                names
-                    .iter()
-                    .any(|n| base == *n || base.ends_with(&format!(".{n}")))
-            })
-        })
-        .map(|t| t.name.as_str())
-        .collect()
 }
 
 /// The table rename hints that apply (the old name only in `from`, the new only in `to`),
@@ -285,8 +259,10 @@ impl Phases {
 
     fn into_changes(self, objects: super::objects::ObjectChanges) -> Vec<Change> {
         let mut out = self.enums_first;
-        out.extend(objects.early_creates);
+        // Late objects go first: an early object replaced by a drop and a create needs the
+        // views and triggers that use it out of the way.
         out.extend(objects.late_drops);
+        out.extend(objects.early_creates);
         out.extend(self.renamed);
         out.extend(self.drops_of_constraints);
         out.extend(self.enums_altered);
