@@ -109,7 +109,8 @@ pub struct ObjectKey {
     /// The name as the database qualifies it where that is needed to tell objects apart: a
     /// function or aggregate with its argument types (`f(integer, text)`), an object outside
     /// the default schema with its schema (`audit.log_change()`). A trigger's name is its own
-    /// name; its table is [`Object::table`].
+    /// name (on PostgreSQL, where trigger names are unique per table only, `table.trigger`); its
+    /// table is [`Object::table`].
     pub name: String,
 }
 
