@@ -65,6 +65,10 @@ const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JO
 
 /// Every table of the current schema, and its enum types, in a handful of whole-schema queries.
 pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> Result<Schema> {
+    // A model file's `set_config('search_path', '', false)` (every pg_dump) or `SET
+    // search_path` must not decide which schema is read, nor how names are printed: back to
+    // the session's own setting (the URL's options, the role's or the database's default).
+    query(db, "RESET search_path").await?;
     let mut schema = Schema::default();
     let mut table_ids = Vec::new();
     for row in query(db, TABLES).await? {
