@@ -117,6 +117,165 @@ mod sqlite {
     }
 }
 
+mod postgres {
+    use crate::support::Kind;
+    use crate::support::corpus::{Edit, corpus, run_corpus};
+
+    /// Edits of Pagila: each a change a user makes to the model file, of a different kind.
+    const PAGILA_EDITS: &[Edit] = &[
+        Edit {
+            name: "a column type used by two views",
+            find: "    length smallint,",
+            replace: "    length integer,",
+        },
+        Edit {
+            name: "a new function and the trigger calling it",
+            find: "",
+            replace: "CREATE FUNCTION public.store_touched() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    NEW.last_update = now();\n    RETURN NEW;\nEND $$;\nCREATE TRIGGER store_touched BEFORE INSERT ON public.store FOR EACH ROW EXECUTE FUNCTION public.store_touched();",
+        },
+        Edit {
+            name: "a new partition",
+            find: "",
+            replace: "CREATE TABLE public.payment_p2026_08 PARTITION OF public.payment FOR VALUES FROM ('2026-08-01 00:00:00+00') TO ('2026-09-01 00:00:00+00');",
+        },
+        Edit {
+            name: "an enum value",
+            find: "    'NC-17'\n",
+            replace: "    'NC-17',\n    'X'\n",
+        },
+        Edit {
+            name: "a domain's check",
+            find: "(VALUE <= 2155)",
+            replace: "(VALUE <= 2200)",
+        },
+        Edit {
+            name: "a view's query",
+            find: "AS store,",
+            replace: "AS store_name,",
+        },
+        Edit {
+            name: "a function's body",
+            find: "  RETURN v_customer_id;",
+            replace: "  RETURN coalesce(v_customer_id, 0);",
+        },
+        Edit {
+            name: "a sequence's start",
+            find: "CREATE SEQUENCE public.actor_actor_id_seq\n    START WITH 1\n",
+            replace: "CREATE SEQUENCE public.actor_actor_id_seq\n    START WITH 1000\n",
+        },
+        Edit {
+            name: "a trigger removed",
+            find: "CREATE TRIGGER last_updated BEFORE UPDATE ON public.store FOR EACH ROW EXECUTE FUNCTION public.last_updated();",
+            replace: "",
+        },
+        Edit {
+            name: "an extension and a trigram index using it",
+            find: "",
+            replace: "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\nCREATE INDEX film_title_trgm ON public.film USING gin (title public.gin_trgm_ops);",
+        },
+        Edit {
+            name: "a table with an identity column, a CHECK IN list on varchar and a composite type",
+            find: "",
+            replace: "CREATE TYPE public.price AS (amount numeric(5,2), currency text);\nCREATE TABLE public.member (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    role character varying(10) NOT NULL CHECK (role IN ('owner','admin','member')),\n    fee public.price,\n    tags text[] DEFAULT ARRAY['a'::character varying, 'b'::character varying]::text[]\n);",
+        },
+        Edit {
+            name: "a materialized view index, a comment and an aggregate",
+            find: "",
+            replace: "CREATE INDEX rental_by_category_sales ON public.rental_by_category USING btree (total_sales);\nCOMMENT ON VIEW public.actor_info IS 'actors and their films';\nCREATE AGGREGATE public.text_concat(text) (SFUNC = textcat, STYPE = text, INITCOND = '');",
+        },
+        Edit {
+            name: "a procedure and a schema",
+            find: "",
+            replace: "CREATE SCHEMA reporting;\nCREATE PROCEDURE public.close_store(p_store integer) LANGUAGE sql AS $$ DELETE FROM public.inventory WHERE store_id = p_store $$;",
+        },
+        Edit {
+            name: "a partition detached",
+            find: "ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_p2026_07 FOR VALUES FROM ('2026-07-01 00:00:00+00') TO ('2026-08-01 00:00:00+00');",
+            replace: "",
+        },
+    ];
+
+    /// Edits of Chinook: each a change a user makes to the model file.
+    const CHINOOK_EDITS: &[Edit] = &[
+        Edit {
+            name: "a view over two tables",
+            find: "",
+            replace: "CREATE VIEW album_tracks AS SELECT a.title, count(t.track_id) AS tracks FROM album a JOIN track t ON t.album_id = a.album_id GROUP BY a.title;",
+        },
+        Edit {
+            name: "a column type used by the view",
+            find: "    title VARCHAR(160) NOT NULL,\n    artist_id",
+            replace: "    title VARCHAR(200) NOT NULL,\n    artist_id",
+        },
+        Edit {
+            name: "a serial column, a standalone sequence and a CHECK IN list",
+            find: "",
+            replace: "CREATE SEQUENCE invoice_number START 1000;\nCREATE TABLE note (note_id serial PRIMARY KEY, kind VARCHAR(10) NOT NULL CHECK (kind IN ('info', 'warn')), number INT DEFAULT nextval('invoice_number'));",
+        },
+        Edit {
+            name: "a function and the trigger calling it",
+            find: "",
+            replace: "CREATE FUNCTION note_kind_lower() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.kind := lower(NEW.kind); RETURN NEW; END $$;\nCREATE TRIGGER note_kind BEFORE INSERT OR UPDATE ON note FOR EACH ROW EXECUTE FUNCTION note_kind_lower();",
+        },
+        Edit {
+            name: "an enum type and a domain used by a new column",
+            find: "",
+            replace: "CREATE TYPE media_class AS ENUM ('audio', 'video');\nCREATE DOMAIN positive_money AS NUMERIC(10,2) CHECK (VALUE > 0);\nALTER TABLE track ADD COLUMN class media_class DEFAULT 'audio', ADD COLUMN list_price positive_money;",
+        },
+        Edit {
+            name: "an enum value added",
+            find: "('audio', 'video')",
+            replace: "('audio', 'video', 'podcast')",
+        },
+        Edit {
+            name: "a partitioned table with two partitions",
+            find: "",
+            replace: "CREATE TABLE play (track_id INT NOT NULL, played_at DATE NOT NULL) PARTITION BY RANGE (played_at);\nCREATE TABLE play_2025 PARTITION OF play FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nCREATE TABLE play_2026 PARTITION OF play FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\nCREATE INDEX play_track ON play (track_id);",
+        },
+        Edit {
+            name: "a materialized view with an index",
+            find: "",
+            replace: "CREATE MATERIALIZED VIEW genre_tracks AS SELECT genre_id, count(*) AS n FROM track GROUP BY genre_id;\nCREATE UNIQUE INDEX genre_tracks_genre ON genre_tracks (genre_id);",
+        },
+        Edit {
+            name: "the trigger's function changed",
+            find: "NEW.kind := lower(NEW.kind);",
+            replace: "NEW.kind := lower(trim(NEW.kind));",
+        },
+        Edit {
+            name: "the domain's check changed",
+            find: "CHECK (VALUE > 0)",
+            replace: "CHECK (VALUE >= 0)",
+        },
+        Edit {
+            name: "a column added to the view",
+            find: "count(t.track_id) AS tracks",
+            replace: "count(t.track_id) AS tracks, max(t.milliseconds) AS longest",
+        },
+        Edit {
+            name: "the view removed",
+            find: "CREATE VIEW album_tracks AS SELECT a.title, count(t.track_id) AS tracks, max(t.milliseconds) AS longest FROM album a JOIN track t ON t.album_id = a.album_id GROUP BY a.title;",
+            replace: "",
+        },
+    ];
+
+    #[test]
+    fn pagila() {
+        let Some(model) = corpus("pagila-schema.postgresql.sql") else {
+            return;
+        };
+        run_corpus(Kind::Postgres, "pagila", &model, PAGILA_EDITS);
+    }
+
+    #[test]
+    fn chinook() {
+        let Some(model) = corpus("chinook-schema.postgresql.sql") else {
+            return;
+        };
+        run_corpus(Kind::Postgres, "chinook_pg", &model, CHINOOK_EDITS);
+    }
+}
+
 /// The harness itself: the normalisation keeps real differences and drops only spelling and
 /// generated names.
 mod harness {

@@ -288,8 +288,10 @@ impl Phases {
 
     fn into_changes(self, objects: super::objects::ObjectChanges) -> Vec<Change> {
         let mut out = self.enums_first;
-        out.extend(objects.early_creates);
+        // Late objects go first: an early object replaced by a drop and a create needs the
+        // views and triggers that use it out of the way.
         out.extend(objects.late_drops);
+        out.extend(objects.early_creates);
         out.extend(self.renamed);
         out.extend(self.drops_of_constraints);
         out.extend(self.enums_altered);

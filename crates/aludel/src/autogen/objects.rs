@@ -8,9 +8,10 @@
 //! after them. Within a phase, objects follow the dependencies the catalog recorded; the
 //! downgrade, being the upgrade reversed, is the mirror image.
 //!
-//! A late object that is unchanged but depends on a table whose columns change is dropped
-//! before the change and created again after it, because the databases refuse to alter or
-//! drop a column a view uses.
+//! A late object that is unchanged but depends on a table whose columns change (or whose
+//! enum type changes) is dropped before the change and created again after it, because the
+//! databases refuse to alter or drop a column a view uses; so is a late object that uses an
+//! early object that changes, which the dialect may replace by a drop and a create.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,7 +40,10 @@ pub(super) fn compare(
 ) -> ObjectChanges {
     let late_from = late_objects(from);
     let late_to = late_objects(to);
-    let in_the_way = dependents_of_tables(from, altered_tables);
+    let mut tables: BTreeSet<&str> = altered_tables.clone();
+    tables.extend(tables_using_altered_enums(from, to));
+    let mut in_the_way = dependents_of_tables(from, &tables);
+    in_the_way.extend(late_dependents_of_replaced(from, to, &late_from));
 
     let mut drop_keys: BTreeSet<&ObjectKey> = BTreeSet::new();
     let mut create_keys: BTreeSet<&ObjectKey> = BTreeSet::new();
@@ -121,6 +125,56 @@ pub(super) fn compare(
             .push(Change::CreateObject(to.objects[key].clone()));
     }
     out
+}
+
+/// The tables with a column of an enum type that changes: either direction of the change may
+/// rebuild the type (a label removed), which converts those columns, so what uses them (a view)
+/// must be out of the way.
+fn tables_using_altered_enums<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a str> {
+    let altered: Vec<&str> = from
+        .enums
+        .iter()
+        .filter(|(name, values)| to.enums.get(*name).is_some_and(|v| v != *values))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    from.tables
+        .values()
+        .filter(|t| {
+            t.columns.iter().any(|c| {
+                let base = c.type_.trim_end_matches("[]");
+                altered
+                    .iter()
+                    .any(|n| base == *n || base.ends_with(&format!(".{n}")))
+            })
+        })
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
+/// The late objects that use, directly or through other objects, an early object that changes
+/// (the dialect may replace it by a drop and a create, which they would be in the way of).
+fn late_dependents_of_replaced<'a>(
+    from: &'a Schema,
+    to: &Schema,
+    late: &BTreeSet<&ObjectKey>,
+) -> BTreeSet<&'a ObjectKey> {
+    let mut hit: BTreeSet<&ObjectKey> = from
+        .objects
+        .iter()
+        .filter(|(k, o)| !late.contains(k) && to.objects.get(*k).is_some_and(|n| !n.same_as(o)))
+        .map(|(k, _)| k)
+        .collect();
+    loop {
+        let before = hit.len();
+        for (key, o) in &from.objects {
+            if !hit.contains(key) && o.depends_on.iter().any(|d| hit.contains(d)) {
+                hit.insert(key);
+            }
+        }
+        if hit.len() == before {
+            return hit.into_iter().filter(|k| late.contains(k)).collect();
+        }
+    }
 }
 
 /// The objects of `schema` that need a table, directly or through other objects.

@@ -62,6 +62,9 @@ pub enum ObjectKind {
     Aggregate,
     /// A table, as the target of a dependency only: tables live in [`Schema::tables`].
     Table,
+    /// A PostgreSQL partition: the attachment of a table (named like the object) to its
+    /// partitioned parent ([`Object::table`]), with its bounds. The table itself is a table.
+    Partition,
     /// A view.
     View,
     /// A PostgreSQL materialized view.
@@ -88,6 +91,7 @@ impl ObjectKind {
             ObjectKind::Procedure => "procedure",
             ObjectKind::Aggregate => "aggregate",
             ObjectKind::Table => "table",
+            ObjectKind::Partition => "partition",
             ObjectKind::View => "view",
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::ViewIndex => "index",
@@ -105,7 +109,8 @@ pub struct ObjectKey {
     /// The name as the database qualifies it where that is needed to tell objects apart: a
     /// function or aggregate with its argument types (`f(integer, text)`), an object outside
     /// the default schema with its schema (`audit.log_change()`). A trigger's name is its own
-    /// name; its table is [`Object::table`].
+    /// name (on PostgreSQL, where trigger names are unique per table only, `table.trigger`); its
+    /// table is [`Object::table`].
     pub name: String,
 }
 
@@ -175,6 +180,8 @@ pub struct Table {
     /// SQLite: the `CREATE TABLE` text the database stores; MySQL: its `SHOW CREATE TABLE`
     /// without the row counter. Used to recreate the table exactly (not compared).
     pub sql: Option<String>,
+    /// PostgreSQL: the partition key of a partitioned table (`RANGE (payment_date)`).
+    pub partition_by: Option<String>,
     /// Objects the table needs to exist first (a sequence or function in a default, a type or
     /// domain of a column), from the catalog (not compared; orders the plan).
     pub depends_on: Vec<ObjectKey>,

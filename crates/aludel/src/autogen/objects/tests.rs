@@ -170,12 +170,72 @@ fn a_changed_view_is_dropped_and_created_and_a_changed_function_replaced_in_plac
     assert_eq!(
         plan(&changes),
         [
+            "drop big_totals",
+            "drop totals",
             "replace next_id()",
+            "create totals",
+            "create big_totals",
+        ]
+    );
+}
+
+#[test]
+fn what_uses_a_changed_early_object_is_dropped_before_it_and_created_after() {
+    let from = application();
+    let mut to = application();
+    to.objects
+        .get_mut(&key(ObjectKind::Function, "audit()"))
+        .unwrap()
+        .definition = "CREATE FUNCTION audit() ... returning something else".into();
+    let changes = diff(&from, &to, &[]);
+    assert_eq!(
+        plan(&changes),
+        [
+            "drop orders_audit",
+            "replace audit()",
+            "create orders_audit"
+        ]
+    );
+    let down: Vec<Change> = changes.iter().rev().map(Change::reverse).collect();
+    assert_eq!(
+        plan(&down),
+        [
+            "drop orders_audit",
+            "replace audit()",
+            "create orders_audit"
+        ]
+    );
+}
+
+#[test]
+fn views_over_a_column_of_a_changed_enum_are_dropped_before_and_created_after() {
+    let mut from = application();
+    from.tables.insert("orders".into(), table("orders", "mood"));
+    from.enums
+        .insert("mood".into(), vec!["sad".into(), "ok".into()]);
+    let mut to = from.clone();
+    to.enums.insert(
+        "mood".into(),
+        vec!["sad".into(), "ok".into(), "happy".into()],
+    );
+    let changes = diff(&from, &to, &[]);
+    assert_eq!(
+        plan(&changes)
+            .iter()
+            .filter(|c| !c.starts_with("AlterEnum"))
+            .collect::<Vec<_>>(),
+        [
+            "drop orders_audit",
             "drop big_totals",
             "drop totals",
             "create totals",
             "create big_totals",
+            "create orders_audit",
         ]
+    );
+    assert!(
+        matches!(changes[3], Change::AlterEnum { .. }),
+        "{changes:?}"
     );
 }
 

@@ -28,7 +28,7 @@ fn fk(name: Option<&str>, implicit: Option<&str>) -> ForeignKey {
 }
 
 fn sql(changes: &[Change]) -> Vec<String> {
-    render(&MySqlDialect, changes, &Schema::default())
+    render(&MySqlDialect, changes, &Schema::default(), &Schema::default())
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn columns_with_on_update_generation_and_position() {
     };
     let changes: Vec<Change> = columns.iter().map(add).collect();
     assert_eq!(
-        render(&MySqlDialect, &changes, &to),
+        render(&MySqlDialect, &changes, &Schema::default(), &to),
         [
             "ALTER TABLE `t` ADD COLUMN `id` int(11) NOT NULL FIRST",
             "ALTER TABLE `t` ADD COLUMN `made` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp() AFTER `id`",

@@ -1,29 +1,40 @@
 //! PostgreSQL introspection from `pg_catalog`, for the tables of the current schema: a handful
-//! of whole-schema queries (not one per table), every value cast to text in SQL.
+//! of whole-schema queries (not one per table), every value cast to text in SQL. The objects
+//! around the tables are read by [`super::objects`], their dependencies by [`super::depend`].
+//!
+//! A partition is a table like any other here, without what it inherits from its parent (the
+//! constraints and indexes PostgreSQL clones onto it), which the parent creates again when
+//! the partition is attached. A column is `serial` only when its default is `nextval()` of the
+//! sequence it owns under the name `serial` gives; any other sequence is an object of its own.
 
-use super::PostgresConn;
+use super::{PostgresConn, depend, objects};
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text};
 use crate::schema::text::{
     Kind, is_word, matching_close, split_top_level, strip_outer_parens, tokens,
 };
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    CheckConstraint, Column, ForeignKey, Identity, Index, ObjectKey, Schema, Table, TableFilter,
     UniqueConstraint,
 };
 
 /// Separates list items packed into one text value (column names may hold commas).
 const SEP: char = '\u{1f}';
 
-const TABLES: &str = "SELECT c.relname::text, obj_description(c.oid, 'pg_class') \
+const TABLES: &str = "SELECT c.relname::text, obj_description(c.oid, 'pg_class'), c.oid::text, \
+    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END \
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname";
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e \
+        WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e') ORDER BY c.relname";
 
 const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
     a.attnotnull::text, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum), a.attidentity::text, \
-    (a.attidentity = '' AND d.adbin IS NOT NULL AND pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) IS NOT NULL)::text \
+    (a.attidentity = '' AND d.adbin IS NOT NULL AND s.seq IS NOT NULL \
+        AND s.seq::regclass::text = quote_ident(c.relname || '_' || a.attname || '_seq') \
+        AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.seq::regclass::text))::text \
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+    LEFT JOIN LATERAL (SELECT pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) AS seq) s ON true \
     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
     ORDER BY c.relname, a.attnum";
 
@@ -36,7 +47,8 @@ const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contyp
     con.confdeltype::text, con.confupdtype::text \
     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
     LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
-    WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY c.relname, con.conname";
+    WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'c', 'f') \
+    AND con.conparentid = 0 AND con.conislocal ORDER BY c.relname, con.conname";
 
 const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::text, am.amname::text, \
     pg_get_expr(ix.indpred, ix.indrelid), pg_get_indexdef(ix.indexrelid) \
@@ -44,6 +56,7 @@ const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::
     JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam \
     WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_constraint con \
         WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u', 'x')) \
+    AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = ix.indexrelid) \
     ORDER BY t.relname, i.relname";
 
 const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
@@ -52,18 +65,25 @@ const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JO
 
 /// Every table of the current schema, and its enum types, in a handful of whole-schema queries.
 pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> Result<Schema> {
+    // A model file's `set_config('search_path', '', false)` (every pg_dump) or `SET
+    // search_path` must not decide which schema is read, nor how names are printed: back to
+    // the session's own setting (the URL's options, the role's or the database's default).
+    query(db, "RESET search_path").await?;
     let mut schema = Schema::default();
+    let mut table_ids = Vec::new();
     for row in query(db, TABLES).await? {
         let name = text(&row, 0);
         if filter.accepts(&name) {
             schema.tables.insert(
                 name.clone(),
                 Table {
-                    name,
+                    name: name.clone(),
                     comment: opt(&row, 1),
+                    partition_by: opt(&row, 3),
                     ..Table::default()
                 },
             );
+            table_ids.push((text(&row, 2), name));
         }
     }
     for row in query(db, COLUMNS).await? {
@@ -105,6 +125,12 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
             .or_default()
             .push(text(&row, 1));
     }
+    let mut ids = objects::read(db, &mut schema).await?;
+    for (oid, name) in table_ids {
+        ids.insert(("pg_class".to_string(), oid), ObjectKey::table(&name));
+    }
+    depend::read(db, &mut schema, &ids).await?;
+    depend::read_unmanaged(db, &mut schema, filter).await?;
     Ok(schema)
 }
 

@@ -6,10 +6,16 @@
 #[cfg(feature = "postgres")]
 mod conn;
 #[cfg(feature = "postgres")]
+mod depend;
+mod expr;
+#[cfg(feature = "postgres")]
 mod introspect;
 #[cfg(feature = "postgres")]
 mod lock;
+#[cfg(feature = "postgres")]
+mod objects;
 mod render;
+mod render_objects;
 
 #[cfg(feature = "postgres")]
 pub(crate) use conn::PostgresConn;

@@ -1,10 +1,11 @@
 //! PostgreSQL rendering: `ALTER TABLE … ALTER COLUMN`, `COMMENT ON`, serial and identity
 //! columns, and enum types (`ADD VALUE`, or a rebuild of the type when a label goes away).
 
-use super::PostgresDialect;
+use super::expr::round_trip;
+use super::{PostgresDialect, render_objects};
 use crate::dialect::render::{Builder, unique_name};
 use crate::schema::Change;
-use crate::schema::{Column, Identity, Table};
+use crate::schema::{CheckConstraint, Column, Identity, Table};
 
 /// The statements that carry out `changes` on PostgreSQL, one change at a time.
 pub(super) fn render(d: &PostgresDialect, changes: &[Change]) -> Vec<String> {
@@ -23,9 +24,9 @@ fn render_one(b: &Builder, change: &Change) -> Vec<String> {
         CreateEnum { name, values } => vec![create_enum(b, name, values)],
         DropEnum { name, .. } => vec![format!("DROP TYPE {}", q(name))],
         AlterEnum { name, from, to } => alter_enum(b, name, from, to),
-        CreateObject(o) => vec![b.create_object(o)],
-        DropObject(o) => vec![b.drop_object(o, true)],
-        ReplaceObject { from, to } => vec![b.drop_object(from, true), b.create_object(to)],
+        CreateObject(o) => render_objects::create(b, o),
+        DropObject(o) => render_objects::drop(b, o),
+        ReplaceObject { from, to } => render_objects::replace(b, from, to),
         AddTable(t) => create_table(b, t),
         DropTable(t) => vec![b.drop_table(&t.name)],
         RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
@@ -100,7 +101,7 @@ fn constraint(b: &Builder, change: &Change) -> Vec<String> {
                 q(&name)
             )]
         }
-        AddCheck { table, check } => vec![b.add_check(table, check)],
+        AddCheck { table, check } => vec![b.add_check(table, &check_as_rendered(check))],
         DropCheck { table, check } => vec![b.drop_check(table, check)],
         AddForeignKey { table, foreign_key } => vec![b.add_foreign_key(table, foreign_key)],
         DropForeignKey { table, foreign_key } => {
@@ -226,8 +227,25 @@ $aludel$"
     )
 }
 
+/// A CHECK with its condition written so that PostgreSQL prints it back as it was read.
+fn check_as_rendered(check: &CheckConstraint) -> CheckConstraint {
+    CheckConstraint {
+        expression: round_trip(&check.expression),
+        ..check.clone()
+    }
+}
+
 fn create_table(b: &Builder, t: &Table) -> Vec<String> {
-    let mut out = vec![b.create_table(t, |c| column_def(b, c), "")];
+    let rendered = Table {
+        checks: t.checks.iter().map(check_as_rendered).collect(),
+        ..t.clone()
+    };
+    let suffix = t
+        .partition_by
+        .as_ref()
+        .map(|p| format!(" PARTITION BY {p}"))
+        .unwrap_or_default();
+    let mut out = vec![b.create_table(&rendered, |c| column_def(b, c), &suffix)];
     if let Some(c) = &t.comment {
         out.push(comment_on_table(b, &t.name, Some(c)));
     }
@@ -272,7 +290,7 @@ fn column_def(b: &Builder, c: &Column) -> String {
         sql.push_str(" NOT NULL");
     }
     if let Some(d) = &c.default {
-        sql.push_str(&format!(" DEFAULT {d}"));
+        sql.push_str(&format!(" DEFAULT {}", round_trip(d)));
     }
     sql
 }
@@ -311,7 +329,7 @@ fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<Str
     }
     if default_changes || (type_changes && from.default.is_some()) {
         match &to.default {
-            Some(d) => out.push(format!("{at} SET DEFAULT {d}")),
+            Some(d) => out.push(format!("{at} SET DEFAULT {}", round_trip(d))),
             None if !type_changes => out.push(format!("{at} DROP DEFAULT")),
             None => {}
         }
@@ -334,4 +352,36 @@ fn alter_column(b: &Builder, table: &str, from: &Column, to: &Column) -> Vec<Str
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Change;
+
+    #[test]
+    fn a_partitioned_table_keeps_its_key_and_checks_round_trip() {
+        let table = Table {
+            name: "member".into(),
+            columns: vec![Column {
+                name: "role".into(),
+                type_: "character varying(10)".into(),
+                default: Some("'owner'::character varying".into()),
+                ..Column::default()
+            }],
+            checks: vec![CheckConstraint {
+                name: Some("member_role_check".into()),
+                expression: "(role)::text = ANY ((ARRAY['owner'::character varying, 'admin'::character varying])::text[])".into(),
+            }],
+            partition_by: Some("LIST (role)".into()),
+            ..Table::default()
+        };
+        let sql = render(&PostgresDialect, &[Change::AddTable(table)]);
+        assert!(sql[0].ends_with(") PARTITION BY LIST (role)"), "{}", sql[0]);
+        assert!(
+            sql[0].contains("(ARRAY['owner'::character varying, 'admin'::character varying]::character varying[])::text[]"),
+            "{}",
+            sql[0]
+        );
+    }
 }

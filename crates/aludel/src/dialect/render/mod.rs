@@ -141,7 +141,7 @@ impl Builder<'_> {
             ObjectKind::Function => "FUNCTION",
             ObjectKind::Procedure => "PROCEDURE",
             ObjectKind::Aggregate => "AGGREGATE",
-            ObjectKind::Table => "TABLE",
+            ObjectKind::Table | ObjectKind::Partition => "TABLE",
             ObjectKind::View => "VIEW",
             ObjectKind::MaterializedView => "MATERIALIZED VIEW",
             ObjectKind::ViewIndex => "INDEX",
