@@ -28,7 +28,12 @@ fn fk(name: Option<&str>, implicit: Option<&str>) -> ForeignKey {
 }
 
 fn sql(changes: &[Change]) -> Vec<String> {
-    render(&MySqlDialect, changes, &Schema::default(), &Schema::default())
+    render(
+        &MySqlDialect,
+        changes,
+        &Schema::default(),
+        &Schema::default(),
+    )
 }
 
 #[test]
