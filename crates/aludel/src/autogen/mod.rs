@@ -100,14 +100,40 @@ pub async fn schemas(config: &Config, db: &mut Database) -> Result<Comparison> {
     let filter = TableFilter::from_config(config)?;
     let models = load_models(config)?;
     let url = db.url().clone();
-    let statements = models::statements(&models, url.backend())?;
-    // The scratch database and the target are read at the same time, on their own
-    // connections: on a server, each side is mostly the server's work.
-    let (normalised, database) = tokio::join!(
-        models::normalise_statements(&models, &statements, &url, config),
-        dialect::introspect(db, &filter)
-    );
-    let (normalised, database) = (normalised?, database?);
+    let (normalised, statements, database) =
+        if dialect::dialect_for(url.backend()).memory_url().is_some() {
+            // An in-memory scratch database does its work on the thread that drives it: the
+            // models are split, loaded and read on a thread of their own while this one reads
+            // the target.
+            let (m, u, c) = (models.clone(), url.clone(), config.clone());
+            let side = tokio::task::spawn_blocking(move || {
+                let statements = models::statements(&m, u.backend())?;
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| {
+                        Error::refused(format!("cannot start a runtime for the models: {e}"))
+                    })?;
+                let schema =
+                    runtime.block_on(models::normalise_statements(&m, &statements, &u, &c))?;
+                Ok::<_, Error>((schema, statements))
+            });
+            let database = dialect::introspect(db, &filter).await;
+            let side = side
+                .await
+                .map_err(|e| Error::refused(format!("reading the models failed: {e}")))?;
+            let (normalised, statements) = side?;
+            (normalised, statements, database?)
+        } else {
+            let statements = models::statements(&models, url.backend())?;
+            // The scratch database and the target are read at the same time, on their own
+            // connections: on a server, each side is mostly the server's work.
+            let (normalised, database) = tokio::join!(
+                models::normalise_statements(&models, &statements, &url, config),
+                dialect::introspect(db, &filter)
+            );
+            (normalised?, statements, database?)
+        };
     let unproduced =
         models::unproduced_in(&models, &statements, &normalised, &filter, url.backend());
     Ok(Comparison {
