@@ -206,6 +206,9 @@ pub struct Column {
     pub comment: Option<String>,
     /// Auto-increment or identity, when the column has one.
     pub identity: Option<Identity>,
+    /// PostgreSQL: the options of an identity or serial column's sequence that differ from
+    /// the defaults, as `CREATE SEQUENCE` clauses (`INCREMENT BY 2 START WITH 100`).
+    pub sequence: Option<String>,
 }
 
 /// How a column numbers itself.

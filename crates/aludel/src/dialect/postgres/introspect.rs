@@ -8,7 +8,7 @@
 //! sequence it owns under the name `serial` gives; any other sequence is an object of its own.
 
 use super::render_objects::{q, trigger_key};
-use super::{PostgresConn, depend, objects};
+use super::{PostgresConn, depend, objects, sequence};
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text};
 use crate::schema::text::{
@@ -32,7 +32,9 @@ const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.at
     a.attnotnull::text, pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum), a.attidentity::text, \
     (a.attidentity = '' AND d.adbin IS NOT NULL AND s.seq IS NOT NULL \
         AND s.seq::regclass::text = quote_ident(c.relname || '_' || a.attname || '_seq') \
-        AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.seq::regclass::text))::text \
+        AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.seq::regclass::text))::text, \
+    (SELECT concat_ws(chr(31), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle::text) \
+        FROM pg_sequence q WHERE q.seqrelid = s.seq::regclass) \
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
     LEFT JOIN LATERAL (SELECT pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) AS seq) s ON true \
@@ -99,9 +101,15 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
             _ if serial => Some(Identity::AutoIncrement),
             _ => None,
         };
+        let type_ = text(&row, 2);
+        let sequence = match identity {
+            Some(_) => sequence::options(&type_, &text(&row, 8).split(SEP).collect::<Vec<_>>()),
+            None => None,
+        };
         table.columns.push(Column {
             name: text(&row, 1),
-            type_: text(&row, 2),
+            type_,
+            sequence,
             nullable: text(&row, 3) != "true",
             default: if serial { None } else { opt(&row, 4) },
             comment: opt(&row, 5),

@@ -16,6 +16,7 @@ mod lock;
 mod objects;
 mod render;
 mod render_objects;
+mod sequence;
 
 #[cfg(feature = "postgres")]
 pub(crate) use conn::PostgresConn;

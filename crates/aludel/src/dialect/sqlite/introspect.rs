@@ -160,6 +160,7 @@ fn add_columns(table: &mut Table, rows: Rows) {
             default: opt(&c, 4),
             comment: None,
             identity: None,
+            sequence: None,
         });
     }
     pk.sort();
