@@ -130,3 +130,19 @@ detail!(
      CREATE INDEX booking_room ON booking (room) INCLUDE (note);
      CREATE TABLE r (id int PRIMARY KEY, b bigint REFERENCES booking(id) DEFERRABLE INITIALLY DEFERRED);"
 );
+
+detail!(
+    owned_sequence_with_its_own_name,
+    "CREATE TABLE booking (id integer PRIMARY KEY, note text);",
+    "CREATE SEQUENCE booking_numbers START WITH 10;
+     CREATE TABLE booking (id integer PRIMARY KEY DEFAULT nextval('booking_numbers'), note text);
+     ALTER SEQUENCE booking_numbers OWNED BY booking.id;"
+);
+
+detail!(
+    owned_sequence_on_a_new_table,
+    "",
+    "CREATE SEQUENCE booking_numbers;
+     CREATE TABLE booking (id integer PRIMARY KEY DEFAULT nextval('booking_numbers'), note text);
+     ALTER SEQUENCE booking_numbers OWNED BY booking.id;"
+);

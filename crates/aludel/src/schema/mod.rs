@@ -76,6 +76,9 @@ pub enum ObjectKind {
     /// A table constraint the table model has no field for (a PostgreSQL exclusion
     /// constraint), named `table.constraint` like a trigger; its table is [`Object::table`].
     Constraint,
+    /// A PostgreSQL sequence's `OWNED BY` column, named like its sequence, its table the
+    /// column's (the sequence comes before the table, its ownership after it).
+    SequenceOwner,
     /// Anything else a catalog lists: only ever in [`Schema::unmanaged`], with the catalog's
     /// own word for it.
     Other(&'static str),
@@ -100,6 +103,7 @@ impl ObjectKind {
             ObjectKind::ViewIndex => "index",
             ObjectKind::Trigger => "trigger",
             ObjectKind::Constraint => "constraint",
+            ObjectKind::SequenceOwner => "sequence ownership",
             ObjectKind::Other(word) => word,
         }
     }

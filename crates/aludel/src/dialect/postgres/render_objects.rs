@@ -59,6 +59,9 @@ pub(super) fn drop(b: &Builder, o: &Object) -> Vec<String> {
             )]
         }
         (ObjectKind::Partition, Some(parent)) => vec![detach(b, parent, &o.key.name)],
+        (ObjectKind::SequenceOwner, _) => {
+            vec![format!("ALTER SEQUENCE {} OWNED BY NONE", q(&o.key.name))]
+        }
         (ObjectKind::Constraint, Some(table)) => vec![format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
             q(table),

@@ -146,7 +146,7 @@ impl Builder<'_> {
             ObjectKind::Namespace => "SCHEMA",
             ObjectKind::Domain => "DOMAIN",
             ObjectKind::CompositeType => "TYPE",
-            ObjectKind::Sequence => "SEQUENCE",
+            ObjectKind::Sequence | ObjectKind::SequenceOwner => "SEQUENCE",
             ObjectKind::Function => "FUNCTION",
             ObjectKind::Procedure => "PROCEDURE",
             ObjectKind::Aggregate => "AGGREGATE",
