@@ -146,3 +146,56 @@ detail!(
      CREATE TABLE booking (id integer PRIMARY KEY DEFAULT nextval('booking_numbers'), note text);
      ALTER SEQUENCE booking_numbers OWNED BY booking.id;"
 );
+
+/// What the table model does not carry is listed as not compared, by kind and name; a plain
+/// table lists nothing.
+#[test]
+fn table_details_not_carried_are_listed() {
+    let Some(db) = support::TestDb::new(Kind::Postgres, "table_details_listed") else {
+        return;
+    };
+    db.load_with_client(
+        "CREATE TABLE plain (id integer PRIMARY KEY, code text UNIQUE, n int CHECK (n > 0));
+         CREATE UNLOGGED TABLE t (id integer PRIMARY KEY DEFERRABLE, code text COLLATE \"C\",
+           body text COMPRESSION pglz, n int, p int REFERENCES plain ON DELETE SET NULL (p),
+           CONSTRAINT t_code_key UNIQUE NULLS NOT DISTINCT (code) INCLUDE (n),
+           CONSTRAINT t_n_check CHECK (n > 0) NO INHERIT) WITH (fillfactor = 70);
+         ALTER TABLE t ADD CONSTRAINT t_n_positive CHECK (n >= 0) NOT VALID;
+         COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';
+         CREATE INDEX t_n ON t (n);
+         COMMENT ON INDEX t_n IS 'by n';
+         CLUSTER t USING t_n;
+         ALTER TABLE t REPLICA IDENTITY FULL;
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+    );
+    let unmanaged = db.catalog().unmanaged;
+    let listed: Vec<String> = unmanaged
+        .iter()
+        .map(|k| format!("{} {}", k.kind.describe(), k.name))
+        .collect();
+    for expected in [
+        "NOT VALID constraint t.t_n_positive",
+        "constraint option t.t_pkey: PRIMARY KEY (id) DEFERRABLE",
+        "constraint option t.t_code_key: UNIQUE NULLS NOT DISTINCT (code) INCLUDE (n)",
+        "constraint option t.t_n_check: CHECK ((n > 0)) NO INHERIT",
+        "constraint option t.t_p_fkey: FOREIGN KEY (p) REFERENCES plain(id) ON DELETE SET NULL (p)",
+        "constraint comment t.t_pkey",
+        "index comment t_n",
+        "clustered index t_n",
+        "replica identity t: FULL",
+        "table storage parameters t: fillfactor=70",
+        "unlogged table t",
+        "row level security t",
+        "column collation t.code: C",
+        "column compression t.body",
+    ] {
+        assert!(
+            listed.iter().any(|l| l == expected),
+            "{expected} not listed in {listed:?}"
+        );
+    }
+    assert!(
+        !unmanaged.iter().any(|k| k.name.starts_with("plain")),
+        "a plain table lists nothing: {listed:?}"
+    );
+}

@@ -8,7 +8,7 @@
 //! sequence it owns under the name `serial` gives; any other sequence is an object of its own.
 
 use super::render_objects::{q, trigger_key};
-use super::{PostgresConn, depend, objects, sequence};
+use super::{PostgresConn, depend, details, objects, sequence};
 use crate::Result;
 use crate::dialect::catalog::{action, opt, query, text};
 use crate::schema::text::{
@@ -149,6 +149,7 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
     }
     depend::read(db, &mut schema, &ids).await?;
     depend::read_unmanaged(db, &mut schema, filter).await?;
+    details::read(db, &mut schema, filter).await?;
     Ok(schema)
 }
 

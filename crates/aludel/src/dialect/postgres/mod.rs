@@ -7,6 +7,8 @@
 mod conn;
 #[cfg(feature = "postgres")]
 mod depend;
+#[cfg(feature = "postgres")]
+mod details;
 mod expr;
 #[cfg(feature = "postgres")]
 mod introspect;
