@@ -403,6 +403,12 @@ fn describe_column(table: &str, from: &Column, to: &Column) -> Vec<String> {
     }
     if from.identity != to.identity {
         out.push(format!("Detected autoincrement change on column {at}"));
+    } else if from.sequence != to.sequence {
+        out.push(format!(
+            "Detected sequence options change from {} to {} on column {at}",
+            show(&from.sequence),
+            show(&to.sequence)
+        ));
     }
     out
 }

@@ -73,6 +73,12 @@ pub enum ObjectKind {
     ViewIndex,
     /// A trigger.
     Trigger,
+    /// A table constraint the table model has no field for (a PostgreSQL exclusion
+    /// constraint), named `table.constraint` like a trigger; its table is [`Object::table`].
+    Constraint,
+    /// A PostgreSQL sequence's `OWNED BY` column, named like its sequence, its table the
+    /// column's (the sequence comes before the table, its ownership after it).
+    SequenceOwner,
     /// Anything else a catalog lists: only ever in [`Schema::unmanaged`], with the catalog's
     /// own word for it.
     Other(&'static str),
@@ -96,6 +102,8 @@ impl ObjectKind {
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::ViewIndex => "index",
             ObjectKind::Trigger => "trigger",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::SequenceOwner => "sequence ownership",
             ObjectKind::Other(word) => word,
         }
     }
@@ -202,6 +210,9 @@ pub struct Column {
     pub comment: Option<String>,
     /// Auto-increment or identity, when the column has one.
     pub identity: Option<Identity>,
+    /// PostgreSQL: the options of an identity or serial column's sequence that differ from
+    /// the defaults, as `CREATE SEQUENCE` clauses (`INCREMENT BY 2 START WITH 100`).
+    pub sequence: Option<String>,
 }
 
 /// How a column numbers itself.
@@ -229,6 +240,9 @@ pub struct Index {
     pub predicate: Option<String>,
     /// The access method where it is not the default (PostgreSQL `gin`, …).
     pub method: Option<String>,
+    /// What follows the key list before the predicate, as the database prints it
+    /// (PostgreSQL `INCLUDE (note) NULLS NOT DISTINCT WITH (fillfactor='70')`).
+    pub options: Option<String>,
 }
 
 /// A UNIQUE constraint.
@@ -267,6 +281,11 @@ pub struct ForeignKey {
     /// MySQL: the index the server created for this key by itself, dropped with it (not
     /// compared).
     pub implicit_index: Option<String>,
+    /// `MATCH FULL` or `MATCH PARTIAL` (PostgreSQL), `None` for the default MATCH SIMPLE.
+    pub match_type: Option<String>,
+    /// `DEFERRABLE` or `DEFERRABLE INITIALLY DEFERRED` (PostgreSQL), `None` when not
+    /// deferrable.
+    pub deferral: Option<String>,
 }
 
 /// Table options: MySQL's engine, charset and collation (`None` elsewhere), SQLite's
@@ -309,6 +328,8 @@ impl ForeignKey {
             && self.ref_columns == other.ref_columns
             && self.on_delete == other.on_delete
             && self.on_update == other.on_update
+            && self.match_type == other.match_type
+            && self.deferral == other.deferral
     }
 }
 

@@ -75,6 +75,7 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
             identity: extra
                 .contains("auto_increment")
                 .then_some(Identity::AutoIncrement),
+            sequence: None,
         });
     }
     let checks = match query(db, CHECKS).await {

@@ -24,6 +24,7 @@ fn fk(name: Option<&str>, implicit: Option<&str>) -> ForeignKey {
         on_delete: Some("NO ACTION".into()),
         on_update: Some("RESTRICT".into()),
         implicit_index: implicit.map(Into::into),
+        ..ForeignKey::default()
     }
 }
 

@@ -72,8 +72,10 @@ pub(super) async fn read(
     }
     let mut edges: BTreeSet<(ObjectKey, ObjectKey)> = BTreeSet::new();
     for (_, from, to) in deps.iter().filter(|d| !d.0) {
+        // A sequence needs no table: its OWNED BY column is its ownership object's.
         if let (Some(from), Some(to)) = (ids.get(from), ids.get(to))
             && from != to
+            && !(from.kind == ObjectKind::Sequence && to.kind == ObjectKind::Table)
         {
             edges.insert((from.clone(), to.clone()));
         }

@@ -7,6 +7,8 @@
 mod conn;
 #[cfg(feature = "postgres")]
 mod depend;
+#[cfg(feature = "postgres")]
+mod details;
 mod expr;
 #[cfg(feature = "postgres")]
 mod introspect;
@@ -16,6 +18,7 @@ mod lock;
 mod objects;
 mod render;
 mod render_objects;
+mod sequence;
 
 #[cfg(feature = "postgres")]
 pub(crate) use conn::PostgresConn;

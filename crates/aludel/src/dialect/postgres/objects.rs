@@ -191,6 +191,7 @@ async fn read_sequences(
         own("pg_class", "c.oid")
     );
     for row in query(db, &sql).await? {
+        let name = text(&row, 1);
         if let Some(owner) = opt(&row, 10) {
             let parts: Vec<&str> = owner.split('\u{1f}').collect();
             let serial = schema
@@ -201,8 +202,23 @@ async fn read_sequences(
             if serial || parts.get(2) == Some(&"i") {
                 continue;
             }
+            let definition = format!(
+                "ALTER SEQUENCE {} OWNED BY {}.{}",
+                q(&name),
+                q(parts[0]),
+                q(parts.get(1).copied().unwrap_or_default())
+            );
+            let mut o = object(ObjectKind::SequenceOwner, name.clone(), definition, None);
+            o.depends_on = vec![
+                ObjectKey {
+                    kind: ObjectKind::Sequence,
+                    name: name.clone(),
+                },
+                ObjectKey::table(parts[0]),
+            ];
+            o.table = Some(parts[0].to_string());
+            schema.objects.insert(o.key.clone(), o);
         }
-        let name = text(&row, 1);
         let definition = format!(
             "CREATE SEQUENCE {} AS {} START WITH {} INCREMENT BY {} MINVALUE {} MAXVALUE {} CACHE {}{}",
             q(&name),

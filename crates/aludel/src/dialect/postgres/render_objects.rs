@@ -59,6 +59,14 @@ pub(super) fn drop(b: &Builder, o: &Object) -> Vec<String> {
             )]
         }
         (ObjectKind::Partition, Some(parent)) => vec![detach(b, parent, &o.key.name)],
+        (ObjectKind::SequenceOwner, _) => {
+            vec![format!("ALTER SEQUENCE {} OWNED BY NONE", q(&o.key.name))]
+        }
+        (ObjectKind::Constraint, Some(table)) => vec![format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            q(table),
+            q(trigger_name(o))
+        )],
         _ => vec![b.drop_object(o, false)],
     }
 }
@@ -161,8 +169,9 @@ fn comment(b: &Builder, o: &Object, text: Option<&str>) -> Vec<String> {
         ObjectKind::Function => format!("FUNCTION {}", o.key.name),
         ObjectKind::Procedure => format!("PROCEDURE {}", o.key.name),
         ObjectKind::Aggregate => format!("AGGREGATE {}", o.key.name),
-        ObjectKind::Trigger => format!(
-            "TRIGGER {} ON {}",
+        ObjectKind::Trigger | ObjectKind::Constraint => format!(
+            "{} {} ON {}",
+            o.key.kind.describe().to_uppercase(),
             q(trigger_name(o)),
             q(o.table.as_deref().unwrap_or_default())
         ),

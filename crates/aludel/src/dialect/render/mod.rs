@@ -64,6 +64,9 @@ impl Builder<'_> {
             sql.push_str(&format!(" USING {method}"));
         }
         sql.push_str(&format!(" ({})", index.parts.join(", ")));
+        if let Some(options) = &index.options {
+            sql.push_str(&format!(" {options}"));
+        }
         if let Some(predicate) = &index.predicate {
             sql.push_str(&format!(" WHERE {predicate}"));
         }
@@ -104,11 +107,17 @@ impl Builder<'_> {
             self.q(&fk.ref_table),
             self.list(&fk.ref_columns)
         ));
+        if let Some(m) = &fk.match_type {
+            sql.push_str(&format!(" {m}"));
+        }
         if let Some(a) = &fk.on_delete {
             sql.push_str(&format!(" ON DELETE {a}"));
         }
         if let Some(a) = &fk.on_update {
             sql.push_str(&format!(" ON UPDATE {a}"));
+        }
+        if let Some(d) = &fk.deferral {
+            sql.push_str(&format!(" {d}"));
         }
         sql
     }
@@ -137,7 +146,7 @@ impl Builder<'_> {
             ObjectKind::Namespace => "SCHEMA",
             ObjectKind::Domain => "DOMAIN",
             ObjectKind::CompositeType => "TYPE",
-            ObjectKind::Sequence => "SEQUENCE",
+            ObjectKind::Sequence | ObjectKind::SequenceOwner => "SEQUENCE",
             ObjectKind::Function => "FUNCTION",
             ObjectKind::Procedure => "PROCEDURE",
             ObjectKind::Aggregate => "AGGREGATE",
@@ -146,6 +155,7 @@ impl Builder<'_> {
             ObjectKind::MaterializedView => "MATERIALIZED VIEW",
             ObjectKind::ViewIndex => "INDEX",
             ObjectKind::Trigger => "TRIGGER",
+            ObjectKind::Constraint => "CONSTRAINT",
             ObjectKind::Other(word) => word,
         };
         match (&o.table, o.key.kind) {

@@ -160,6 +160,7 @@ fn add_columns(table: &mut Table, rows: Rows) {
             default: opt(&c, 4),
             comment: None,
             identity: None,
+            sequence: None,
         });
     }
     pk.sort();
@@ -191,6 +192,7 @@ fn add_indexes(table: &mut Table, rows: Rows, unique_columns: &mut Grouped) {
                         unique: value(&ix, 2) == "1",
                         predicate,
                         method: None,
+                        options: None,
                     },
                 );
             }
@@ -226,6 +228,8 @@ fn foreign_keys_of(rows: Rows) -> Vec<ForeignKey> {
                 on_delete: action(&value(&f, 6)),
                 on_update: action(&value(&f, 5)),
                 implicit_index: None,
+                match_type: None,
+                deferral: None,
             });
         fk.columns.push(value(&f, 3));
         if let Some(to) = opt(&f, 4) {
