@@ -264,6 +264,9 @@ pub struct ForeignKey {
     pub on_delete: Option<String>,
     /// `ON UPDATE` action, `None` for NO ACTION.
     pub on_update: Option<String>,
+    /// `MATCH …` and `[NOT] DEFERRABLE [INITIALLY …]` as written after the actions, upper case
+    /// with single spaces; `None` when there is neither.
+    pub tail: Option<String>,
     /// MySQL: the index the server created for this key by itself, dropped with it (not
     /// compared).
     pub implicit_index: Option<String>,
@@ -309,6 +312,7 @@ impl ForeignKey {
             && self.ref_columns == other.ref_columns
             && self.on_delete == other.on_delete
             && self.on_update == other.on_update
+            && self.tail == other.tail
     }
 }
 

@@ -110,6 +110,9 @@ impl Builder<'_> {
         if let Some(a) = &fk.on_update {
             sql.push_str(&format!(" ON UPDATE {a}"));
         }
+        if let Some(tail) = &fk.tail {
+            sql.push_str(&format!(" {tail}"));
+        }
         sql
     }
 

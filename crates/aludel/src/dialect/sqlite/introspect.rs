@@ -118,6 +118,12 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         );
         table.checks = checks(&sql);
         table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
+        let tails = objects::foreign_key_tails(&sql);
+        if tails.len() == table.foreign_keys.len() {
+            for (fk, tail) in table.foreign_keys.iter_mut().zip(tails) {
+                fk.tail = tail;
+            }
+        }
         table.options = objects::table_options(&sql);
         schema.tables.insert(name, table);
     }
@@ -225,6 +231,7 @@ fn foreign_keys_of(rows: Rows) -> Vec<ForeignKey> {
                 ref_columns: vec![],
                 on_delete: action(&value(&f, 6)),
                 on_update: action(&value(&f, 5)),
+                tail: None,
                 implicit_index: None,
             });
         fk.columns.push(value(&f, 3));

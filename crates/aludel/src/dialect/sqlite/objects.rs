@@ -163,9 +163,87 @@ fn column_definition(sql: &str, column: &str) -> Option<String> {
         })
 }
 
+/// The `MATCH …` and `[NOT] DEFERRABLE [INITIALLY …]` clauses of each foreign key of a stored
+/// `CREATE TABLE` statement, in written order (the order `pragma_foreign_key_list` does not
+/// keep, and the pragma does not report either clause), upper case with single spaces.
+pub(super) fn foreign_key_tails(sql: &str) -> Vec<Option<String>> {
+    if !text::may_contain_word(sql, "REFERENCES") {
+        return vec![];
+    }
+    let toks = tokens(sql);
+    let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| is_word(sql, t, w));
+    let Some(open) = toks.iter().position(|t| t.kind == Kind::Open) else {
+        return vec![];
+    };
+    let end = matching_close(&toks, open).unwrap_or(toks.len());
+    let mut out = Vec::new();
+    let mut i = open + 1;
+    while i < end {
+        if toks[i].kind == Kind::Open {
+            i = matching_close(&toks, i).unwrap_or(end) + 1;
+            continue;
+        }
+        if !word(i, "REFERENCES") {
+            i += 1;
+            continue;
+        }
+        i += 2;
+        if toks.get(i).is_some_and(|t| t.kind == Kind::Open) {
+            i = matching_close(&toks, i).unwrap_or(end) + 1;
+        }
+        let mut tail: Vec<String> = Vec::new();
+        while i < end {
+            if word(i, "ON") && (word(i + 1, "DELETE") || word(i + 1, "UPDATE")) {
+                i += if word(i + 2, "SET") || word(i + 2, "NO") {
+                    4
+                } else {
+                    3
+                };
+            } else if word(i, "MATCH") && i + 1 < end {
+                tail.extend([
+                    "MATCH".into(),
+                    sql[toks[i + 1].start..toks[i + 1].end].to_ascii_uppercase(),
+                ]);
+                i += 2;
+            } else if word(i, "DEFERRABLE") || (word(i, "NOT") && word(i + 1, "DEFERRABLE")) {
+                let n = if word(i, "NOT") { 2 } else { 1 };
+                let n = if word(i + n, "INITIALLY") { n + 2 } else { n };
+                tail.extend(
+                    (i..(i + n).min(end))
+                        .map(|k| sql[toks[k].start..toks[k].end].to_ascii_uppercase()),
+                );
+                i += n;
+            } else {
+                break;
+            }
+        }
+        out.push((!tail.is_empty()).then(|| tail.join(" ")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn foreign_key_tails_in_written_order() {
+        let sql = "CREATE TABLE t (a INT REFERENCES p ON DELETE SET NULL match simple NOT NULL,
+            b INT, c INT CHECK (c REFERENCES), FOREIGN KEY (b) REFERENCES q (id) ON UPDATE NO ACTION
+            deferrable   initially DEFERRED, FOREIGN KEY (c) REFERENCES r (id) NOT DEFERRABLE)";
+        assert_eq!(
+            foreign_key_tails(sql),
+            vec![
+                Some("MATCH SIMPLE".into()),
+                Some("DEFERRABLE INITIALLY DEFERRED".into()),
+                Some("NOT DEFERRABLE".into()),
+            ]
+        );
+        assert_eq!(
+            foreign_key_tails("CREATE TABLE t (a INT REFERENCES p (id))"),
+            vec![None]
+        );
+    }
 
     fn schema_with(tables: &[&str]) -> Schema {
         let mut schema = Schema::default();
