@@ -42,6 +42,48 @@ fn a_foreign_key_given_match() {
 }
 
 #[test]
+fn on_conflict_clauses() {
+    let before = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT UNIQUE);\n";
+    both_ways(
+        "conflict_not_null",
+        before,
+        &before.replace("NOT NULL", "NOT NULL ON CONFLICT REPLACE"),
+    );
+    both_ways(
+        "conflict_unique",
+        before,
+        &before.replace("UNIQUE", "UNIQUE ON CONFLICT IGNORE"),
+    );
+    both_ways(
+        "conflict_primary_key",
+        before,
+        &before.replace("PRIMARY KEY", "PRIMARY KEY ON CONFLICT ROLLBACK"),
+    );
+    let checked = before.replace(");\n", ", CHECK (a <> b));\n");
+    both_ways(
+        "conflict_check",
+        &checked,
+        &checked.replace("(a <> b)", "(a <> b) ON CONFLICT FAIL"),
+    );
+}
+
+#[test]
+fn a_descending_primary_key() {
+    let before = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\n";
+    both_ways(
+        "pk_desc",
+        before,
+        &before.replace("PRIMARY KEY", "PRIMARY KEY DESC"),
+    );
+    let composite = "CREATE TABLE u (a INTEGER, b INTEGER, PRIMARY KEY (a, b));\n";
+    both_ways(
+        "pk_desc_composite",
+        composite,
+        &composite.replace("(a, b)", "(a, b DESC)"),
+    );
+}
+
+#[test]
 fn index_key_order_and_collation() {
     let before = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\nCREATE INDEX ix_a ON t (a);\n";
     both_ways("index_desc", before, &before.replace("(a)", "(a DESC)"));
