@@ -591,4 +591,5 @@ fn same_index(a: &Index, b: &Index) -> bool {
         && a.unique == b.unique
         && canon(&a.predicate) == canon(&b.predicate)
         && a.method == b.method
+        && a.options == b.options
 }

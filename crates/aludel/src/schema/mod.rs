@@ -229,6 +229,9 @@ pub struct Index {
     pub predicate: Option<String>,
     /// The access method where it is not the default (PostgreSQL `gin`, …).
     pub method: Option<String>,
+    /// MySQL/MariaDB: what follows the key parts, `COMMENT '…'` and `IGNORED` (MariaDB) or
+    /// `INVISIBLE` (MySQL), as the server writes them; `None` when there is neither.
+    pub options: Option<String>,
 }
 
 /// A UNIQUE constraint.

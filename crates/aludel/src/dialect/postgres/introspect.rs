@@ -210,6 +210,7 @@ fn add_index(table: &mut Table, row: &[Option<String>]) {
             unique: text(row, 2) == "true",
             predicate,
             method,
+            options: None,
         },
     );
 }

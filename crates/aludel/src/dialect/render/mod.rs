@@ -67,6 +67,9 @@ impl Builder<'_> {
         if let Some(predicate) = &index.predicate {
             sql.push_str(&format!(" WHERE {predicate}"));
         }
+        if let Some(options) = &index.options {
+            sql.push_str(&format!(" {options}"));
+        }
         sql
     }
 

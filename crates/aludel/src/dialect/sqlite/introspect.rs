@@ -197,6 +197,7 @@ fn add_indexes(table: &mut Table, rows: Rows, unique_columns: &mut Grouped) {
                         unique: value(&ix, 2) == "1",
                         predicate,
                         method: None,
+                        options: None,
                     },
                 );
             }
