@@ -58,3 +58,22 @@ fn an_index_comment() {
         &with("CREATE INDEX ix ON t (name) COMMENT 'by name' IGNORED;"),
     );
 }
+
+#[test]
+fn trigger_order() {
+    let first = "CREATE TRIGGER a_first BEFORE INSERT ON t FOR EACH ROW SET NEW.n = 1;\n";
+    let second = "CREATE TRIGGER b_second BEFORE INSERT ON t FOR EACH ROW SET NEW.n = NEW.n * 2;\n";
+    let second_first = "CREATE TRIGGER b_second BEFORE INSERT ON t FOR EACH ROW PRECEDES a_first SET NEW.n = NEW.n * 2;\n";
+    both_ways(
+        "trigger_order",
+        &format!("{T}{first}{second}"),
+        &format!("{T}{first}{second_first}"),
+    );
+    let third = "CREATE TRIGGER c_third BEFORE INSERT ON t FOR EACH ROW SET NEW.n = NEW.n + 3;\n";
+    let third_second = "CREATE TRIGGER c_third BEFORE INSERT ON t FOR EACH ROW FOLLOWS a_first SET NEW.n = NEW.n + 3;\n";
+    both_ways(
+        "trigger_order_three",
+        &format!("{T}{first}{second}{third}"),
+        &format!("{T}{first}{second}{third_second}"),
+    );
+}
