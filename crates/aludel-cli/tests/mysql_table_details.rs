@@ -4,8 +4,8 @@
 
 mod support;
 
-use support::Kind;
 use support::corpus::round_trip;
+use support::{Kind, TestDb};
 
 const T: &str = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, \
                  body TEXT, n INT);\n";
@@ -75,5 +75,23 @@ fn trigger_order() {
         "trigger_order_three",
         &format!("{T}{first}{second}{third}"),
         &format!("{T}{first}{second}{third_second}"),
+    );
+}
+
+#[test]
+fn a_primary_key_with_a_prefix_or_desc_part_is_listed_not_compared() {
+    let Some(db) = TestDb::new(Kind::MySql, "pk_parts_catalog") else {
+        return;
+    };
+    db.load_with_client(&format!(
+        "{}CREATE TABLE u (a VARCHAR(40) NOT NULL, b INT NOT NULL, PRIMARY KEY (a(5), b DESC));\n",
+        T
+    ));
+    let catalog = db.catalog();
+    assert_eq!(catalog.unmanaged.len(), 1);
+    assert_eq!(catalog.unmanaged[0].name, "u");
+    assert_eq!(
+        catalog.unmanaged[0].kind.describe(),
+        "primary key prefix or DESC part"
     );
 }

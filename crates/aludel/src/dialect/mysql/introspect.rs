@@ -13,7 +13,8 @@ use crate::dialect::Dialect;
 use crate::dialect::catalog::{opt, query, text};
 use crate::dialect::database::Rows;
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    CheckConstraint, Column, ForeignKey, Identity, Index, ObjectKey, ObjectKind, Schema, Table,
+    TableFilter,
 };
 
 const TABLES: &str = "SELECT t.TABLE_NAME, t.ENGINE, ca.CHARACTER_SET_NAME, t.TABLE_COLLATION, t.TABLE_COMMENT \
@@ -266,6 +267,18 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
         };
         if index_name == "PRIMARY" {
             table.primary_key = columns;
+            // The model's primary key is its columns: a prefix length or a DESC part is not
+            // compared, and said so.
+            if index
+                .parts
+                .iter()
+                .any(|p| p.ends_with(')') || p.ends_with(" DESC"))
+            {
+                schema.unmanaged.push(ObjectKey {
+                    kind: ObjectKind::Other("primary key prefix or DESC part"),
+                    name: table_name,
+                });
+            }
             continue;
         }
         let owner = table.foreign_keys.iter_mut().find(|fk| {
