@@ -437,11 +437,7 @@ fn describe_foreign_key(verb: &str, table: &str, fk: &ForeignKey) -> String {
         fk.ref_columns.join(", "),
         action(&fk.on_delete),
         action(&fk.on_update)
-    ) + &fk
-        .tail
-        .as_ref()
-        .map(|t| format!(" {t}"))
-        .unwrap_or_default()
+    )
 }
 
 fn show(value: &Option<String>) -> String {

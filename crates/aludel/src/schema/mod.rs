@@ -229,8 +229,8 @@ pub struct Index {
     pub predicate: Option<String>,
     /// The access method where it is not the default (PostgreSQL `gin`, …).
     pub method: Option<String>,
-    /// MySQL/MariaDB: what follows the key parts, `COMMENT '…'` and `IGNORED` (MariaDB) or
-    /// `INVISIBLE` (MySQL), as the server writes them; `None` when there is neither.
+    /// What follows the key list before the predicate, as the database prints it
+    /// (PostgreSQL `INCLUDE (note) NULLS NOT DISTINCT WITH (fillfactor='70')`).
     pub options: Option<String>,
 }
 
@@ -267,12 +267,14 @@ pub struct ForeignKey {
     pub on_delete: Option<String>,
     /// `ON UPDATE` action, `None` for NO ACTION.
     pub on_update: Option<String>,
-    /// `MATCH …` and `[NOT] DEFERRABLE [INITIALLY …]` as written after the actions, upper case
-    /// with single spaces; `None` when there is neither.
-    pub tail: Option<String>,
     /// MySQL: the index the server created for this key by itself, dropped with it (not
     /// compared).
     pub implicit_index: Option<String>,
+    /// `MATCH FULL` or `MATCH PARTIAL` (PostgreSQL), `None` for the default MATCH SIMPLE.
+    pub match_type: Option<String>,
+    /// `DEFERRABLE` or `DEFERRABLE INITIALLY DEFERRED` (PostgreSQL), `None` when not
+    /// deferrable.
+    pub deferral: Option<String>,
 }
 
 /// Table options: MySQL's engine, charset and collation (`None` elsewhere), SQLite's
@@ -319,7 +321,8 @@ impl ForeignKey {
             && self.ref_columns == other.ref_columns
             && self.on_delete == other.on_delete
             && self.on_update == other.on_update
-            && self.tail == other.tail
+            && self.match_type == other.match_type
+            && self.deferral == other.deferral
     }
 }
 

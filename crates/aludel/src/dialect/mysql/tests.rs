@@ -23,8 +23,8 @@ fn fk(name: Option<&str>, implicit: Option<&str>) -> ForeignKey {
         ref_columns: vec!["id".into()],
         on_delete: Some("NO ACTION".into()),
         on_update: Some("RESTRICT".into()),
-        tail: None,
         implicit_index: implicit.map(Into::into),
+        ..ForeignKey::default()
     }
 }
 

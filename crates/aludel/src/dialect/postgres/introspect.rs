@@ -189,8 +189,8 @@ fn add_constraint(table: &mut Table, row: &[Option<String>]) {
             ref_columns: list(&text(row, 6)),
             on_delete: action(&text(row, 7)),
             on_update: action(&text(row, 8)),
-            tail: None,
             implicit_index: None,
+            ..ForeignKey::default()
         }),
         _ => {}
     }

@@ -64,11 +64,11 @@ impl Builder<'_> {
             sql.push_str(&format!(" USING {method}"));
         }
         sql.push_str(&format!(" ({})", index.parts.join(", ")));
-        if let Some(predicate) = &index.predicate {
-            sql.push_str(&format!(" WHERE {predicate}"));
-        }
         if let Some(options) = &index.options {
             sql.push_str(&format!(" {options}"));
+        }
+        if let Some(predicate) = &index.predicate {
+            sql.push_str(&format!(" WHERE {predicate}"));
         }
         sql
     }
@@ -107,14 +107,17 @@ impl Builder<'_> {
             self.q(&fk.ref_table),
             self.list(&fk.ref_columns)
         ));
+        if let Some(m) = &fk.match_type {
+            sql.push_str(&format!(" {m}"));
+        }
         if let Some(a) = &fk.on_delete {
             sql.push_str(&format!(" ON DELETE {a}"));
         }
         if let Some(a) = &fk.on_update {
             sql.push_str(&format!(" ON UPDATE {a}"));
         }
-        if let Some(tail) = &fk.tail {
-            sql.push_str(&format!(" {tail}"));
+        if let Some(d) = &fk.deferral {
+            sql.push_str(&format!(" {d}"));
         }
         sql
     }

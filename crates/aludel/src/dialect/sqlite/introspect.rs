@@ -120,8 +120,9 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
         let tails = objects::foreign_key_tails(&sql);
         if tails.len() == table.foreign_keys.len() {
-            for (fk, tail) in table.foreign_keys.iter_mut().zip(tails) {
-                fk.tail = tail;
+            for (fk, (match_type, deferral)) in table.foreign_keys.iter_mut().zip(tails) {
+                fk.match_type = match_type;
+                fk.deferral = deferral;
             }
         }
         table.options = objects::table_options(&sql);
@@ -232,8 +233,9 @@ fn foreign_keys_of(rows: Rows) -> Vec<ForeignKey> {
                 ref_columns: vec![],
                 on_delete: action(&value(&f, 6)),
                 on_update: action(&value(&f, 5)),
-                tail: None,
                 implicit_index: None,
+                match_type: None,
+                deferral: None,
             });
         fk.columns.push(value(&f, 3));
         if let Some(to) = opt(&f, 4) {

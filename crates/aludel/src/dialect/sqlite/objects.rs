@@ -257,8 +257,9 @@ fn column_definition(sql: &str, column: &str) -> Option<String> {
 
 /// The `MATCH …` and `[NOT] DEFERRABLE [INITIALLY …]` clauses of each foreign key of a stored
 /// `CREATE TABLE` statement, in written order (the order `pragma_foreign_key_list` does not
-/// keep, and the pragma does not report either clause), upper case with single spaces.
-pub(super) fn foreign_key_tails(sql: &str) -> Vec<Option<String>> {
+/// keep, and the pragma does not report either clause), upper case with single spaces: the
+/// `MATCH` clause and the deferral of each.
+pub(super) fn foreign_key_tails(sql: &str) -> Vec<(Option<String>, Option<String>)> {
     if !text::may_contain_word(sql, "REFERENCES") {
         return vec![];
     }
@@ -283,7 +284,7 @@ pub(super) fn foreign_key_tails(sql: &str) -> Vec<Option<String>> {
         if toks.get(i).is_some_and(|t| t.kind == Kind::Open) {
             i = matching_close(&toks, i).unwrap_or(end) + 1;
         }
-        let mut tail: Vec<String> = Vec::new();
+        let (mut match_type, mut deferral) = (None, None);
         while i < end {
             if word(i, "ON") && (word(i + 1, "DELETE") || word(i + 1, "UPDATE")) {
                 i += if word(i + 2, "SET") || word(i + 2, "NO") {
@@ -292,24 +293,22 @@ pub(super) fn foreign_key_tails(sql: &str) -> Vec<Option<String>> {
                     3
                 };
             } else if word(i, "MATCH") && i + 1 < end {
-                tail.extend([
-                    "MATCH".into(),
-                    sql[toks[i + 1].start..toks[i + 1].end].to_ascii_uppercase(),
-                ]);
+                let kind = &sql[toks[i + 1].start..toks[i + 1].end];
+                match_type = Some(format!("MATCH {}", kind.to_ascii_uppercase()));
                 i += 2;
             } else if word(i, "DEFERRABLE") || (word(i, "NOT") && word(i + 1, "DEFERRABLE")) {
                 let n = if word(i, "NOT") { 2 } else { 1 };
                 let n = if word(i + n, "INITIALLY") { n + 2 } else { n };
-                tail.extend(
-                    (i..(i + n).min(end))
-                        .map(|k| sql[toks[k].start..toks[k].end].to_ascii_uppercase()),
-                );
+                let words: Vec<String> = (i..(i + n).min(end))
+                    .map(|k| sql[toks[k].start..toks[k].end].to_ascii_uppercase())
+                    .collect();
+                deferral = Some(words.join(" "));
                 i += n;
             } else {
                 break;
             }
         }
-        out.push((!tail.is_empty()).then(|| tail.join(" ")));
+        out.push((match_type, deferral));
     }
     out
 }
@@ -347,14 +346,14 @@ mod tests {
         assert_eq!(
             foreign_key_tails(sql),
             vec![
-                Some("MATCH SIMPLE".into()),
-                Some("DEFERRABLE INITIALLY DEFERRED".into()),
-                Some("NOT DEFERRABLE".into()),
+                (Some("MATCH SIMPLE".into()), None),
+                (None, Some("DEFERRABLE INITIALLY DEFERRED".into())),
+                (None, Some("NOT DEFERRABLE".into())),
             ]
         );
         assert_eq!(
             foreign_key_tails("CREATE TABLE t (a INT REFERENCES p (id))"),
-            vec![None]
+            vec![(None, None)]
         );
     }
 
