@@ -472,6 +472,7 @@ fn options(o: &TableOptions) -> String {
     .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
     .chain(o.without_rowid.then(|| "WITHOUT ROWID".to_string()))
     .chain(o.strict.then(|| "STRICT".to_string()))
+    .chain(o.clauses.iter().map(|c| format!("[{c}]")))
     .collect();
     parts.join(" ")
 }

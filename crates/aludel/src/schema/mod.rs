@@ -302,6 +302,10 @@ pub struct TableOptions {
     pub without_rowid: bool,
     /// SQLite `STRICT`.
     pub strict: bool,
+    /// SQLite: what the column list states that the rest of the model does not (each
+    /// `ON CONFLICT` clause, a descending primary key), one `<column or TABLE>: <clause>` each,
+    /// upper case; compared only, the stored `CREATE TABLE` text carries them back.
+    pub clauses: Vec<String>,
 }
 
 impl Table {

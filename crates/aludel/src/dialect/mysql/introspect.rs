@@ -7,12 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use super::{COLUMN_CHECK, MySqlConn};
+use super::{COLUMN_CHECK, MySqlConn, MySqlDialect};
 use crate::Result;
+use crate::dialect::Dialect;
 use crate::dialect::catalog::{opt, query, text};
 use crate::dialect::database::Rows;
 use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, Schema, Table, TableFilter,
+    CheckConstraint, Column, ForeignKey, Identity, Index, ObjectKey, ObjectKind, Schema, Table,
+    TableFilter,
 };
 
 const TABLES: &str = "SELECT t.TABLE_NAME, t.ENGINE, ca.CHARACTER_SET_NAME, t.TABLE_COLLATION, t.TABLE_COMMENT \
@@ -24,7 +26,9 @@ const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE,
     CHARACTER_SET_NAME, COLLATION_NAME, GENERATION_EXPRESSION \
     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
-const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE \
+/// The key parts of every index, with the index's comment and whether MariaDB ignores it.
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, \
+    INDEX_COMMENT, IF(IGNORED = 'YES', 'IGNORED', '') \
     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
 const CHECKS: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
@@ -40,6 +44,11 @@ const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAM
     ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
     WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
     ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// [`INDEXES`] on MySQL, which has invisible indexes instead of ignored ones.
+const MYSQL_INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, \
+    INDEX_COMMENT, IF(IS_VISIBLE = 'NO', 'INVISIBLE', '') \
+    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
 /// Every base table of the current database, in five whole-schema queries, and the objects
 /// around them (`objects`).
@@ -120,7 +129,11 @@ pub(super) async fn introspect(db: &mut MySqlConn, filter: &TableFilter) -> Resu
             t.foreign_keys.push(fk);
         }
     }
-    add_indexes(&mut schema, query(db, INDEXES).await?);
+    let indexes = match query(db, INDEXES).await {
+        Ok(rows) => rows,
+        Err(_) => query(db, MYSQL_INDEXES).await?,
+    };
+    add_indexes(&mut schema, indexes);
     super::objects::add_objects(db, &mut schema, filter).await?;
     Ok(schema)
 }
@@ -206,6 +219,16 @@ fn fk_action(text: &str) -> Option<String> {
     Some(upper).filter(|a| !a.is_empty())
 }
 
+/// What `SHOW CREATE TABLE` writes after an index's key parts: `COMMENT '…'`, then `IGNORED`
+/// or `INVISIBLE`.
+fn index_options(comment: &str, hidden: &str) -> Option<String> {
+    let comment =
+        (!comment.is_empty()).then(|| format!("COMMENT {}", MySqlDialect.quote_literal(comment)));
+    let hidden = (!hidden.is_empty()).then(|| hidden.to_string());
+    let parts: Vec<String> = comment.into_iter().chain(hidden).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 /// The indexes of every table from `information_schema.STATISTICS`, one row per key part:
 /// `PRIMARY` is the primary key, the index the server made for a foreign key is remembered on
 /// that key, and the others are the table's indexes.
@@ -221,6 +244,7 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
                         name: text(&row, 1),
                         unique: text(&row, 2) == "0",
                         method,
+                        options: index_options(&text(&row, 7), &text(&row, 8)),
                         ..Index::default()
                     },
                     vec![],
@@ -244,6 +268,18 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
         };
         if index_name == "PRIMARY" {
             table.primary_key = columns;
+            // The model's primary key is its columns: a prefix length or a DESC part is not
+            // compared, and said so.
+            if index
+                .parts
+                .iter()
+                .any(|p| p.ends_with(')') || p.ends_with(" DESC"))
+            {
+                schema.unmanaged.push(ObjectKey {
+                    kind: ObjectKind::Other("primary key prefix or DESC part"),
+                    name: table_name,
+                });
+            }
             continue;
         }
         let owner = table.foreign_keys.iter_mut().find(|fk| {
@@ -264,6 +300,16 @@ fn add_indexes(schema: &mut Schema, rows: Rows) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_options_as_show_create_table_writes_them() {
+        assert_eq!(index_options("", ""), None);
+        assert_eq!(index_options("", "IGNORED").as_deref(), Some("IGNORED"));
+        assert_eq!(
+            index_options("it's", "INVISIBLE").as_deref(),
+            Some("COMMENT 'it''s' INVISIBLE")
+        );
+    }
 
     #[test]
     fn defaults_carry_on_update_as_show_create_table_states_it() {

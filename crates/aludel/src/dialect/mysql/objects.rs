@@ -64,10 +64,15 @@ pub(super) async fn add_objects(
             continue;
         }
         let shown = show(db, "TRIGGER", &name).await?;
-        let definition = with_mode(&shown, 1, 2, &default_mode);
-        let mut o = object(ObjectKind::Trigger, name, Some(table), definition);
+        let mut definition = with_mode(&shown, 1, 2, &default_mode);
         let group = vec![text(&row, 1), text(&row, 2), text(&row, 3)];
-        if let Some((_, before)) = previous.as_ref().filter(|(g, _)| *g == group) {
+        let before = previous.as_ref().filter(|(g, _)| *g == group);
+        // `SHOW CREATE TRIGGER` leaves the order out: stated, it is compared and kept.
+        if let Some((_, before)) = before {
+            definition = follows(&definition, &before.name);
+        }
+        let mut o = object(ObjectKind::Trigger, name, Some(table), definition);
+        if let Some((_, before)) = before {
             o.depends_on.push(before.clone());
         }
         previous = Some((group, o.key.clone()));
@@ -137,6 +142,27 @@ fn with_mode(row: &[Option<String>], mode: usize, statement: usize, default: &st
     match opt(row, mode) {
         Some(mode) if mode != default => format!("{SQL_MODE_PREFIX}{mode}';\n{definition}"),
         _ => definition,
+    }
+}
+
+/// A trigger's `definition` with `FOLLOWS previous` after its `FOR EACH ROW`.
+fn follows(definition: &str, previous: &str) -> String {
+    use crate::schema::text::{is_word, tokens};
+    let toks = tokens(definition);
+    let at = toks.windows(3).find(|w| {
+        ["FOR", "EACH", "ROW"]
+            .iter()
+            .zip(w.iter())
+            .all(|(word, t)| is_word(definition, t, word))
+    });
+    match at {
+        Some(w) => format!(
+            "{} FOLLOWS `{}`{}",
+            &definition[..w[2].end],
+            previous.replace('`', "``"),
+            &definition[w[2].end..]
+        ),
+        None => definition.to_string(),
     }
 }
 
@@ -254,6 +280,17 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trigger_states_the_one_it_follows() {
+        assert_eq!(
+            follows(
+                "CREATE TRIGGER `t` BEFORE INSERT ON `x` FOR EACH ROW SET NEW.a = 1",
+                "a`b"
+            ),
+            "CREATE TRIGGER `t` BEFORE INSERT ON `x` FOR EACH ROW FOLLOWS `a``b` SET NEW.a = 1"
+        );
+    }
 
     #[test]
     fn definers_are_left_out() {

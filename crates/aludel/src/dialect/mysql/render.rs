@@ -309,11 +309,12 @@ fn assemble_table(b: &Builder, t: &Table) -> String {
     }
     items.extend(t.indexes.values().map(|ix| {
         format!(
-            "{}KEY {} ({}){}",
+            "{}KEY {} ({}){}{}",
             index_kind(ix),
             b.q(&ix.name),
             ix.parts.join(", "),
-            index_using(ix)
+            index_using(ix),
+            index_options(ix)
         )
     }));
     items.extend(t.foreign_keys.iter().filter_map(|fk| implicit_key(b, fk)));
@@ -349,14 +350,24 @@ fn index_using(index: &Index) -> String {
     }
 }
 
+/// ` COMMENT '…' IGNORED` and the like, after the key parts and the method.
+fn index_options(index: &Index) -> String {
+    index
+        .options
+        .as_ref()
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default()
+}
+
 fn create_index(b: &Builder, table: &str, index: &Index) -> String {
     format!(
-        "CREATE {}INDEX {} ON {} ({}){}",
+        "CREATE {}INDEX {} ON {} ({}){}{}",
         index_kind(index),
         b.q(&index.name),
         b.q(table),
         index.parts.join(", "),
-        index_using(index)
+        index_using(index),
+        index_options(index)
     )
 }
 

@@ -118,6 +118,13 @@ pub(super) async fn introspect(db: &mut SqliteConn, filter: &TableFilter) -> Res
         );
         table.checks = checks(&sql);
         table.foreign_keys = foreign_keys_of(foreign_keys.remove(&name).unwrap_or_default());
+        let tails = objects::foreign_key_tails(&sql);
+        if tails.len() == table.foreign_keys.len() {
+            for (fk, (match_type, deferral)) in table.foreign_keys.iter_mut().zip(tails) {
+                fk.match_type = match_type;
+                fk.deferral = deferral;
+            }
+        }
         table.options = objects::table_options(&sql);
         schema.tables.insert(name, table);
     }

@@ -85,9 +85,13 @@ fn referenced(sql: &str, names: &BTreeMap<String, ObjectKey>, own: &ObjectKey) -
     out
 }
 
-/// The options after a stored `CREATE TABLE`'s column list: `WITHOUT ROWID`, `STRICT`.
+/// The options after a stored `CREATE TABLE`'s column list (`WITHOUT ROWID`, `STRICT`), and
+/// the clauses of the list the model has no field for.
 pub(super) fn table_options(sql: &str) -> TableOptions {
-    let mut options = TableOptions::default();
+    let mut options = TableOptions {
+        clauses: clauses(sql),
+        ..TableOptions::default()
+    };
     // Most tables have neither: answered without tokenizing.
     if !text::may_contain_word(sql, "ROWID") && !text::may_contain_word(sql, "STRICT") {
         return options;
@@ -108,6 +112,94 @@ pub(super) fn table_options(sql: &str) -> TableOptions {
         }
     }
     options
+}
+
+/// The `ON CONFLICT` clauses and descending primary keys of a stored `CREATE TABLE`'s column
+/// list, in written order: `A: NOT NULL ON CONFLICT REPLACE`, `ID: PRIMARY KEY DESC`,
+/// `TABLE: PRIMARY KEY (A, B DESC)`.
+fn clauses(sql: &str) -> Vec<String> {
+    if !text::may_contain_word(sql, "CONFLICT") && !text::may_contain_word(sql, "DESC") {
+        return vec![];
+    }
+    let toks = tokens(sql);
+    let Some(open) = toks.iter().position(|t| t.kind == Kind::Open) else {
+        return vec![];
+    };
+    let Some(close) = matching_close(&toks, open) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for item in text::split_top_level(&sql[toks[open].end..toks[close].start]) {
+        item_clauses(&item, &mut out);
+    }
+    out
+}
+
+/// [`clauses`] of one column definition or table constraint.
+fn item_clauses(item: &str, out: &mut Vec<String>) {
+    let toks = tokens(item);
+    let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| is_word(item, t, w));
+    let upper = |i: usize| item[toks[i].start..toks[i].end].to_ascii_uppercase();
+    let table_level = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+        .iter()
+        .any(|w| word(0, w));
+    let subject = match toks.first() {
+        _ if table_level => "TABLE".to_string(),
+        Some(t) => text::unquote(&item[t.start..t.end]).to_ascii_uppercase(),
+        None => return,
+    };
+    let mut constraint = String::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i].kind == Kind::Open {
+            let end = matching_close(&toks, i).unwrap_or(toks.len() - 1);
+            let inner = &item[toks[i].end..toks[end].start];
+            if constraint == "PRIMARY KEY" && text::may_contain_word(inner, "DESC") {
+                let inner = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+                out.push(format!(
+                    "{subject}: PRIMARY KEY ({})",
+                    inner.to_ascii_uppercase()
+                ));
+            }
+            i = end + 1;
+            continue;
+        }
+        if word(i, "NOT") && word(i + 1, "NULL") {
+            constraint = "NOT NULL".into();
+            i += 2;
+            continue;
+        }
+        if word(i, "PRIMARY") && word(i + 1, "KEY") {
+            constraint = "PRIMARY KEY".into();
+            if word(i + 2, "DESC") {
+                out.push(format!("{subject}: PRIMARY KEY DESC"));
+            }
+            i += 2;
+            continue;
+        }
+        if [
+            "UNIQUE",
+            "CHECK",
+            "DEFAULT",
+            "REFERENCES",
+            "COLLATE",
+            "NULL",
+        ]
+        .iter()
+        .any(|w| word(i, w))
+        {
+            constraint = upper(i);
+        }
+        if word(i, "ON") && word(i + 1, "CONFLICT") && i + 2 < toks.len() {
+            out.push(format!(
+                "{subject}: {constraint} ON CONFLICT {}",
+                upper(i + 2)
+            ));
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
 }
 
 /// The generation clause of generated column `column` in a stored `CREATE TABLE`, in one
@@ -163,9 +255,107 @@ fn column_definition(sql: &str, column: &str) -> Option<String> {
         })
 }
 
+/// The `MATCH …` and `[NOT] DEFERRABLE [INITIALLY …]` clauses of each foreign key of a stored
+/// `CREATE TABLE` statement, in written order (the order `pragma_foreign_key_list` does not
+/// keep, and the pragma does not report either clause), upper case with single spaces: the
+/// `MATCH` clause and the deferral of each.
+pub(super) fn foreign_key_tails(sql: &str) -> Vec<(Option<String>, Option<String>)> {
+    if !text::may_contain_word(sql, "REFERENCES") {
+        return vec![];
+    }
+    let toks = tokens(sql);
+    let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| is_word(sql, t, w));
+    let Some(open) = toks.iter().position(|t| t.kind == Kind::Open) else {
+        return vec![];
+    };
+    let end = matching_close(&toks, open).unwrap_or(toks.len());
+    let mut out = Vec::new();
+    let mut i = open + 1;
+    while i < end {
+        if toks[i].kind == Kind::Open {
+            i = matching_close(&toks, i).unwrap_or(end) + 1;
+            continue;
+        }
+        if !word(i, "REFERENCES") {
+            i += 1;
+            continue;
+        }
+        i += 2;
+        if toks.get(i).is_some_and(|t| t.kind == Kind::Open) {
+            i = matching_close(&toks, i).unwrap_or(end) + 1;
+        }
+        let (mut match_type, mut deferral) = (None, None);
+        while i < end {
+            if word(i, "ON") && (word(i + 1, "DELETE") || word(i + 1, "UPDATE")) {
+                i += if word(i + 2, "SET") || word(i + 2, "NO") {
+                    4
+                } else {
+                    3
+                };
+            } else if word(i, "MATCH") && i + 1 < end {
+                let kind = &sql[toks[i + 1].start..toks[i + 1].end];
+                match_type = Some(format!("MATCH {}", kind.to_ascii_uppercase()));
+                i += 2;
+            } else if word(i, "DEFERRABLE") || (word(i, "NOT") && word(i + 1, "DEFERRABLE")) {
+                let n = if word(i, "NOT") { 2 } else { 1 };
+                let n = if word(i + n, "INITIALLY") { n + 2 } else { n };
+                let words: Vec<String> = (i..(i + n).min(end))
+                    .map(|k| sql[toks[k].start..toks[k].end].to_ascii_uppercase())
+                    .collect();
+                deferral = Some(words.join(" "));
+                i += n;
+            } else {
+                break;
+            }
+        }
+        out.push((match_type, deferral));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_conflict_clauses_and_descending_keys() {
+        let sql = "CREATE TABLE t (id INTEGER PRIMARY KEY desc ON CONFLICT ROLLBACK,
+            \"a\" TEXT NOT NULL ON CONFLICT replace DEFAULT ('x desc'), b TEXT UNIQUE,
+            CONSTRAINT c CHECK (b <> 'on conflict') ON CONFLICT FAIL,
+            UNIQUE (a, b) ON CONFLICT IGNORE)";
+        assert_eq!(
+            clauses(sql),
+            vec![
+                "ID: PRIMARY KEY DESC",
+                "ID: PRIMARY KEY ON CONFLICT ROLLBACK",
+                "A: NOT NULL ON CONFLICT REPLACE",
+                "TABLE: CHECK ON CONFLICT FAIL",
+                "TABLE: UNIQUE ON CONFLICT IGNORE",
+            ]
+        );
+        let composite = "CREATE TABLE u (a INT, b INT, PRIMARY KEY (a, b  DESC))";
+        assert_eq!(clauses(composite), vec!["TABLE: PRIMARY KEY (A, B DESC)"]);
+        assert!(clauses("CREATE TABLE v (a INT DEFAULT 'desc')").is_empty());
+    }
+
+    #[test]
+    fn foreign_key_tails_in_written_order() {
+        let sql = "CREATE TABLE t (a INT REFERENCES p ON DELETE SET NULL match simple NOT NULL,
+            b INT, c INT CHECK (c REFERENCES), FOREIGN KEY (b) REFERENCES q (id) ON UPDATE NO ACTION
+            deferrable   initially DEFERRED, FOREIGN KEY (c) REFERENCES r (id) NOT DEFERRABLE)";
+        assert_eq!(
+            foreign_key_tails(sql),
+            vec![
+                (Some("MATCH SIMPLE".into()), None),
+                (None, Some("DEFERRABLE INITIALLY DEFERRED".into())),
+                (None, Some("NOT DEFERRABLE".into())),
+            ]
+        );
+        assert_eq!(
+            foreign_key_tails("CREATE TABLE t (a INT REFERENCES p (id))"),
+            vec![(None, None)]
+        );
+    }
 
     fn schema_with(tables: &[&str]) -> Schema {
         let mut schema = Schema::default();
