@@ -15,7 +15,8 @@ pub(crate) struct Known {
     postgres_version: u32,
     /// Column types by table, then column.
     columns: BTreeMap<String, BTreeMap<String, ColumnType>>,
-    /// Tables, materialized views and indexes created in the revision being read.
+    /// Tables, materialized views and indexes created in the run: the revision being read or
+    /// an earlier one of the same lint run (deployed together, so still empty).
     created: BTreeSet<String>,
     /// Whether the revision runs in a transaction aludel opens.
     transactional: bool,
@@ -84,7 +85,7 @@ impl Known {
     }
 
     /// Whether `name` (a table, materialized view or index) was created in the revision
-    /// being read.
+    /// being read or an earlier revision of the same run.
     pub fn is_new(&self, name: &str) -> bool {
         self.created.contains(name)
     }
@@ -94,10 +95,16 @@ impl Known {
         self.created.insert(table.to_string());
     }
 
-    /// Starts a new revision, run in a transaction when `transactional` (and the database
-    /// has transactional DDL): its objects are the only new ones, and no timeout is set.
-    pub fn next_revision(&mut self, transactional: bool) {
+    /// Starts the linted run: what was read so far (revisions before the range) created
+    /// objects that exist, with rows, when the run is deployed.
+    pub fn start_run(&mut self) {
         self.created.clear();
+    }
+
+    /// Starts a new revision, run in a transaction when `transactional` (and the database
+    /// has transactional DDL): the objects created so far in the run stay new, and no timeout
+    /// is set.
+    pub fn next_revision(&mut self, transactional: bool) {
         self.transactional = transactional && self.dialect.transactional_ddl();
         self.explicit = false;
         self.lock_timeout = false;

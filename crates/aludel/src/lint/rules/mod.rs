@@ -312,6 +312,7 @@ mod snapshot {
         for action in classify(base, backend) {
             known.apply(&action);
         }
+        known.start_run();
         known.next_revision(transactional);
         let text = format!(
             "-- revision = \"b2\"\n-- down_revision = \"a1\"\n\n-- migrate:upgrade\n{upgrade}\n"
