@@ -167,6 +167,8 @@ declare_rules! {
     TruncateCascade => truncate_cascade,
     /// `ALTER TYPE … ADD VALUE` inside a transaction on PostgreSQL before 12.
     EnumValueInTransaction => enum_value_in_transaction,
+    /// `ALTER TYPE … ADD VALUE` without `BEFORE`/`AFTER`.
+    EnumValuePosition => enum_value_position,
     /// A `char(n)` column.
     CharType => char_type,
     /// An `int` or `smallint` column.

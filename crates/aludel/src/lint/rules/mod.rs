@@ -32,6 +32,7 @@ pub(super) mod drop_not_null;
 pub(super) mod drop_table;
 pub(super) mod enum_set_change;
 pub(super) mod enum_value_in_transaction;
+pub(super) mod enum_value_position;
 pub(super) mod identifier_too_long;
 pub(super) mod inline_references;
 pub(super) mod missing_lock_timeout;
