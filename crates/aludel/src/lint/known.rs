@@ -34,6 +34,8 @@ pub(crate) struct Known {
     not_null_checks: BTreeMap<String, (String, String)>,
     /// Columns an earlier statement declared nullable.
     nullable: BTreeSet<(String, String)>,
+    /// Columns an earlier statement declared NOT NULL without a default (nor primary key).
+    required: BTreeSet<(String, String)>,
     /// Columns a validated check proves hold no NULL.
     proven_not_null: BTreeSet<(String, String)>,
     /// Existing tables dropped in the revision, and those of them another table was renamed
@@ -62,6 +64,7 @@ impl Known {
             not_null_checks: BTreeMap::new(),
             proven_not_null: BTreeSet::new(),
             nullable: BTreeSet::new(),
+            required: BTreeSet::new(),
             dropped: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
             foreign_keys_checked: false,
@@ -180,6 +183,21 @@ impl Known {
             .contains(&(table.to_string(), column.to_string()))
     }
 
+    /// Whether `table` is an existing table the revision dropped (a rebuild renames another
+    /// table to it next).
+    pub fn dropped_existing(&self, table: &str) -> bool {
+        self.dropped.contains(table)
+    }
+
+    /// The columns of `table` declared NOT NULL without a default, in name order.
+    pub fn required_columns(&self, table: &str) -> Vec<&str> {
+        self.required
+            .iter()
+            .filter(|(t, _)| t == table)
+            .map(|(_, c)| c.as_str())
+            .collect()
+    }
+
     /// The type of `table.column` when an earlier statement stated it.
     pub fn column_type(&self, table: &str, column: &str) -> Option<&ColumnType> {
         self.columns.get(table)?.get(column)
@@ -245,6 +263,15 @@ impl Known {
                 if let Some(columns) = self.columns.remove(from) {
                     self.columns.insert(to.clone(), columns);
                 }
+                for set in [&mut self.nullable, &mut self.required] {
+                    let moved: Vec<String> = set
+                        .iter()
+                        .filter(|(t, _)| t == from)
+                        .map(|(_, c)| c.clone())
+                        .collect();
+                    set.retain(|(t, _)| t != from && t != to);
+                    set.extend(moved.into_iter().map(|c| (to.clone(), c)));
+                }
             }
             Action::AddConstraint {
                 table,
@@ -273,8 +300,16 @@ impl Known {
                 column,
                 facts,
                 ..
-            } if !facts.not_null => {
-                self.nullable.insert((table.clone(), column.clone()));
+            } => {
+                let key = (table.clone(), column.clone());
+                if facts.not_null {
+                    if !facts.has_default && !facts.primary_key {
+                        self.required.insert(key);
+                    }
+                } else {
+                    self.required.remove(&key);
+                    self.nullable.insert(key);
+                }
             }
             Action::SetNotNull { table, column } => {
                 self.nullable.remove(&(table.clone(), column.clone()));

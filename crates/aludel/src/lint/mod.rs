@@ -193,6 +193,8 @@ declare_rules! {
     AlterNeedsRebuild => alter_needs_rebuild,
     /// A SQLite table rebuild without a foreign key check.
     RebuildForeignKeys => rebuild_foreign_keys,
+    /// A SQLite table rebuild making a nullable column NOT NULL without a default.
+    RebuildNotNull => rebuild_not_null,
 }
 
 impl Rule {

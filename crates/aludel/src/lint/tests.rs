@@ -318,3 +318,15 @@ fn lexing_error_names_the_file() {
     let error = lint(&[&bad], Backend::Sqlite).unwrap_err();
     assert!(error.to_string().contains("c3.sql"), "{error}");
 }
+
+#[test]
+fn sqlite_not_null_column_without_default_on_existing_table_is_an_error() {
+    // sqlite3 refuses it once the table has a row: "Cannot add a NOT NULL column with
+    // default value NULL".
+    let findings = lint_after_base(
+        "ALTER TABLE users ADD COLUMN email TEXT NOT NULL;\nALTER TABLE users ADD COLUMN nick TEXT NOT NULL DEFAULT '';",
+        Backend::Sqlite,
+    );
+    assert_eq!(rules(&findings), ["add-not-null-column"]);
+    assert_eq!(findings[0].level, Level::Error);
+}

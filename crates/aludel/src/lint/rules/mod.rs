@@ -45,6 +45,7 @@ pub(super) mod prefer_identity;
 pub(super) mod prefer_text;
 pub(super) mod prefer_timestamptz;
 pub(super) mod rebuild_foreign_keys;
+pub(super) mod rebuild_not_null;
 pub(super) mod reindex_non_concurrent;
 pub(super) mod rename_column;
 pub(super) mod rename_table;
