@@ -169,6 +169,8 @@ declare_rules! {
     EnumValueInTransaction => enum_value_in_transaction,
     /// `ALTER TYPE … ADD VALUE` without `BEFORE`/`AFTER`.
     EnumValuePosition => enum_value_position,
+    /// A constraint on a PostgreSQL domain.
+    DomainConstraint => domain_constraint,
     /// A `char(n)` column.
     CharType => char_type,
     /// An `int` or `smallint` column.

@@ -25,6 +25,7 @@ pub(super) mod char_type;
 pub(super) mod concurrent_in_transaction;
 pub(super) mod create_index_non_concurrent;
 pub(super) mod detach_partition_non_concurrent;
+pub(super) mod domain_constraint;
 pub(super) mod drop_column;
 pub(super) mod drop_database;
 pub(super) mod drop_index_non_concurrent;
