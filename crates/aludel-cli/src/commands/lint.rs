@@ -40,7 +40,24 @@ pub async fn lint(g: &Global, args: &LintArgs) -> Result<ExitCode> {
         .iter()
         .filter_map(|id| p.scripts.scripts.get(id))
         .collect();
-    let findings = aludel::lint::lint_with(&scripts, backend, &settings)?;
+    // With a START, the range is one run deployed together: what an earlier revision of it
+    // created is still empty; the revisions below START exist, and give column types.
+    let findings = if range.start.is_some() {
+        let below = Range {
+            start: None,
+            end: range.end.clone(),
+        };
+        let mut before: Vec<RevisionId> = below.revisions(&p.scripts.graph, &current)?;
+        before.retain(|id| !ids.contains(id));
+        before.reverse();
+        let before: Vec<_> = before
+            .iter()
+            .filter_map(|id| p.scripts.scripts.get(id))
+            .collect();
+        aludel::lint::lint_run(&before, &scripts, backend, &settings)?
+    } else {
+        aludel::lint::lint_with(&scripts, backend, &settings)?
+    };
     let cwd = std::env::current_dir().unwrap_or_default();
     let report = Report::new(findings).relative_to(&cwd);
     let errors = report.errors;

@@ -97,6 +97,9 @@ pub(crate) enum Action {
     Rewrite { what: String },
     /// `ALTER TYPE … ADD VALUE`.
     AddEnumValue { ty: String, positioned: bool },
+    /// A PostgreSQL domain given a constraint: `CREATE DOMAIN … CHECK|NOT NULL|CONSTRAINT`
+    /// (`created`) or `ALTER DOMAIN … ADD CONSTRAINT`.
+    DomainConstraint { domain: String, created: bool },
     /// `PRAGMA foreign_keys = …`, `PRAGMA foreign_key_check`.
     Pragma { name: String },
     /// The end of a revision's upgrade (checked with the revision's last statement).

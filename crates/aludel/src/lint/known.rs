@@ -15,7 +15,8 @@ pub(crate) struct Known {
     postgres_version: u32,
     /// Column types by table, then column.
     columns: BTreeMap<String, BTreeMap<String, ColumnType>>,
-    /// Tables, materialized views and indexes created in the revision being read.
+    /// Tables, materialized views and indexes created in the run: the revision being read or
+    /// an earlier one of the same lint run (deployed together, so still empty).
     created: BTreeSet<String>,
     /// Whether the revision runs in a transaction aludel opens.
     transactional: bool,
@@ -33,6 +34,8 @@ pub(crate) struct Known {
     not_null_checks: BTreeMap<String, (String, String)>,
     /// Columns an earlier statement declared nullable.
     nullable: BTreeSet<(String, String)>,
+    /// Columns an earlier statement declared NOT NULL without a default (nor primary key).
+    required: BTreeSet<(String, String)>,
     /// Columns a validated check proves hold no NULL.
     proven_not_null: BTreeSet<(String, String)>,
     /// Existing tables dropped in the revision, and those of them another table was renamed
@@ -61,6 +64,7 @@ impl Known {
             not_null_checks: BTreeMap::new(),
             proven_not_null: BTreeSet::new(),
             nullable: BTreeSet::new(),
+            required: BTreeSet::new(),
             dropped: BTreeSet::new(),
             rebuilt: BTreeSet::new(),
             foreign_keys_checked: false,
@@ -84,7 +88,7 @@ impl Known {
     }
 
     /// Whether `name` (a table, materialized view or index) was created in the revision
-    /// being read.
+    /// being read or an earlier revision of the same run.
     pub fn is_new(&self, name: &str) -> bool {
         self.created.contains(name)
     }
@@ -94,10 +98,16 @@ impl Known {
         self.created.insert(table.to_string());
     }
 
-    /// Starts a new revision, run in a transaction when `transactional` (and the database
-    /// has transactional DDL): its objects are the only new ones, and no timeout is set.
-    pub fn next_revision(&mut self, transactional: bool) {
+    /// Starts the linted run: what was read so far (revisions before the range) created
+    /// objects that exist, with rows, when the run is deployed.
+    pub fn start_run(&mut self) {
         self.created.clear();
+    }
+
+    /// Starts a new revision, run in a transaction when `transactional` (and the database
+    /// has transactional DDL): the objects created so far in the run stay new, and no timeout
+    /// is set.
+    pub fn next_revision(&mut self, transactional: bool) {
         self.transactional = transactional && self.dialect.transactional_ddl();
         self.explicit = false;
         self.lock_timeout = false;
@@ -173,6 +183,21 @@ impl Known {
             .contains(&(table.to_string(), column.to_string()))
     }
 
+    /// Whether `table` is an existing table the revision dropped (a rebuild renames another
+    /// table to it next).
+    pub fn dropped_existing(&self, table: &str) -> bool {
+        self.dropped.contains(table)
+    }
+
+    /// The columns of `table` declared NOT NULL without a default, in name order.
+    pub fn required_columns(&self, table: &str) -> Vec<&str> {
+        self.required
+            .iter()
+            .filter(|(t, _)| t == table)
+            .map(|(_, c)| c.as_str())
+            .collect()
+    }
+
     /// The type of `table.column` when an earlier statement stated it.
     pub fn column_type(&self, table: &str, column: &str) -> Option<&ColumnType> {
         self.columns.get(table)?.get(column)
@@ -238,6 +263,15 @@ impl Known {
                 if let Some(columns) = self.columns.remove(from) {
                     self.columns.insert(to.clone(), columns);
                 }
+                for set in [&mut self.nullable, &mut self.required] {
+                    let moved: Vec<String> = set
+                        .iter()
+                        .filter(|(t, _)| t == from)
+                        .map(|(_, c)| c.clone())
+                        .collect();
+                    set.retain(|(t, _)| t != from && t != to);
+                    set.extend(moved.into_iter().map(|c| (to.clone(), c)));
+                }
             }
             Action::AddConstraint {
                 table,
@@ -266,8 +300,16 @@ impl Known {
                 column,
                 facts,
                 ..
-            } if !facts.not_null => {
-                self.nullable.insert((table.clone(), column.clone()));
+            } => {
+                let key = (table.clone(), column.clone());
+                if facts.not_null {
+                    if !facts.has_default && !facts.primary_key {
+                        self.required.insert(key);
+                    }
+                } else {
+                    self.required.remove(&key);
+                    self.nullable.insert(key);
+                }
             }
             Action::SetNotNull { table, column } => {
                 self.nullable.remove(&(table.clone(), column.clone()));

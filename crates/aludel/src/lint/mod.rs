@@ -13,8 +13,9 @@
 //! the lock it takes and the hint. Which rules run, at which level, and the PostgreSQL version
 //! they assume come from `[lint]` ([`Settings`]); the style rules are off by default.
 //!
-//! Context: objects (tables, materialized views, indexes) created earlier in the same revision
-//! are exempt from the lock rules; the linter knows whether a statement runs inside a
+//! Context: objects (tables, materialized views, indexes) created earlier in the same revision,
+//! or, with [`lint_run`] (`aludel lint START:END`), in an earlier revision of the same run
+//! (the range, deployed together), are exempt from the lock rules; the linter knows whether a statement runs inside a
 //! transaction (the revision's own, unless `transactional = false`, or one it opened with
 //! `BEGIN`), and what earlier statements of the revision set (`lock_timeout`, a validated
 //! `IS NOT NULL` check). The old type of a column is known when an earlier statement in the
@@ -166,6 +167,10 @@ declare_rules! {
     TruncateCascade => truncate_cascade,
     /// `ALTER TYPE … ADD VALUE` inside a transaction on PostgreSQL before 12.
     EnumValueInTransaction => enum_value_in_transaction,
+    /// `ALTER TYPE … ADD VALUE` without `BEFORE`/`AFTER`.
+    EnumValuePosition => enum_value_position,
+    /// A constraint on a PostgreSQL domain.
+    DomainConstraint => domain_constraint,
     /// A `char(n)` column.
     CharType => char_type,
     /// An `int` or `smallint` column.
@@ -190,6 +195,8 @@ declare_rules! {
     AlterNeedsRebuild => alter_needs_rebuild,
     /// A SQLite table rebuild without a foreign key check.
     RebuildForeignKeys => rebuild_foreign_keys,
+    /// A SQLite table rebuild making a nullable column NOT NULL without a default.
+    RebuildNotNull => rebuild_not_null,
 }
 
 impl Rule {
@@ -335,8 +342,34 @@ pub fn lint_with(
     backend: Backend,
     settings: &Settings,
 ) -> Result<Vec<Finding>> {
+    lint_scripts(&[], scripts, backend, settings, false)
+}
+
+/// [`lint_with`] for `scripts` as one run (revisions deployed together, as `aludel lint
+/// START:END` names them) after `before`, the revisions already applied when the run is
+/// deployed, oldest first. `before` is read for context only (column types; its tables exist
+/// and hold rows) and is not linted. Objects created by a revision of the run are new, so
+/// exempt from the lock rules, in the later revisions of the run too; [`lint_with`] treats
+/// each revision as deployed on its own.
+pub fn lint_run(
+    before: &[&Script],
+    scripts: &[&Script],
+    backend: Backend,
+    settings: &Settings,
+) -> Result<Vec<Finding>> {
+    lint_scripts(before, scripts, backend, settings, true)
+}
+
+fn lint_scripts(
+    before: &[&Script],
+    scripts: &[&Script],
+    backend: Backend,
+    settings: &Settings,
+    one_run: bool,
+) -> Result<Vec<Finding>> {
     // Splitting and classifying statements is most of the work and needs no context: it
     // runs on several threads; the rules then read the actions in order.
+    let context = classify_all(before, backend)?;
     let classified = classify_all(scripts, backend)?;
     let mut linter = Linter {
         settings,
@@ -344,7 +377,17 @@ pub fn lint_with(
             .with_postgres_version(settings.postgres_version),
         findings: Vec::new(),
     };
+    for (script, statements) in before.iter().zip(context) {
+        linter.known.next_revision(script.transactional);
+        for action in statements.iter().flat_map(|s| &s.actions) {
+            linter.known.apply(action);
+        }
+    }
+    linter.known.start_run();
     for (script, statements) in scripts.iter().zip(classified) {
+        if !one_run {
+            linter.known.start_run();
+        }
         linter.script(script, statements);
     }
     Ok(linter.findings)

@@ -16,6 +16,26 @@ pub(super) fn create_other(mut c: Cursor<'_>) -> Vec<Action> {
             ];
         }
     }
+    if c.eat("DOMAIN")
+        && let Some(domain) = c.name()
+    {
+        // The tokens carry no whitespace (`crate::scan`).
+        let rest = c.rest();
+        let constrained = rest.iter().enumerate().any(|(i, t)| {
+            crate::scan::is_keyword(t, "CHECK")
+                || crate::scan::is_keyword(t, "CONSTRAINT")
+                || (crate::scan::is_keyword(t, "NOT")
+                    && rest
+                        .get(i + 1)
+                        .is_some_and(|t| crate::scan::is_keyword(t, "NULL")))
+        });
+        if constrained {
+            return vec![Action::DomainConstraint {
+                domain,
+                created: true,
+            }];
+        }
+    }
     Vec::new()
 }
 
@@ -72,6 +92,12 @@ pub(super) fn other(mut c: Cursor<'_>) -> Vec<Action> {
             positioned: c.rest().iter().any(|t| {
                 crate::scan::is_keyword(t, "BEFORE") || crate::scan::is_keyword(t, "AFTER")
             }),
+        })
+    } else if c.eat_all(&["ALTER", "DOMAIN"]) {
+        let domain = c.name().unwrap_or_default();
+        c.eat_all(&["ADD"]).then_some(Action::DomainConstraint {
+            domain,
+            created: false,
         })
     } else if c.eat("PRAGMA") {
         c.name().map(|name| Action::Pragma { name })

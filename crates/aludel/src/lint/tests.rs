@@ -24,7 +24,7 @@ fn lint_after_base(upgrade: &str, backend: Backend) -> Vec<Finding> {
     let mut config = crate::config::LintConfig::default();
     config.disable.push("missing-lock-timeout".into());
     let settings = Settings::from_config(&config, "aludel.toml").unwrap();
-    lint_with(&[&base, &next], backend, &settings).unwrap()
+    lint_run(&[&base], &[&next], backend, &settings).unwrap()
 }
 
 fn rules(findings: &[Finding]) -> Vec<&'static str> {
@@ -88,11 +88,42 @@ fn not_null_column_on_table_created_in_the_same_revision_is_fine() {
 }
 
 #[test]
-fn a_table_created_in_an_earlier_revision_is_existing() {
+fn a_table_created_before_the_run_is_existing() {
     let base = script("a1", "", "CREATE TABLE posts (id INT);", "");
     let next = script("b2", "a1", "ALTER TABLE posts ADD title TEXT NOT NULL;", "");
-    let findings = lint(&[&base, &next], Backend::Sqlite).unwrap();
+    let settings = Settings::default();
+    let findings = lint_run(&[&base], &[&next], Backend::Sqlite, &settings).unwrap();
     assert_eq!(rules(&findings), ["add-not-null-column"]);
+}
+
+#[test]
+fn objects_created_by_an_earlier_revision_of_the_run_are_new() {
+    let base = script(
+        "a1",
+        "",
+        "CREATE TABLE posts (id INT);\nCREATE MATERIALIZED VIEW totals AS SELECT count(*) AS n FROM posts;\nCREATE INDEX posts_id ON posts (id);",
+        "",
+    );
+    let next = script(
+        "b2",
+        "a1",
+        "ALTER TABLE posts ADD title TEXT NOT NULL;\nCREATE INDEX totals_n ON totals (n);\nDROP INDEX posts_id;\nALTER TABLE posts ALTER COLUMN title SET NOT NULL;",
+        "",
+    );
+    let settings = Settings::default();
+    let findings = lint_run(&[], &[&base, &next], Backend::Postgres, &settings).unwrap();
+    assert!(findings.is_empty(), "{findings:?}");
+    // Linted revision by revision (`aludel lint` without a range), b2 finds them existing.
+    assert!(lint(&[&base, &next], Backend::Postgres).unwrap().len() >= 4);
+    // A third revision of the run still sees them as new; one linted after the run does not.
+    let third = script("c3", "b2", "CREATE INDEX posts_title ON posts (title);", "");
+    let run = lint_run(&[], &[&base, &next, &third], Backend::Postgres, &settings).unwrap();
+    assert!(run.is_empty(), "{run:?}");
+    let after = lint_run(&[&base, &next], &[&third], Backend::Postgres, &settings).unwrap();
+    assert_eq!(
+        rules(&after),
+        ["create-index-non-concurrent", "missing-lock-timeout"]
+    );
 }
 
 #[test]
@@ -286,4 +317,16 @@ fn lexing_error_names_the_file() {
     let bad = script("c3", "", "SELECT 'unterminated;", "");
     let error = lint(&[&bad], Backend::Sqlite).unwrap_err();
     assert!(error.to_string().contains("c3.sql"), "{error}");
+}
+
+#[test]
+fn sqlite_not_null_column_without_default_on_existing_table_is_an_error() {
+    // sqlite3 refuses it once the table has a row: "Cannot add a NOT NULL column with
+    // default value NULL".
+    let findings = lint_after_base(
+        "ALTER TABLE users ADD COLUMN email TEXT NOT NULL;\nALTER TABLE users ADD COLUMN nick TEXT NOT NULL DEFAULT '';",
+        Backend::Sqlite,
+    );
+    assert_eq!(rules(&findings), ["add-not-null-column"]);
+    assert_eq!(findings[0].level, Level::Error);
 }

@@ -25,6 +25,7 @@ pub(super) mod char_type;
 pub(super) mod concurrent_in_transaction;
 pub(super) mod create_index_non_concurrent;
 pub(super) mod detach_partition_non_concurrent;
+pub(super) mod domain_constraint;
 pub(super) mod drop_column;
 pub(super) mod drop_database;
 pub(super) mod drop_index_non_concurrent;
@@ -32,6 +33,7 @@ pub(super) mod drop_not_null;
 pub(super) mod drop_table;
 pub(super) mod enum_set_change;
 pub(super) mod enum_value_in_transaction;
+pub(super) mod enum_value_position;
 pub(super) mod identifier_too_long;
 pub(super) mod inline_references;
 pub(super) mod missing_lock_timeout;
@@ -44,6 +46,7 @@ pub(super) mod prefer_identity;
 pub(super) mod prefer_text;
 pub(super) mod prefer_timestamptz;
 pub(super) mod rebuild_foreign_keys;
+pub(super) mod rebuild_not_null;
 pub(super) mod reindex_non_concurrent;
 pub(super) mod rename_column;
 pub(super) mod rename_table;
@@ -312,6 +315,7 @@ mod snapshot {
         for action in classify(base, backend) {
             known.apply(&action);
         }
+        known.start_run();
         known.next_revision(transactional);
         let text = format!(
             "-- revision = \"b2\"\n-- down_revision = \"a1\"\n\n-- migrate:upgrade\n{upgrade}\n"

@@ -1,0 +1,4 @@
+-- safe
+SET lock_timeout = '2s';
+SET statement_timeout = '5s';
+ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';
