@@ -5,7 +5,7 @@
 //! INCLUDE, NULLS NOT DISTINCT, WITH), a CHECK with NO INHERIT, a foreign key's `SET NULL
 //! (columns)`, constraint and index comments, a clustered or replica-identity index, a
 //! table's storage parameters, UNLOGGED, row-level security and replica identity, and a
-//! column's collation or compression.
+//! column's compression (its collation is part of its type, see `introspect.rs`).
 
 use super::PostgresConn;
 use crate::Result;
@@ -40,10 +40,6 @@ const DETAILS: &str = "WITH k AS (SELECT k.*, c.relname::text AS tbl, pg_get_con
         FROM t WHERE reloptions IS NOT NULL \
     UNION ALL SELECT 'unlogged table', relname::text, relname::text FROM t WHERE relpersistence = 'u' \
     UNION ALL SELECT 'row level security', relname::text, relname::text FROM t WHERE relrowsecurity \
-    UNION ALL SELECT 'column collation', t.relname::text, t.relname::text || '.' || a.attname::text || ': ' || l.collname::text \
-        FROM t JOIN pg_attribute a ON a.attrelid = t.oid JOIN pg_type y ON y.oid = a.atttypid \
-        JOIN pg_collation l ON l.oid = a.attcollation \
-        WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> y.typcollation \
     UNION ALL SELECT 'column compression', t.relname::text, t.relname::text || '.' || a.attname::text \
         FROM t JOIN pg_attribute a ON a.attrelid = t.oid \
         WHERE a.attnum > 0 AND NOT a.attisdropped AND coalesce(to_jsonb(a) ->> 'attcompression', '') <> '' \
@@ -60,7 +56,6 @@ const KINDS: &[&str] = &[
     "table storage parameters",
     "unlogged table",
     "row level security",
-    "column collation",
     "column compression",
 ];
 
