@@ -193,7 +193,9 @@ fn table_details_not_carried_are_listed() {
          COMMENT ON INDEX t_n IS 'by n';
          CLUSTER t USING t_n;
          ALTER TABLE t REPLICA IDENTITY FULL;
-         ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+         ALTER TABLE t ADD COLUMN k bigint GENERATED ALWAYS AS IDENTITY;
+         ALTER SEQUENCE t_k_seq AS integer;",
     );
     let unmanaged = db.catalog().unmanaged;
     let listed: Vec<String> = unmanaged
@@ -214,6 +216,7 @@ fn table_details_not_carried_are_listed() {
         "unlogged table t",
         "row level security t",
         "column compression t.body",
+        "identity sequence type t.k: AS integer",
     ] {
         assert!(
             listed.iter().any(|l| l == expected),
