@@ -147,6 +147,33 @@ detail!(
      ALTER SEQUENCE booking_numbers OWNED BY booking.id;"
 );
 
+detail!(
+    column_collation_added,
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code text, tags text[]);",
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code text COLLATE \"C\", tags text[] COLLATE \"POSIX\");"
+);
+
+detail!(
+    column_collation_changed,
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code varchar(20) COLLATE \"C\" NOT NULL DEFAULT 'x');",
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code varchar(20) COLLATE \"POSIX\" NOT NULL DEFAULT 'x');"
+);
+
+detail!(
+    column_collation_removed,
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code text COLLATE \"C\");
+     CREATE INDEX booking_code ON booking (code);",
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code text);
+     CREATE INDEX booking_code ON booking (code);"
+);
+
+detail!(
+    column_collation_on_a_new_table_and_column,
+    "CREATE TABLE booking (id bigint PRIMARY KEY);",
+    "CREATE TABLE booking (id bigint PRIMARY KEY, code text COLLATE \"C\");
+     CREATE TABLE room (id int PRIMARY KEY, name varchar(40) COLLATE \"POSIX\" UNIQUE);"
+);
+
 /// What the table model does not carry is listed as not compared, by kind and name; a plain
 /// table lists nothing.
 #[test]
@@ -166,7 +193,9 @@ fn table_details_not_carried_are_listed() {
          COMMENT ON INDEX t_n IS 'by n';
          CLUSTER t USING t_n;
          ALTER TABLE t REPLICA IDENTITY FULL;
-         ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+         ALTER TABLE t ADD COLUMN k bigint GENERATED ALWAYS AS IDENTITY;
+         ALTER SEQUENCE t_k_seq AS integer;",
     );
     let unmanaged = db.catalog().unmanaged;
     let listed: Vec<String> = unmanaged
@@ -186,8 +215,8 @@ fn table_details_not_carried_are_listed() {
         "table storage parameters t: fillfactor=70",
         "unlogged table t",
         "row level security t",
-        "column collation t.code: C",
         "column compression t.body",
+        "identity sequence type t.k: AS integer",
     ] {
         assert!(
             listed.iter().any(|l| l == expected),

@@ -4,8 +4,10 @@
 //! constraint, a primary key or UNIQUE constraint stating more than its columns (DEFERRABLE,
 //! INCLUDE, NULLS NOT DISTINCT, WITH), a CHECK with NO INHERIT, a foreign key's `SET NULL
 //! (columns)`, constraint and index comments, a clustered or replica-identity index, a
-//! table's storage parameters, UNLOGGED, row-level security and replica identity, and a
-//! column's collation or compression.
+//! table's storage parameters, UNLOGGED, row-level security and replica identity, an identity
+//! or serial column whose sequence has another type than the column (`ALTER SEQUENCE ... AS
+//! integer` on a bigint column: the identity clause cannot state it), and a column's
+//! compression (its collation is part of its type, see `introspect.rs`).
 
 use super::PostgresConn;
 use crate::Result;
@@ -40,10 +42,10 @@ const DETAILS: &str = "WITH k AS (SELECT k.*, c.relname::text AS tbl, pg_get_con
         FROM t WHERE reloptions IS NOT NULL \
     UNION ALL SELECT 'unlogged table', relname::text, relname::text FROM t WHERE relpersistence = 'u' \
     UNION ALL SELECT 'row level security', relname::text, relname::text FROM t WHERE relrowsecurity \
-    UNION ALL SELECT 'column collation', t.relname::text, t.relname::text || '.' || a.attname::text || ': ' || l.collname::text \
-        FROM t JOIN pg_attribute a ON a.attrelid = t.oid JOIN pg_type y ON y.oid = a.atttypid \
-        JOIN pg_collation l ON l.oid = a.attcollation \
-        WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> y.typcollation \
+    UNION ALL SELECT 'identity sequence type', t.relname::text, t.relname::text || '.' || a.attname::text || ': AS ' || format_type(q.seqtypid, NULL) \
+        FROM t JOIN pg_attribute a ON a.attrelid = t.oid \
+        JOIN pg_sequence q ON q.seqrelid = pg_get_serial_sequence(quote_ident(t.relnamespace::regnamespace::text) || '.' || quote_ident(t.relname), a.attname)::regclass \
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND q.seqtypid <> a.atttypid \
     UNION ALL SELECT 'column compression', t.relname::text, t.relname::text || '.' || a.attname::text \
         FROM t JOIN pg_attribute a ON a.attrelid = t.oid \
         WHERE a.attnum > 0 AND NOT a.attisdropped AND coalesce(to_jsonb(a) ->> 'attcompression', '') <> '' \
@@ -60,7 +62,7 @@ const KINDS: &[&str] = &[
     "table storage parameters",
     "unlogged table",
     "row level security",
-    "column collation",
+    "identity sequence type",
     "column compression",
 ];
 

@@ -34,7 +34,11 @@ const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.at
         AND s.seq::regclass::text = quote_ident(c.relname || '_' || a.attname || '_seq') \
         AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', s.seq::regclass::text))::text, \
     (SELECT concat_ws(chr(31), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle::text) \
-        FROM pg_sequence q WHERE q.seqrelid = s.seq::regclass) \
+        FROM pg_sequence q WHERE q.seqrelid = s.seq::regclass), \
+    (SELECT CASE WHEN l.collnamespace IN ('pg_catalog'::regnamespace, n.oid) THEN '' \
+            ELSE quote_ident(l.collnamespace::regnamespace::text) || '.' END || quote_ident(l.collname) \
+        FROM pg_collation l JOIN pg_type y ON y.oid = a.atttypid \
+        WHERE l.oid = a.attcollation AND a.attcollation <> y.typcollation) \
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
     LEFT JOIN LATERAL (SELECT pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) AS seq) s ON true \
@@ -101,7 +105,10 @@ pub(super) async fn introspect(db: &mut PostgresConn, filter: &TableFilter) -> R
             _ if serial => Some(Identity::AutoIncrement),
             _ => None,
         };
-        let type_ = text(&row, 2);
+        let mut type_ = text(&row, 2);
+        if let Some(collation) = opt(&row, 9) {
+            type_.push_str(&format!(" COLLATE {collation}"));
+        }
         let sequence = match identity {
             Some(_) => sequence::options(&type_, &text(&row, 8).split(SEP).collect::<Vec<_>>()),
             None => None,
