@@ -47,6 +47,11 @@ pub trait Dialect: Send + Sync + 'static {
     fn transactional_ddl(&self) -> bool;
     /// Whether `CREATE INDEX CONCURRENTLY` builds an index without blocking writes.
     fn concurrent_index(&self) -> bool;
+    /// How long `name` is as the database measures identifiers, the most it keeps, and the
+    /// unit (`bytes`, `characters`); `None` where names have no limit worth checking.
+    fn identifier_length(&self, _name: &str) -> Option<(usize, usize, &'static str)> {
+        None
+    }
     /// Quotes an identifier.
     fn quote_ident(&self, ident: &str) -> String;
     /// Quotes a string literal.

@@ -42,6 +42,10 @@ fn schema_expr(d: &MySqlDialect, schema: Option<&str>) -> String {
 }
 
 impl Dialect for MySqlDialect {
+    fn identifier_length(&self, name: &str) -> Option<(usize, usize, &'static str)> {
+        // Longer names are refused.
+        Some((name.chars().count(), 64, "characters"))
+    }
     fn backend(&self) -> Backend {
         Backend::MySql
     }

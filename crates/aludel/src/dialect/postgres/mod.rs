@@ -39,6 +39,10 @@ fn schema_literal(d: &PostgresDialect, schema: Option<&str>) -> String {
 }
 
 impl Dialect for PostgresDialect {
+    fn identifier_length(&self, name: &str) -> Option<(usize, usize, &'static str)> {
+        // NAMEDATALEN - 1; longer names are silently truncated.
+        Some((name.len(), 63, "bytes"))
+    }
     fn backend(&self) -> Backend {
         Backend::Postgres
     }

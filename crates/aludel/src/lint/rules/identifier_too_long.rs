@@ -20,10 +20,7 @@ fn check(action: &Action, known: &Known) -> Option<Message> {
     let Action::Name { name } = action else {
         return None;
     };
-    let (length, limit, what) = match known.dialect().name() {
-        "postgresql" => (name.len(), 63, "bytes"),
-        _ => (name.chars().count(), 64, "characters"),
-    };
+    let (length, limit, what) = known.dialect().identifier_length(name)?;
     (length > limit).then(|| {
         Message::new(
             format!("the name {name} is {length} {what} long; the limit is {limit}"),
